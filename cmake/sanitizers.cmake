@@ -1,0 +1,10 @@
+# CS_SANITIZER: "" | "address" (ASan+UBSan) | "thread" (TSan).
+set(CS_SANITIZER "" CACHE STRING "Sanitizer to build with")
+add_library(cs_sanitizers INTERFACE)
+if(CS_SANITIZER STREQUAL "address")
+  target_compile_options(cs_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(cs_sanitizers INTERFACE -fsanitize=address,undefined)
+elseif(CS_SANITIZER STREQUAL "thread")
+  target_compile_options(cs_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(cs_sanitizers INTERFACE -fsanitize=thread)
+endif()

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything the build, the service and the tests need, from Debian packages and npm
+# only. Idempotent: a second run installs nothing. Run as root on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
+  libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format curl ca-certificates nodejs npm chromium wrk nginx-light
+)
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
+  $SUDO apt-get update -q || true
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Node packages for tests and pages (pinned by package-lock.json files).
+for dir in tests/node web; do
+  if [[ -f $dir/package.json ]]; then
+    if [[ ! -d $dir/node_modules ]] || [[ $dir/package-lock.json -nt $dir/node_modules ]]; then
+      echo "setup: npm ci in $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  fi
+done

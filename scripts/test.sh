@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up, then builds and runs the whole suite: release, ASan+UBSan and TSan builds.
+# CS_TEST_PRESETS="release" limits the presets (e.g. for a quick local run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/.ccache} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-3G}
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+presets=(${CS_TEST_PRESETS:-release asan tsan})
+failed=()
+declare -A summary
+start=$(date +%s)
+for preset in "${presets[@]}"; do
+  echo "=== [$preset] build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  echo "=== [$preset] test"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  log=build/$preset/ctest.log
+  if ctest --preset "$preset" -j2 2>&1 | tee "$log"; then :; else failed+=("$preset"); fi
+  summary[$preset]=$(grep -E "tests passed" "$log" | tail -1 || echo "no summary")
+done
+echo "=== summary ($(( $(date +%s) - start ))s)"
+for preset in "${presets[@]}"; do echo "  $preset: ${summary[$preset]}"; done
+if ((${#failed[@]})); then echo "FAILED presets: ${failed[*]}"; exit 1; fi
+echo "all presets passed"

@@ -1,0 +1,39 @@
+#include "api/handlers.hpp"
+
+#include <chrono>
+
+#include "api/json_response.hpp"
+#include "api/saying_json.hpp"
+#include "obs/logger.hpp"
+
+namespace cs::api {
+
+http::Response healthz(const http::Request&) { return jsonResponse(200, nlohmann::json{{"status", "ok"}}); }
+
+http::Response readyz(Store& store) {
+  auto ok = store.ping();
+  if (!ok)
+    return jsonResponse(503, nlohmann::json{{"status", "unavailable"},
+                                            {"store", std::string(store.backendName())},
+                                            {"error", "store_unavailable"},
+                                            {"message", "the store does not answer"}});
+  return jsonResponse(200, nlohmann::json{{"status", "ready"}, {"store", std::string(store.backendName())}});
+}
+
+http::Response getSaying(SayingService& service, const http::Request& request) {
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t request_number = 0;
+  auto served = service.next(request_number);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!served) {
+    obs::log().error("Fallback response",
+                     {{"source", "fallback"}, {"request_number", request_number},
+                      {"error_type", served.error().code}, {"error_message", served.error().message},
+                      {"request_id", request.request_id}});
+    return jsonResponse(503, fallbackJson(request_number, ms));
+  }
+  return jsonResponse(200, sayingJson(*served, ms));
+}
+
+}  // namespace cs::api

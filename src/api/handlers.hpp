@@ -1,0 +1,15 @@
+#pragma once
+#include "http/message.hpp"
+#include "service/saying_service.hpp"
+#include "store/store.hpp"
+
+namespace cs::api {
+
+// GET /healthz: the process is alive and serving.
+http::Response healthz(const http::Request& request);
+// GET /readyz: the store answers.
+http::Response readyz(Store& store);
+// GET /api/sayings
+http::Response getSaying(SayingService& service, const http::Request& request);
+
+}  // namespace cs::api

@@ -1,0 +1,19 @@
+#include "api/json_response.hpp"
+
+namespace cs::api {
+
+namespace {
+template <typename Json>
+http::Response render(int status, const Json& body) {
+  http::Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+}  // namespace
+
+http::Response jsonResponse(int status, const nlohmann::json& body) { return render(status, body); }
+http::Response jsonResponse(int status, const nlohmann::ordered_json& body) { return render(status, body); }
+
+}  // namespace cs::api

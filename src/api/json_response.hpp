@@ -1,0 +1,12 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "http/json_error.hpp"
+#include "http/message.hpp"
+
+namespace cs::api {
+
+http::Response jsonResponse(int status, const nlohmann::json& body);
+http::Response jsonResponse(int status, const nlohmann::ordered_json& body);
+
+}  // namespace cs::api

@@ -1,0 +1,59 @@
+#include "app/app.hpp"
+
+#include "api/handlers.hpp"
+#include "app/store_factory.hpp"
+#include "core/embedded.hpp"
+#include "obs/logger.hpp"
+#include "store/corpus.hpp"
+
+namespace cs::app {
+
+Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock) {
+  if (!config.store.corpus_file.empty()) return loadCorpusFile(config.store.corpus_file, clock.wallMs());
+  return parseCorpus(embeddedFile("data/sayings.json"), clock.wallMs());
+}
+
+Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
+  if (!config.services_file.empty()) return ServiceCatalog::fromFile(config.services_file);
+  return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
+}
+
+App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {
+  store_ = makeStore(config_);
+  auto catalog = loadServiceCatalog(config_);
+  if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
+  catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
+
+  if (config_.store.seed_on_start) {
+    auto ids = store_->listSayingIds();
+    if (ids && ids->empty()) {
+      auto corpus = loadCorpus(config_, clock_);
+      if (!corpus) throw ConfigError("store.corpus_file: " + corpus.error().message);
+      auto report = seedStore(*store_, *corpus);
+      if (!report) throw std::runtime_error("seeding the store failed: " + report.error().message);
+      obs::log().info("Store seeded with the shipped corpus",
+                      {{"inserted", report->inserted}, {"total", report->total}});
+    }
+  }
+
+  picker_ = std::make_unique<SayingPicker>(
+      *store_, clock_,
+      SayingPicker::Options{std::chrono::milliseconds(config_.store.id_list_ttl_ms),
+                            std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
+  sayings_ = std::make_unique<SayingService>(
+      *picker_, SayingService::Options{config_.flow.cold_start_store_requests});
+  registerRoutes();
+  pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
+  pipeline_->setAccessLog(config_.log.access_log);
+}
+
+App::~App() = default;
+
+void App::registerRoutes() {
+  router_.add("GET", "/healthz", api::healthz);
+  router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
+  router_.add("GET", "/api/sayings",
+              [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+}
+
+}  // namespace cs::app

@@ -1,0 +1,44 @@
+#pragma once
+#include <memory>
+
+#include "app/config.hpp"
+#include "core/clock.hpp"
+#include "core/service_catalog.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "service/saying_service.hpp"
+#include "store/saying_picker.hpp"
+#include "store/store.hpp"
+
+namespace cs::app {
+
+// The wired program: every component built once from the Config, owned here, in dependency
+// order (members are destroyed in reverse). Tests build an App and call pipeline().handle().
+class App {
+ public:
+  explicit App(Config config, const Clock& clock = SystemClock::instance());
+  ~App();
+
+  http::HttpHandler& handler() { return *pipeline_; }
+  Store& store() { return *store_; }
+  const Config& config() const { return config_; }
+  const ServiceCatalog& catalog() const { return *catalog_; }
+
+ private:
+  void registerRoutes();
+
+  Config config_;
+  const Clock& clock_;
+  StorePtr store_;
+  std::unique_ptr<ServiceCatalog> catalog_;
+  std::unique_ptr<SayingPicker> picker_;
+  std::unique_ptr<SayingService> sayings_;
+  http::Router router_;
+  std::unique_ptr<http::Pipeline> pipeline_;
+};
+
+// Loads the corpus (the configured file, or the embedded one).
+Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock);
+Result<ServiceCatalog> loadServiceCatalog(const Config& config);
+
+}  // namespace cs::app

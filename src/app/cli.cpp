@@ -1,0 +1,130 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+
+#include "app/app.hpp"
+#include "app/store_factory.hpp"
+#include "http/server.hpp"
+#include "obs/logger.hpp"
+#include "store/corpus.hpp"
+
+namespace cs::app {
+
+namespace {
+struct CommonFlags {
+  std::string config_file;
+  std::optional<std::string> store_url;
+};
+
+struct ServeFlags {
+  std::optional<std::string> host;
+  std::optional<int> port;
+};
+
+Config buildConfig(const CommonFlags& common) {
+  Config config = common.config_file.empty() ? Config{} : loadConfigFile(common.config_file);
+  if (common.store_url) config.store.url = *common.store_url;
+  return config;
+}
+
+int serve(const CommonFlags& common, const ServeFlags& flags) {
+  Config config = buildConfig(common);
+  if (flags.host) config.server.host = *flags.host;
+  if (flags.port) {
+    if (*flags.port < 0 || *flags.port > 65535) throw ConfigError("--port: must be 0..65535");
+    config.server.port = static_cast<std::uint16_t>(*flags.port);
+  }
+  obs::Logger logger(config.log.level);
+  obs::setGlobalLogger(&logger);
+  int code = 0;
+  try {
+    App app(config);
+    http::Server server(config.server, app.handler());
+    server.listen();
+    logger.info("Server listening", {{"host", config.server.host},
+                                     {"port", server.port()},
+                                     {"store", std::string(app.store().backendName())},
+                                     {"version", CS_VERSION}});
+    server.run();
+    logger.info("Server stopped", {});
+  } catch (const ConfigError&) {
+    obs::setGlobalLogger(nullptr);
+    throw;
+  } catch (const std::exception& e) {
+    logger.error("Fatal start-up error", {{"error_type", "startup"}, {"error_message", e.what()}});
+    code = 1;
+  }
+  logger.flush();
+  obs::setGlobalLogger(nullptr);
+  return code;
+}
+
+int seed(const CommonFlags& common, const std::string& file) {
+  Config config = buildConfig(common);
+  if (!file.empty()) config.store.corpus_file = file;
+  auto store = makeStore(config);
+  auto corpus = loadCorpus(config, SystemClock::instance());
+  if (!corpus) throw ConfigError("--file: " + corpus.error().message);
+  auto report = seedStore(*store, *corpus);
+  if (!report) {
+    std::cerr << "seed failed: " << report.error().message << "\n";
+    return 1;
+  }
+  std::cout << "seeded " << report->inserted << " new sayings (" << report->total
+            << " in the corpus, " << report->total - report->inserted << " already present)\n";
+  return 0;
+}
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App cli{"Cloud Sayings: compare LLMs on witty cloud analogies", "cloud-sayings"};
+  cli.set_version_flag("--version", std::string("cloud-sayings ") + CS_VERSION);
+  cli.require_subcommand(1);
+  CommonFlags common;
+  ServeFlags serve_flags;
+  std::string seed_file;
+
+  auto addCommon = [&](CLI::App* sub) {
+    sub->add_option("--config", common.config_file, "TOML config file")->check(CLI::ExistingFile);
+    sub->add_option("--store", common.store_url, "store URL: sqlite:PATH");
+  };
+  auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
+  addCommon(serve_cmd);
+  serve_cmd->add_option("--host", serve_flags.host, "address to listen on");
+  serve_cmd->add_option("--port", serve_flags.port, "port to listen on (0 = any free port)");
+  auto* seed_cmd = cli.add_subcommand("seed", "load the corpus into the store (idempotent)");
+  addCommon(seed_cmd);
+  seed_cmd->add_option("--file", seed_file, "corpus JSON file (default: the shipped corpus)")
+      ->check(CLI::ExistingFile);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+    std::cerr << "cloud-sayings: " << msg << " (see --help)\n";
+    return 2;
+  }
+
+  try {
+    if (*serve_cmd) return serve(common, serve_flags);
+    if (*seed_cmd) return seed(common, seed_file);
+  } catch (const ConfigError& e) {
+    std::cerr << "cloud-sayings: bad setting: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "cloud-sayings: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace cs::app

@@ -1,0 +1,104 @@
+#include "app/config.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "app/toml_reader.hpp"
+
+namespace cs::app {
+
+namespace {
+constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
+
+const toml::table* section(const toml::table& root, std::string_view name) {
+  const auto* node = root.get(name);
+  if (!node) return nullptr;
+  if (!node->is_table()) throw ConfigError(std::string(name) + ": expected a [" + std::string(name) + "] table");
+  return node->as_table();
+}
+
+void readServer(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "server"), "server");
+  s.read("host", c.server.host);
+  s.readInt("port", c.server.port, 0, 65535);
+  s.readInt("io_threads", c.server.io_threads, 0, 256);
+  s.readInt("worker_threads", c.server.worker_threads, 1, 1024);
+  s.readInt("header_limit_bytes", c.server.header_limit, 1024, 1 << 20);
+  s.readInt("body_limit_bytes", c.body_limit, 1, 64 << 20);
+  std::int64_t read_ms = c.server.read_timeout.count(), idle_ms = c.server.idle_timeout.count(),
+               drain_ms = c.server.drain_timeout.count();
+  s.read("read_timeout_ms", read_ms, 1, kMaxMs);
+  s.read("idle_timeout_ms", idle_ms, 1, kMaxMs);
+  s.read("drain_timeout_ms", drain_ms, 0, kMaxMs);
+  c.server.read_timeout = std::chrono::milliseconds(read_ms);
+  c.server.idle_timeout = std::chrono::milliseconds(idle_ms);
+  c.server.drain_timeout = std::chrono::milliseconds(drain_ms);
+  s.readInt("max_connections", c.server.max_connections, 1, 1'000'000);
+  s.readInt("max_requests_per_connection", c.server.max_requests_per_connection, 1, 100'000'000);
+  s.finish();
+}
+
+void readStore(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "store"), "store");
+  s.read("url", c.store.url);
+  s.read("corpus_file", c.store.corpus_file);
+  s.read("seed_on_start", c.store.seed_on_start);
+  s.read("item_cache_ttl_ms", c.store.item_cache_ttl_ms, 0, kMaxMs);
+  s.read("id_list_ttl_ms", c.store.id_list_ttl_ms, 0, kMaxMs);
+  s.finish();
+}
+
+void readLog(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "log"), "log");
+  std::string level;
+  s.read("level", level);
+  if (!level.empty() && !obs::parseLevel(level, c.log.level))
+    throw ConfigError("log.level: \"" + level + "\" is not one of debug, info, warning, error");
+  s.read("access_log", c.log.access_log);
+  s.finish();
+}
+
+void readFlow(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "flow"), "flow");
+  s.readInt("cold_start_store_requests", c.flow.cold_start_store_requests, 0, 1'000'000);
+  s.finish();
+}
+
+void readCatalog(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "catalog"), "catalog");
+  s.read("services_file", c.services_file);
+  s.finish();
+}
+}  // namespace
+
+Config parseConfig(const std::string& toml_text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError(origin + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                      ": " + std::string(e.description()));
+  }
+  static const std::set<std::string, std::less<>> kSections = {"server", "store", "log", "flow", "catalog"};
+  for (const auto& [k, v] : root)
+    if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
+  Config c;
+  readServer(root, c);
+  readStore(root, c);
+  readLog(root, c);
+  readFlow(root, c);
+  readCatalog(root, c);
+  return c;
+}
+
+Config loadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("--config: cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parseConfig(ss.str(), path);
+}
+
+}  // namespace cs::app

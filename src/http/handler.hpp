@@ -1,0 +1,22 @@
+#pragma once
+#include <cstddef>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace cs::http {
+
+// What the socket server calls. Everything above the socket implements this, so the whole
+// request pipeline is testable by calling handle() directly.
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  virtual Response handle(Request& request) = 0;
+  // True when the request may wait on slow I/O; the server then runs it on a worker pool so
+  // the I/O threads keep serving the hot path.
+  virtual bool mayBlock(const Request& request) const = 0;
+  // Largest body accepted for this method and path (413 beyond it).
+  virtual std::size_t bodyLimit(std::string_view method, std::string_view path) const = 0;
+};
+
+}  // namespace cs::http

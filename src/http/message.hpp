@@ -1,0 +1,70 @@
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cs::http {
+
+// Case-insensitive header list; small, so a vector beats a map.
+class Headers {
+ public:
+  std::optional<std::string_view> get(std::string_view name) const;
+  void set(std::string name, std::string value);  // replaces
+  void add(std::string name, std::string value);  // appends
+  const std::vector<std::pair<std::string, std::string>>& all() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+bool iequals(std::string_view a, std::string_view b);
+
+// A request as handlers see it: no sockets, no Beast types, so handlers test as plain calls.
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path plus query
+  std::string path;    // percent-decoded path, no query
+  std::string query_string;
+  Headers headers;
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+
+  // Percent-decoded query parameters (first value wins for repeated names).
+  const std::map<std::string, std::string>& query() const;
+  std::optional<std::string> queryParam(const std::string& name) const;
+
+  static Request make(std::string method, std::string target, std::string body = {});
+
+ private:
+  mutable std::optional<std::map<std::string, std::string>> query_;
+};
+
+// Where a streamed response's chunks go. write() returns false once the client is gone, so
+// producers can stop early. Thread-safe: producers may call from any thread.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  virtual bool write(std::string chunk) = 0;
+  virtual void close() = 0;
+};
+using StreamSinkPtr = std::shared_ptr<StreamSink>;
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+  // Set for streamed bodies (Server-Sent Events): the server sends the headers, then calls
+  // this once with a sink; the response ends when the sink is closed.
+  std::function<void(StreamSinkPtr)> stream;
+};
+
+std::string percentDecode(std::string_view in, bool plus_is_space);
+
+}  // namespace cs::http

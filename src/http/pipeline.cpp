@@ -1,0 +1,72 @@
+#include "http/pipeline.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+
+#include "core/ids.hpp"
+#include "http/json_error.hpp"
+#include "obs/logger.hpp"
+
+namespace cs::http {
+
+namespace {
+// Accept a caller's request id only if it is short and plain, so it is safe to log and echo.
+bool acceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+}  // namespace
+
+Pipeline::Pipeline(const Router& router, std::size_t default_body_limit)
+    : router_(router), default_body_limit_(default_body_limit) {}
+
+void Pipeline::setBodyLimit(std::string method, std::string path, std::size_t limit) {
+  body_limits_.emplace_back(std::move(method), std::move(path), limit);
+}
+
+std::size_t Pipeline::bodyLimit(std::string_view method, std::string_view path) const {
+  for (const auto& [m, p, limit] : body_limits_)
+    if (m == method && p == path) return limit;
+  return default_body_limit_;
+}
+
+Response Pipeline::handle(Request& request) {
+  const auto start = std::chrono::steady_clock::now();
+  if (auto incoming = request.headers.get("X-Request-Id"); incoming && acceptableRequestId(*incoming))
+    request.request_id = std::string(*incoming);
+  else
+    request.request_id = randomId();
+
+  Response response;
+  try {
+    std::optional<Response> early;
+    for (auto& fn : before_)
+      if ((early = fn(request))) break;
+    response = early ? std::move(*early) : router_.dispatch(request);
+  } catch (const std::exception& e) {
+    obs::log().error("Unhandled error in handler",
+                     {{"path", request.path}, {"request_id", request.request_id}, {"error_type", "internal"},
+                      {"error_message", e.what()}});
+    response = jsonError(500, "internal_error", "the server failed to handle this request");
+  } catch (...) {
+    response = jsonError(500, "internal_error", "the server failed to handle this request");
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  response.headers.set("X-Request-Id", request.request_id);
+  for (auto& fn : after_) fn(request, response, ms);
+  if (access_log_ && obs::log().enabled(obs::Level::kInfo)) {
+    obs::log().info("Request", {{"method", request.method},
+                                {"path", request.path},
+                                {"status", response.status},
+                                {"execution_ms", std::round(ms * 1000.0) / 1000.0},
+                                {"request_id", request.request_id}});
+  }
+  return response;
+}
+
+}  // namespace cs::http

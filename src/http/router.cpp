@@ -1,0 +1,63 @@
+#include "http/router.hpp"
+
+#include "http/json_error.hpp"
+
+namespace cs::http {
+
+void Router::add(std::string method, std::string path, Handler handler, bool may_block) {
+  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), may_block};
+}
+
+void Router::addPrefix(std::string method, std::string prefix, Handler handler) {
+  for (auto& [p, methods] : prefixes_)
+    if (p == prefix) {
+      methods[std::move(method)] = Route{std::move(handler), false};
+      return;
+    }
+  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), false}}}});
+}
+
+const Router::Route* Router::find(const std::string& method, const std::string& path,
+                                  bool& path_known, std::string& allow) const {
+  const std::map<std::string, Route>* methods = nullptr;
+  if (auto it = routes_.find(path); it != routes_.end()) {
+    methods = &it->second;
+  } else {
+    for (const auto& [prefix, m] : prefixes_)
+      if (path.starts_with(prefix)) {
+        methods = &m;
+        break;
+      }
+  }
+  path_known = methods != nullptr;
+  if (!methods) return nullptr;
+  const std::string& lookup = method == "HEAD" ? std::string("GET") : method;
+  if (auto it = methods->find(lookup); it != methods->end()) return &it->second;
+  for (const auto& [m, _] : *methods) {
+    if (!allow.empty()) allow += ", ";
+    allow += m;
+    if (m == "GET") allow += ", HEAD";
+  }
+  return nullptr;
+}
+
+Response Router::dispatch(const Request& request) const {
+  bool known = false;
+  std::string allow;
+  if (const Route* route = find(request.method, request.path, known, allow))
+    return route->handler(request);
+  if (!known) return jsonError(404, "not_found", "no such path: " + request.path);
+  Response r = jsonError(405, "method_not_allowed",
+                         request.method + " is not allowed on " + request.path + "; use " + allow);
+  r.headers.set("Allow", allow);
+  return r;
+}
+
+bool Router::mayBlock(const Request& request) const {
+  bool known = false;
+  std::string allow;
+  const Route* route = find(request.method, request.path, known, allow);
+  return route && route->may_block;
+}
+
+}  // namespace cs::http

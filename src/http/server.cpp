@@ -1,0 +1,309 @@
+// Boost 1.74's Asio uses std::exchange without including <utility>.
+#include <utility>
+// clang-format off
+#include "http/server.hpp"
+// clang-format on
+
+#include <atomic>
+#include <limits>
+#include <boost/asio.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "http/json_error.hpp"
+#include "http/stream_channel.hpp"
+#include "obs/logger.hpp"
+
+namespace cs::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+constexpr auto kAwait = net::use_awaitable;
+auto withEc(beast::error_code& ec) { return net::redirect_error(kAwait, ec); }
+
+struct Counted {
+  explicit Counted(std::atomic<std::size_t>& c) : counter(c) { ++counter; }
+  ~Counted() { --counter; }
+  std::atomic<std::size_t>& counter;
+};
+
+Request toRequest(bhttp::request<bhttp::string_body>&& msg, const std::string& remote) {
+  Request r;
+  r.method = std::string(msg.method_string());
+  r.target = std::string(msg.target());
+  const auto q = r.target.find('?');
+  r.path = percentDecode(std::string_view(r.target).substr(0, q), false);
+  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+  for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
+  r.body = std::move(msg.body());
+  r.remote_address = remote;
+  return r;
+}
+
+template <typename Message>
+void copyHeaders(Message& msg, const Response& res, bool keep_alive) {
+  msg.result(static_cast<unsigned>(res.status));
+  msg.version(11);
+  msg.set(bhttp::field::server, "cloud-sayings");
+  if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
+  for (const auto& [k, v] : res.headers.all()) msg.insert(k, v);
+  msg.keep_alive(keep_alive);
+}
+
+bool isParseError(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, HttpHandler& handler)
+      : opts_(std::move(options)),
+        handler_(handler),
+        io_threads_(opts_.io_threads ? opts_.io_threads : std::max(1u, std::thread::hardware_concurrency())),
+        ioc_(static_cast<int>(io_threads_)),
+        acceptor_(ioc_),
+        signals_(ioc_),
+        drain_timer_(ioc_),
+        workers_(std::max(1u, opts_.worker_threads)) {}
+
+  void listen() {
+    beast::error_code ec;
+    const auto address = net::ip::make_address(opts_.host, ec);
+    if (ec) throw std::runtime_error("host: not an IP address: " + opts_.host);
+    tcp::endpoint ep(address, opts_.port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw std::runtime_error("cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) +
+                               ": " + ec.message());
+    port_ = acceptor_.local_endpoint().port();
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  void run(bool handle_signals) {
+    if (handle_signals) {
+      signals_.add(SIGINT);
+      signals_.add(SIGTERM);
+      signals_.async_wait([this](const beast::error_code& ec, int signo) {
+        if (ec) return;
+        obs::log().info("Shutdown requested", {{"signal", signo}});
+        beginStop();
+      });
+    }
+    net::co_spawn(ioc_, acceptLoop(), net::detached);
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < io_threads_; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+    workers_.join();
+  }
+
+  void stop() {
+    net::post(ioc_, [this] { beginStop(); });
+  }
+
+ private:
+  void beginStop() {
+    if (draining_.exchange(true)) return;
+    beast::error_code ec;
+    acceptor_.close(ec);
+    signals_.cancel(ec);
+    drain_deadline_ = std::chrono::steady_clock::now() + opts_.drain_timeout;
+    pollDrain();
+  }
+
+  // Requests in flight finish (their responses say Connection: close); idle keep-alive
+  // connections are dropped when the loop stops.
+  void pollDrain() {
+    if (in_flight_ == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
+      ioc_.stop();
+      return;
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(5));
+    drain_timer_.async_wait([this](const beast::error_code&) { pollDrain(); });
+  }
+
+  net::awaitable<void> acceptLoop() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(net::make_strand(ioc_), withEc(ec));
+      if (ec) {
+        if (!acceptor_.is_open() || ec == net::error::operation_aborted) co_return;
+        // Out of file descriptors and the like: back off briefly instead of spinning.
+        net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(20));
+        co_await pause.async_wait(withEc(ec));
+        continue;
+      }
+      if (connections_ >= opts_.max_connections) {
+        socket.close(ec);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto executor = socket.get_executor();
+      net::co_spawn(executor, session(beast::tcp_stream(std::move(socket))), net::detached);
+    }
+  }
+
+  net::awaitable<void> sendError(beast::tcp_stream& stream, int status, std::string_view message) {
+    Response res = jsonError(status, errorCodeFor(status), message);
+    bhttp::response<bhttp::string_body> msg;
+    copyHeaders(msg, res, false);
+    msg.body() = std::move(res.body);
+    msg.prepare_payload();
+    beast::error_code ec;
+    stream.expires_after(opts_.read_timeout);
+    co_await bhttp::async_write(stream, msg, withEc(ec));
+  }
+
+  net::awaitable<void> session(beast::tcp_stream stream) {
+    Counted connection(connections_);
+    beast::error_code ec;
+    const auto endpoint = stream.socket().remote_endpoint(ec);
+    const std::string remote = ec ? std::string() : endpoint.address().to_string();
+    beast::flat_buffer buffer;
+    for (std::size_t served = 0;; ++served) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
+      // The route's limit applies once the path is known. (Not boost::none: Beast 1.74 compares
+      // the optional against Content-Length and treats none as smaller than everything.)
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+      stream.expires_after(served == 0 ? opts_.read_timeout : opts_.idle_timeout);
+      co_await bhttp::async_read_header(stream, buffer, parser, withEc(ec));
+      if (ec) {
+        if (ec == bhttp::error::header_limit)
+          co_await sendError(stream, 431, "request headers are larger than the server accepts");
+        else if (ec == bhttp::error::body_limit)
+          co_await sendError(stream, 413, "request body is too large");
+        else if (isParseError(ec))
+          co_await sendError(stream, 400, "malformed HTTP request");
+        break;
+      }
+      Counted in_flight(in_flight_);
+      const auto& header = parser.get();
+      const std::string_view target = header.target();
+      const auto path = target.substr(0, target.find('?'));
+      const std::size_t limit = handler_.bodyLimit(header.method_string(), path);
+      if (parser.content_length() && *parser.content_length() > limit) {
+        co_await sendError(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes");
+        break;
+      }
+      parser.body_limit(limit);
+      if (!parser.is_done()) {
+        if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+          co_await bhttp::async_write(stream, cont, withEc(ec));
+          if (ec) break;
+        }
+        stream.expires_after(opts_.read_timeout);
+        co_await bhttp::async_read(stream, buffer, parser, withEc(ec));
+        if (ec == bhttp::error::body_limit) {
+          co_await sendError(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes");
+          break;
+        }
+        if (ec) {
+          if (isParseError(ec)) co_await sendError(stream, 400, "malformed HTTP request body");
+          break;
+        }
+      }
+      const bool keep_alive = parser.get().keep_alive() && !draining_ &&
+                              served + 1 < opts_.max_requests_per_connection;
+      Request request = toRequest(parser.release(), remote);
+      const bool head = request.method == "HEAD";
+      Response response;
+      if (handler_.mayBlock(request)) {
+        response = co_await net::co_spawn(
+            workers_, [this, &request]() -> net::awaitable<Response> { co_return handler_.handle(request); },
+            kAwait);
+      } else {
+        response = handler_.handle(request);
+      }
+      if (response.stream) {
+        co_await writeStream(stream, response, keep_alive, ec);
+      } else if (head) {
+        bhttp::response<bhttp::empty_body> msg;
+        copyHeaders(msg, response, keep_alive);
+        msg.content_length(response.body.size());
+        stream.expires_after(opts_.read_timeout);
+        co_await bhttp::async_write(stream, msg, withEc(ec));
+      } else {
+        bhttp::response<bhttp::string_body> msg;
+        copyHeaders(msg, response, keep_alive);
+        msg.body() = std::move(response.body);
+        msg.prepare_payload();
+        stream.expires_after(opts_.read_timeout);
+        co_await bhttp::async_write(stream, msg, withEc(ec));
+      }
+      if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  net::awaitable<void> writeStream(beast::tcp_stream& stream, Response& response, bool keep_alive,
+                                   beast::error_code& ec) {
+    bhttp::response<bhttp::empty_body> header;
+    copyHeaders(header, response, keep_alive);
+    header.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> serializer{header};
+    stream.expires_after(opts_.read_timeout);
+    co_await bhttp::async_write_header(stream, serializer, withEc(ec));
+    if (ec) co_return;
+    auto channel = std::make_shared<StreamChannel>(stream.get_executor());
+    StreamChannel::Detach detach(*channel);  // no wake-ups after this session ends
+    response.stream(channel);
+    std::vector<std::string> chunks;
+    for (;;) {
+      const bool closed = channel->take(chunks);
+      for (const auto& chunk : chunks) {
+        if (chunk.empty()) continue;
+        stream.expires_after(opts_.read_timeout);
+        co_await net::async_write(stream, bhttp::make_chunk(net::buffer(chunk)), withEc(ec));
+        if (ec) co_return;
+      }
+      chunks.clear();
+      if (closed) break;
+      co_await channel->wait();
+    }
+    stream.expires_after(opts_.read_timeout);
+    co_await net::async_write(stream, bhttp::make_chunk_last(), withEc(ec));
+  }
+
+  ServerOptions opts_;
+  HttpHandler& handler_;
+  unsigned io_threads_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  net::steady_timer drain_timer_;
+  net::thread_pool workers_;
+  std::uint16_t port_ = 0;
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
+  std::chrono::steady_clock::time_point drain_deadline_;
+};
+
+Server::Server(ServerOptions options, HttpHandler& handler)
+    : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
+Server::~Server() = default;
+void Server::listen() { impl_->listen(); }
+std::uint16_t Server::port() const { return impl_->port(); }
+void Server::run(bool handle_signals) { impl_->run(handle_signals); }
+void Server::stop() { impl_->stop(); }
+
+}  // namespace cs::http

@@ -1,0 +1,47 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/handler.hpp"
+
+namespace cs::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 = any free port
+  unsigned io_threads = 0;    // 0 = one per core
+  unsigned worker_threads = 8;  // for handlers that may block on slow I/O
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};  // a request's header and body must arrive within
+  std::chrono::milliseconds idle_timeout{30'000};  // keep-alive connection with no new request
+  std::chrono::milliseconds drain_timeout{10'000};  // graceful shutdown waits this long at most
+  std::size_t max_connections = 10'000;
+  std::size_t max_requests_per_connection = 10'000;
+};
+
+// HTTP/1.1 server on Boost.Beast: C++20 coroutines, one io_context run by N threads, each
+// connection on its own strand. All Beast/Asio code stays behind this pimpl, so the rest of the
+// program compiles against plain types.
+class Server {
+ public:
+  Server(ServerOptions options, HttpHandler& handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket (throws std::runtime_error when it cannot).
+  void listen();
+  std::uint16_t port() const;
+  // Serves until stop() or SIGTERM/SIGINT; in-flight requests finish before it returns.
+  void run(bool handle_signals = true);
+  // Thread-safe; begins a graceful shutdown.
+  void stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cs::http

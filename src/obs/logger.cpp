@@ -1,0 +1,136 @@
+#include "obs/logger.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+
+#include "core/clock.hpp"
+#include "core/time_format.hpp"
+
+namespace cs::obs {
+
+namespace {
+constexpr std::size_t kMaxPendingBytes = 8 * 1024 * 1024;
+
+void writeStdout(std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, data.data(), data.size());
+    if (n <= 0) return;  // stdout closed: nothing sensible to do from a logger
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+}  // namespace
+
+const char* levelName(Level level) {
+  switch (level) {
+    case Level::kDebug: return "DEBUG";
+    case Level::kInfo: return "INFO";
+    case Level::kWarning: return "WARNING";
+    case Level::kError: return "ERROR";
+  }
+  return "INFO";
+}
+
+bool parseLevel(std::string_view text, Level& out) {
+  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarning, Level::kError}) {
+    std::string name = levelName(l);
+    if (text.size() == name.size()) {
+      bool eq = true;
+      for (std::size_t i = 0; i < text.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(text[i])) != name[i]) eq = false;
+      if (eq) {
+        out = l;
+        return true;
+      }
+    }
+  }
+  if (text == "warn" || text == "WARN") {
+    out = Level::kWarning;
+    return true;
+  }
+  return false;
+}
+
+Logger::Logger(Level min_level, Sink sink)
+    : min_level_(min_level), sink_(sink ? std::move(sink) : Sink(writeStdout)) {
+  writer_ = std::thread([this] { run(); });
+}
+
+Logger::~Logger() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
+  if (!enabled(level)) return;
+  nlohmann::ordered_json line;
+  line["timestamp"] = formatIsoUtcMs(SystemClock::instance().wallMs());
+  line["level"] = levelName(level);
+  line["message"] = message;
+  line["extra_fields"] = extra.is_object() ? std::move(extra) : nlohmann::json::object();
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  text.push_back('\n');
+  {
+    std::lock_guard lock(mutex_);
+    if (pending_.size() + text.size() > kMaxPendingBytes) {
+      ++dropped_;
+      return;
+    }
+    pending_ += text;
+    ++enqueued_;
+  }
+  wake_.notify_one();
+}
+
+void Logger::flush() {
+  std::unique_lock lock(mutex_);
+  const auto target = enqueued_;
+  wake_.notify_one();
+  drained_.wait(lock, [&] { return written_ >= target || stop_; });
+}
+
+std::uint64_t Logger::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+void Logger::run() {
+  std::string batch;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+    if (pending_.empty() && stop_) break;
+    batch.swap(pending_);
+    const auto upto = enqueued_;
+    lock.unlock();
+    sink_(batch);
+    batch.clear();
+    lock.lock();
+    written_ = upto;
+    drained_.notify_all();
+  }
+  written_ = enqueued_;
+  drained_.notify_all();
+}
+
+namespace {
+std::atomic<Logger*>& globalSlot() {
+  static std::atomic<Logger*> slot{nullptr};
+  return slot;
+}
+}  // namespace
+
+Logger& log() {
+  if (Logger* l = globalSlot()) return *l;
+  static Logger fallback(Level::kInfo);
+  return fallback;
+}
+
+void setGlobalLogger(Logger* logger) { globalSlot() = logger; }
+
+}  // namespace cs::obs

@@ -1,0 +1,58 @@
+#pragma once
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace cs::obs {
+
+enum class Level { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
+const char* levelName(Level level);
+bool parseLevel(std::string_view text, Level& out);
+
+// JSON-lines logger in the original's shape:
+//   {"timestamp": "...Z", "level": "INFO", "message": "...", "extra_fields": {...}}
+// Lines are formatted on the caller's thread and written by a background thread, so a slow
+// stdout never blocks a request. The queue is bounded; past it lines are dropped and counted.
+class Logger {
+ public:
+  using Sink = std::function<void(std::string_view lines)>;
+  explicit Logger(Level min_level = Level::kInfo, Sink sink = {});
+  ~Logger();
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  void log(Level level, std::string_view message, nlohmann::json extra = nlohmann::json::object());
+  void debug(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kDebug, m, std::move(e)); }
+  void info(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kInfo, m, std::move(e)); }
+  void warn(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kWarning, m, std::move(e)); }
+  void error(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kError, m, std::move(e)); }
+  bool enabled(Level level) const { return level >= min_level_; }
+  void setLevel(Level level) { min_level_ = level; }
+  // Blocks until every line logged before the call is written.
+  void flush();
+  std::uint64_t dropped() const;
+
+ private:
+  void run();
+  Level min_level_;
+  Sink sink_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable drained_;
+  std::string pending_;
+  std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0;
+  bool stop_ = false;
+  std::thread writer_;
+};
+
+// The process-wide logger. Replaceable for tests.
+Logger& log();
+void setGlobalLogger(Logger* logger);
+
+}  // namespace cs::obs

@@ -1,0 +1,61 @@
+#include "store/saying_picker.hpp"
+
+namespace cs {
+
+SayingPicker::SayingPicker(Store& store, const Clock& clock, Options options)
+    : store_(store), clock_(clock), options_(options), items_(clock, options.item_ttl) {}
+
+Result<std::shared_ptr<const std::vector<std::string>>> SayingPicker::ids() {
+  {
+    std::lock_guard lock(mutex_);
+    if (ids_ && clock_.now() < ids_expire_) return ids_;
+  }
+  // Refresh outside the lock; concurrent refreshes are harmless (last one wins).
+  auto fresh = store_.listSayingIds();
+  std::lock_guard lock(mutex_);
+  if (!fresh) {
+    if (ids_) return ids_;  // a stale list beats no answer while the store is down
+    return std::unexpected(fresh.error());
+  }
+  ids_ = std::make_shared<const std::vector<std::string>>(std::move(*fresh));
+  ids_expire_ = clock_.now() + options_.id_list_ttl;
+  return ids_;
+}
+
+Result<Saying> SayingPicker::pickRandom(const std::string& avoid_id) {
+  auto list = ids();
+  if (!list) return std::unexpected(list.error());
+  const auto& all = **list;
+  if (all.empty()) return fail("empty_store", "the store holds no sayings");
+  // A few tries cover ids deleted since the list was read.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::size_t index;
+    {
+      std::lock_guard lock(mutex_);
+      index = std::uniform_int_distribution<std::size_t>(0, all.size() - 1)(rng_);
+    }
+    if (all.size() > 1 && all[index] == avoid_id) index = (index + 1) % all.size();
+    auto saying = get(all[index]);
+    if (!saying) return std::unexpected(saying.error());
+    if (*saying) return std::move(**saying);
+  }
+  return fail("empty_store", "the store's sayings could not be read");
+}
+
+Result<std::optional<Saying>> SayingPicker::get(const std::string& id) {
+  if (auto cached = items_.get(id)) return cached;
+  auto fetched = store_.getSaying(id);
+  if (fetched && *fetched) items_.put(id, **fetched);
+  return fetched;
+}
+
+void SayingPicker::remember(const Saying& saying) {
+  items_.put(saying.id, saying);
+  std::lock_guard lock(mutex_);
+  if (!ids_) return;
+  auto grown = std::make_shared<std::vector<std::string>>(*ids_);
+  grown->push_back(saying.id);
+  ids_ = std::move(grown);
+}
+
+}  // namespace cs

@@ -1,0 +1,47 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/ttl_cache.hpp"
+#include "store/store.hpp"
+
+namespace cs {
+
+// Random and single-item reads of the store without a scan per request: the id list is
+// refreshed when older than `id_list_ttl`, and single sayings sit behind a TTL cache
+// (5 minutes by default, as in the original).
+class SayingPicker {
+ public:
+  struct Options {
+    std::chrono::milliseconds id_list_ttl{60'000};
+    std::chrono::milliseconds item_ttl{300'000};
+  };
+  SayingPicker(Store& store, const Clock& clock, Options options);
+
+  // A random saying other than `avoid_id` (when the store holds more than one).
+  Result<Saying> pickRandom(const std::string& avoid_id);
+  Result<std::optional<Saying>> get(const std::string& id);
+  // A saying this instance just wrote: known to the picker without waiting for a refresh.
+  void remember(const Saying& saying);
+  // Drops a cached copy (after its counters changed, say).
+  void forget(const std::string& id) { items_.erase(id); }
+
+ private:
+  Result<std::shared_ptr<const std::vector<std::string>>> ids();
+
+  Store& store_;
+  const Clock& clock_;
+  Options options_;
+  TtlCache<std::string, Saying> items_;
+  std::mutex mutex_;
+  std::shared_ptr<const std::vector<std::string>> ids_;
+  std::chrono::steady_clock::time_point ids_expire_{};
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace cs

@@ -1,0 +1,45 @@
+#include "store/sqlite_migrations.hpp"
+
+#include <array>
+
+namespace cs::sqlite {
+
+namespace {
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE main_humor (
+  id            TEXT PRIMARY KEY,
+  text          TEXT NOT NULL,
+  services      TEXT NOT NULL DEFAULT '[]',  -- JSON array of canonical service names
+  model         TEXT NOT NULL,
+  provider      TEXT NOT NULL,
+  input_tokens  INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd      REAL NOT NULL DEFAULT 0,
+  llm_ms        REAL,
+  created_at    INTEGER NOT NULL,             -- Unix epoch ms
+  upvotes       INTEGER NOT NULL DEFAULT 0,
+  downvotes     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX main_humor_created ON main_humor(created_at);
+CREATE TABLE saying_feedback (
+  id                TEXT PRIMARY KEY,
+  saying_id         TEXT NOT NULL,
+  vote              TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+  model             TEXT NOT NULL,
+  provider          TEXT NOT NULL,
+  execution_time    REAL,
+  original_llm_time REAL,
+  is_cached         INTEGER,
+  client_key        TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  UNIQUE (saying_id, client_key)
+);
+CREATE INDEX saying_feedback_created ON saying_feedback(created_at);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations{kV1};
+}  // namespace
+
+std::span<const std::string_view> migrations() { return kMigrations; }
+
+}  // namespace cs::sqlite

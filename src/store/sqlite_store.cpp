@@ -1,0 +1,243 @@
+#include "store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "store/sqlite_migrations.hpp"
+#include "store/sqlite_util.hpp"
+
+namespace cs {
+
+using sqlite::Statement;
+
+namespace {
+constexpr std::string_view kSayingColumns =
+    "id, text, services, model, provider, input_tokens, output_tokens, cost_usd, llm_ms, "
+    "created_at, upvotes, downvotes";
+
+Saying readSaying(const Statement& st) {
+  Saying s;
+  s.id = st.text(0);
+  s.text = st.text(1);
+  auto services = nlohmann::json::parse(st.text(2), nullptr, false);
+  if (services.is_array())
+    for (const auto& v : services)
+      if (v.is_string()) s.services.push_back(v.get<std::string>());
+  s.model = st.text(3);
+  s.provider = st.text(4);
+  s.tokens.input_tokens = st.int64(5);
+  s.tokens.output_tokens = st.int64(6);
+  s.cost_usd = st.real(7);
+  s.llm_ms = st.optReal(8);
+  s.created_at_ms = st.int64(9);
+  s.upvotes = st.int64(10);
+  s.downvotes = st.int64(11);
+  return s;
+}
+
+FeedbackRecord readFeedback(const Statement& st) {
+  FeedbackRecord r;
+  r.id = st.text(0);
+  r.saying_id = st.text(1);
+  r.vote = st.text(2) == "down" ? Vote::kDown : Vote::kUp;
+  r.model = st.text(3);
+  r.provider = st.text(4);
+  r.execution_time = st.optReal(5);
+  r.original_llm_time = st.optReal(6);
+  if (!st.isNull(7)) r.is_cached = st.int64(7) != 0;
+  r.client_key = st.text(8);
+  r.created_at_ms = st.int64(9);
+  return r;
+}
+
+// Rolls back unless committed, so every early return leaves the database unchanged.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { ok_ = sqlite::exec(db_, "BEGIN IMMEDIATE").has_value(); }
+  ~Transaction() {
+    if (ok_ && !committed_) (void)sqlite::exec(db_, "ROLLBACK");
+  }
+  bool ok() const { return ok_; }
+  Result<void> commit() {
+    auto r = sqlite::exec(db_, "COMMIT");
+    committed_ = r.has_value();
+    return r;
+  }
+
+ private:
+  sqlite3* db_;
+  bool ok_ = false;
+  bool committed_ = false;
+};
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path) {
+  if (path != ":memory:") {
+    const auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("cannot open SQLite store " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 2000);
+  // WAL lets readers in other processes (a second instance, the sqlite3 shell) run while we
+  // write; synchronous=FULL makes an acknowledged vote survive a crash or power loss.
+  for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto r = sqlite::exec(db_, pragma); !r && std::string_view(pragma).find("WAL") == std::string_view::npos)
+      throw std::runtime_error("SQLite store " + path + ": " + r.error().message);
+  }
+  migrate();
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+int SqliteStore::schemaVersion() {
+  std::lock_guard lock(mutex_);
+  Statement st(db_, "PRAGMA user_version");
+  return st.step() == SQLITE_ROW ? static_cast<int>(st.int64(0)) : -1;
+}
+
+void SqliteStore::migrate() {
+  int version = 0;
+  {
+    Statement st(db_, "PRAGMA user_version");
+    if (st.step() == SQLITE_ROW) version = static_cast<int>(st.int64(0));
+  }
+  const auto all = sqlite::migrations();
+  for (int v = version; v < static_cast<int>(all.size()); ++v) {
+    Transaction tx(db_);
+    if (!tx.ok()) throw std::runtime_error("SQLite migration: cannot begin transaction");
+    if (auto r = sqlite::exec(db_, all[static_cast<std::size_t>(v)]); !r)
+      throw std::runtime_error("SQLite migration " + std::to_string(v + 1) + ": " + r.error().message);
+    if (auto r = sqlite::exec(db_, "PRAGMA user_version=" + std::to_string(v + 1)); !r)
+      throw std::runtime_error("SQLite migration version: " + r.error().message);
+    if (auto r = tx.commit(); !r) throw std::runtime_error("SQLite migration commit: " + r.error().message);
+  }
+}
+
+Result<void> SqliteStore::ping() {
+  std::lock_guard lock(mutex_);
+  Statement st(db_, "SELECT count(*) FROM main_humor WHERE rowid = 1");
+  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "ping"));
+  const int rc = st.step();
+  if (rc != SQLITE_ROW) return std::unexpected(sqlite::toError(db_, rc, "ping"));
+  return {};
+}
+
+Result<bool> SqliteStore::putSaying(const Saying& s) {
+  std::lock_guard lock(mutex_);
+  Statement st(db_,
+               "INSERT INTO main_humor (id, text, services, model, provider, input_tokens, "
+               "output_tokens, cost_usd, llm_ms, created_at, upvotes, downvotes) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "putSaying"));
+  st.bind(1, s.id).bind(2, s.text).bind(3, nlohmann::json(s.services).dump()).bind(4, s.model);
+  st.bind(5, s.provider).bind(6, s.tokens.input_tokens).bind(7, s.tokens.output_tokens);
+  st.bind(8, s.cost_usd).bind(9, s.llm_ms).bind(10, s.created_at_ms).bind(11, s.upvotes);
+  st.bind(12, s.downvotes);
+  const int rc = st.step();
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "putSaying"));
+  return sqlite3_changes(db_) > 0;
+}
+
+Result<std::optional<Saying>> SqliteStore::getSaying(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Statement st(db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
+  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "getSaying"));
+  st.bind(1, id);
+  const int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<Saying>(readSaying(st));
+  if (rc == SQLITE_DONE) return std::optional<Saying>();
+  return std::unexpected(sqlite::toError(db_, rc, "getSaying"));
+}
+
+Result<std::vector<Saying>> SqliteStore::getSayings(const std::vector<std::string>& ids) {
+  std::lock_guard lock(mutex_);
+  std::vector<Saying> out;
+  Statement st(db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
+  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "getSayings"));
+  for (const auto& id : ids) {
+    st.reset();
+    st.bind(1, id);
+    const int rc = st.step();
+    if (rc == SQLITE_ROW) out.push_back(readSaying(st));
+    else if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "getSayings"));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::listSayingIds() {
+  std::lock_guard lock(mutex_);
+  Statement st(db_, "SELECT id FROM main_humor");
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.text(0));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "listSayingIds"));
+  return out;
+}
+
+Result<std::vector<Saying>> SqliteStore::recentSayings(std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  Statement st(db_, "SELECT " + std::string(kSayingColumns) +
+                        " FROM main_humor ORDER BY created_at DESC, id LIMIT ?");
+  st.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<Saying> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readSaying(st));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recentSayings"));
+  return out;
+}
+
+Result<VoteOutcome> SqliteStore::recordVote(const FeedbackRecord& r) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  if (!tx.ok()) return fail("store_unavailable", "recordVote: database is busy");
+  {
+    Statement prior(db_, "SELECT id FROM saying_feedback WHERE saying_id = ? AND client_key = ?");
+    prior.bind(1, r.saying_id).bind(2, r.client_key);
+    if (prior.step() == SQLITE_ROW) return VoteOutcome{false, prior.text(0)};
+  }
+  Statement bump(db_, r.vote == Vote::kUp
+                          ? "UPDATE main_humor SET upvotes = upvotes + 1 WHERE id = ?"
+                          : "UPDATE main_humor SET downvotes = downvotes + 1 WHERE id = ?");
+  bump.bind(1, r.saying_id);
+  if (int rc = bump.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recordVote"));
+  if (sqlite3_changes(db_) == 0) return fail("not_found", "no saying with id " + r.saying_id);
+  Statement ins(db_,
+                "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, execution_time, "
+                "original_llm_time, is_cached, client_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  ins.bind(1, r.id).bind(2, r.saying_id).bind(3, std::string_view(voteName(r.vote))).bind(4, r.model);
+  ins.bind(5, r.provider).bind(6, r.execution_time).bind(7, r.original_llm_time);
+  if (r.is_cached) ins.bind(8, static_cast<std::int64_t>(*r.is_cached ? 1 : 0));
+  else ins.bindNull(8);
+  ins.bind(9, r.client_key).bind(10, r.created_at_ms);
+  if (int rc = ins.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recordVote"));
+  if (auto c = tx.commit(); !c) return std::unexpected(c.error());
+  return VoteOutcome{true, r.id};
+}
+
+Result<std::vector<FeedbackRecord>> SqliteStore::listFeedback(const TimeRange& range) {
+  std::lock_guard lock(mutex_);
+  Statement st(db_,
+               "SELECT id, saying_id, vote, model, provider, execution_time, original_llm_time, "
+               "is_cached, client_key, created_at FROM saying_feedback "
+               "WHERE created_at >= ? AND created_at < ? ORDER BY created_at");
+  st.bind(1, range.from_ms).bind(2, range.to_ms);
+  std::vector<FeedbackRecord> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readFeedback(st));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "listFeedback"));
+  return out;
+}
+
+}  // namespace cs

@@ -1,0 +1,41 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/saying.hpp"
+#include "store/records.hpp"
+
+namespace cs {
+
+// The durable store: `main_humor` (sayings) and `saying_feedback` (votes). Implementations:
+// SqliteStore (embedded default) and DynamoStore. Every method is thread-safe and returns an
+// Error with code "store_unavailable" (transient) or "store_error" (a bug) instead of throwing.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::string_view backendName() const = 0;
+  // Cheap round trip proving the store answers (readiness).
+  virtual Result<void> ping() = 0;
+
+  // Inserts unless a saying with this id exists; never overwrites. true = inserted.
+  virtual Result<bool> putSaying(const Saying& saying) = 0;
+  virtual Result<std::optional<Saying>> getSaying(const std::string& id) = 0;
+  // Sayings for the ids that exist, in no particular order; missing ids are skipped.
+  virtual Result<std::vector<Saying>> getSayings(const std::vector<std::string>& ids) = 0;
+  virtual Result<std::vector<std::string>> listSayingIds() = 0;
+  // Most recently created first.
+  virtual Result<std::vector<Saying>> recentSayings(std::size_t limit) = 0;
+
+  // Stores the vote record and bumps the saying's up/down counter atomically, once per
+  // (saying_id, client_key). The saying must exist (else Error code "not_found").
+  virtual Result<VoteOutcome> recordVote(const FeedbackRecord& record) = 0;
+  virtual Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) = 0;
+};
+
+using StorePtr = std::unique_ptr<Store>;
+
+}  // namespace cs

@@ -1,0 +1,71 @@
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cs::testing {
+
+// A fresh directory under /tmp, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct HttpResult {
+  long status = 0;  // 0 = transport failure
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-cased names
+  std::string error;
+};
+
+// One blocking HTTP request with libcurl (a real client on a real socket).
+HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body = {},
+                       const std::vector<std::string>& headers = {}, long timeout_ms = 10'000);
+
+// The real `cloud-sayings` binary as a child process; stdout/stderr go to a log file.
+class ServerProcess {
+ public:
+  ServerProcess() = default;
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts `cloud-sayings serve --host 127.0.0.1 --port 0 <args>` and waits until it logs
+  // the port it listens on. False if it exited or did not come up in time.
+  bool start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+             std::chrono::milliseconds wait = std::chrono::seconds(20));
+  int port() const { return port_; }
+  std::string url(const std::string& path) const;
+  // Sends `signo` and waits for the exit; returns the exit code (or 128+signal).
+  int stop(int signo = 15, std::chrono::milliseconds wait = std::chrono::seconds(20));
+  bool running() const { return pid_ > 0; }
+  std::string logs() const;
+  std::vector<std::string> logLines() const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;
+};
+
+// Runs the binary with args to completion; returns the exit code and captured output.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult runBinary(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+std::string binaryPath();
+std::string sourceDir();
+
+}  // namespace cs::testing
