@@ -31,9 +31,18 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
                      {{"source", "fallback"}, {"request_number", request_number},
                       {"error_type", served.error().code}, {"error_message", served.error().message},
                       {"request_id", request.request_id}});
-    return jsonResponse(503, fallbackJson(request_number, ms));
+    auto response = jsonResponse(503, fallbackJson(request_number, ms));
+    response.observation = http::Observation{"fallback", "", std::nullopt, 0, 0.0, false};
+    return response;
   }
-  return jsonResponse(200, sayingJson(*served, ms));
+  auto response = jsonResponse(200, sayingJson(*served, ms));
+  const Saying& s = served->saying;
+  response.observation = http::Observation{
+      sourceName(served->source), s.model,
+      served->source == Source::kLlm ? s.llm_ms : std::nullopt,
+      served->source == Source::kLlm ? s.tokens.total() : 0,
+      served->source == Source::kLlm ? s.cost_usd : 0.0, served->source == Source::kCache};
+  return response;
 }
 
 }  // namespace cs::api

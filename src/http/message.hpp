@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -55,6 +56,18 @@ class StreamSink {
 };
 using StreamSinkPtr = std::shared_ptr<StreamSink>;
 
+// What a handler reports about the work behind a response, for metrics and the access log
+// (TotalExecutionTime, APILatency, TokensUsed, Cost, CacheHit with source/model dimensions).
+// Handlers fill it; the metrics middleware reads it; neither knows the other.
+struct Observation {
+  std::string source;  // store | cache | llm | fallback
+  std::string model;   // model id, "corpus" for shipped sayings, or "" when none
+  std::optional<double> api_latency_ms;  // upstream LLM call time, when there was one
+  std::int64_t tokens = 0;
+  double cost_usd = 0.0;
+  bool cache_hit = false;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -63,6 +76,7 @@ struct Response {
   // Set for streamed bodies (Server-Sent Events): the server sends the headers, then calls
   // this once with a sink; the response ends when the sink is closed.
   std::function<void(StreamSinkPtr)> stream;
+  std::optional<Observation> observation;
 };
 
 std::string percentDecode(std::string_view in, bool plus_is_space);
