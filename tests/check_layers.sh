@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fails when a layer includes a layer above it. Order, lowest first; a layer may include
-# itself and anything lower. obs is used by everyone and depends only on core.
+# itself and anything lower. obs is used by everyone and depends only on core; net (the shared
+# libcurl transport) is used by llm, secrets and store.
 set -euo pipefail
 src=${1:?usage: check_layers.sh SRC_DIR}
 rank() {
   case $1 in
-    core) echo 0 ;; obs) echo 1 ;;
+    core) echo 0 ;; obs|net) echo 1 ;;
     store|secrets|llm|http) echo 2 ;;
     cache) echo 3 ;;
     service) echo 4 ;;
