@@ -6,7 +6,11 @@
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "obs/metrics.hpp"
+#include "service/feedback_service.hpp"
+#include "service/request_stats.hpp"
 #include "service/saying_service.hpp"
+#include "service/stats_service.hpp"
 #include "store/saying_picker.hpp"
 #include "store/store.hpp"
 
@@ -23,6 +27,8 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  obs::Metrics& metrics() { return metrics_; }
+  RequestStatsRecorder& requestStats() { return *request_stats_; }
 
  private:
   void registerRoutes();
@@ -33,6 +39,10 @@ class App {
   std::unique_ptr<ServiceCatalog> catalog_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
+  obs::Metrics metrics_;
+  std::unique_ptr<RequestStatsRecorder> request_stats_;  // flushes on destruction
+  std::unique_ptr<FeedbackService> feedback_;
+  std::unique_ptr<StatsService> stats_;
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
 };
