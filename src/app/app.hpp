@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "api/static_files.hpp"
 #include "app/config.hpp"
 #include "app/llm_factory.hpp"
 #include "core/clock.hpp"
@@ -37,6 +38,7 @@ class App {
   LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
+  std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
 };

@@ -65,6 +65,11 @@ struct SecretsConfig {
   std::string ssm_endpoint;  // empty = https://ssm.REGION.amazonaws.com
 };
 
+struct WebConfig {
+  bool enabled = true;     // serve the pages (/, /compare, /dashboard) and /assets/
+  std::string assets_dir;  // empty = the pages compiled into the binary; else read at start
+};
+
 // Every setting of the program. Defaults are the original's values; a TOML file
 // (config/cloud-sayings.toml documents every key) overrides them, flags override the file.
 struct Config {
@@ -76,6 +81,7 @@ struct Config {
   std::string services_file;  // empty = the catalog compiled into the binary
   LlmConfig llm;
   SecretsConfig secrets;
+  WebConfig web;
 };
 
 // Parses TOML text; throws ConfigError naming the first bad or unknown setting.
