@@ -85,6 +85,42 @@ export async function startServer({ config = "", env = {} } = {}) {
   };
 }
 
+// The fake LLM upstream (tests/fakes/fake_llm) in its own process, scriptable through
+// POST /_control (docs/testing.md). `serverEnv` points the service at it with test keys.
+export async function startFakeLlm() {
+  if (!FAKE_LLM) throw new Error("CS_FAKE_LLM must name the fake_llm program (CTest sets it)");
+  const child = spawn(FAKE_LLM, ["--host", "127.0.0.1", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await waitForLine(child, (line) => {
+    try {
+      const j = JSON.parse(line);
+      if (j.message === "Fake LLM listening") return j.extra_fields.port;
+    } catch { /* not JSON */ }
+    return undefined;
+  }, 20000, "fake_llm");
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    serverEnv: {
+      ANTHROPIC_BASE_URL: url,
+      OPENAI_BASE_URL: `${url}/v1`,
+      ANTHROPIC_API_KEY: "sk-ant-test-FAKE-web-e2e",
+      OPENAI_API_KEY: "sk-test-FAKE-web-e2e",
+    },
+    async control(script) {
+      const r = await fetch(`${url}/_control`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(script) });
+      if (!r.ok) throw new Error(`fake_llm /_control answered ${r.status}`);
+      return r.json().catch(() => null);
+    },
+    async stats() {
+      return (await fetch(`${url}/_control`)).json();
+    },
+    async stop() {
+      const { code, signal } = await stopChild(child);
+      if (code !== 0) throw new Error(`fake_llm exited with ${signal || code}, not 0`);
+    },
+  };
+}
+
 // Debian's chromium with a fresh profile directory, removed on close.
 export async function launchBrowser({ viewport = { width: 1280, height: 900 } } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh`);

@@ -19,7 +19,12 @@ const REASONS = { no_api_key: "no API key", missing_key: "no API key", circuit_o
 
 function reasonText(m) {
   const r = m.disabled_reason || (m.health && m.health.reason) || "";
-  return REASONS[r] || r.replaceAll("_", " ") || "disabled";
+  // "no API key: <details>" -> "no API key" on the card; the details go in the tooltip.
+  return REASONS[r] || r.split(":")[0].replaceAll("_", " ") || "disabled";
+}
+
+function noModelsNotice() {
+  return notice({ kind: "warn", testid: "notice-no-models", title: "No models are enabled yet", body: [howToAddKey()] });
 }
 
 function renderModels() {
@@ -27,19 +32,16 @@ function renderModels() {
   const enabled = models.filter((m) => m.enabled);
   const options = models.map((m) => {
     const input = el("input", { type: "checkbox", name: "models", value: m.id, disabled: !m.enabled, checked: m.enabled, "data-testid": `pick-${m.id}` });
-    const sub = m.enabled ? providerName(m.provider) : `${providerName(m.provider)} · ${reasonText(m)}`;
-    return el("label", { class: `model-option${m.enabled ? "" : " disabled"}`, title: m.enabled ? "" : `Unavailable: ${reasonText(m)}` },
+    const health = m.enabled && (m.health === "open" || m.health === "degraded")
+      ? ` · ${m.health === "open" ? "failing, paused" : "slow or erroring"}` : "";
+    const sub = m.enabled ? `${providerName(m.provider)}${health}` : `${providerName(m.provider)} · ${reasonText(m)}`;
+    return el("label", { class: `model-option${m.enabled ? "" : " disabled"}`, title: m.enabled ? "" : `Unavailable: ${m.disabled_reason || reasonText(m)}` },
       input, el("span", {}, el("span", { class: "name", text: modelLabel(m) }), el("span", { class: "sub", text: sub })));
   });
   list.replaceChildren(el("legend", { text: "Models" }), ...options);
   runButton.disabled = enabled.length === 0;
   if (enabled.length === 0) {
-    statusLine.replaceChildren(notice({
-      kind: "warn",
-      testid: "notice-no-models",
-      title: "No models are enabled yet",
-      body: [howToAddKey()],
-    }));
+    statusLine.replaceChildren(noModelsNotice());
   }
 }
 
@@ -156,7 +158,8 @@ async function runCompare() {
       if (card.dataset.state === "pending") fillCard(card, { model: card.dataset.model, error: "no answer" }, ++rank);
   } catch (err) {
     if (err && err.name === "AbortError") return;
-    statusLine.replaceChildren(err instanceof ApiError && err.kind === "unreachable" ? unreachableNotice(runCompare) : errorNotice(err, runCompare));
+    statusLine.replaceChildren(err instanceof ApiError && err.kind === "unreachable" ? unreachableNotice(runCompare)
+      : err instanceof ApiError && err.code === "no_models" ? noModelsNotice() : errorNotice(err, runCompare));
     for (const card of byModel.values()) if (card.dataset.state === "pending") card.remove();
   } finally {
     if (running === controller) {

@@ -19,6 +19,7 @@ export function loadModels() {
 }
 
 export function modelName(id) {
+  if (id === "corpus") return "Original collection";
   const m = catalog.find((x) => x.id === id);
   return (m && (m.display_name || m.name)) || id || "unknown model";
 }

@@ -13,11 +13,7 @@ function tokenCount(t) {
   return num(t.total, (t.input ?? t.input_tokens ?? 0) + (t.output ?? t.output_tokens ?? 0));
 }
 
-function rate(value) {
-  // Rates may come as 0..1 fractions or 0..100 percentages.
-  const v = num(value);
-  return v === null ? null : v <= 1 && v >= 0 && !Number.isInteger(v) ? v * 100 : v;
-}
+const rate = (value) => num(value);  // percentages, 0..100
 
 function row(r) {
   const positive = num(r.positive, r.upvotes, r.up) ?? 0;
@@ -33,7 +29,8 @@ function row(r) {
     total,
     success_rate: num(r.success_rate) ?? (total ? (positive / total) * 100 : null),
     score: num(r.score) ?? positive - negative,
-    avg_response_time_ms: num(r.avg_response_time_ms, r.avg_response_time, r.average_response_time_ms),
+    // No samples (only cached answers, or no votes) means no average, not 0 ms.
+    avg_response_time_ms: r.response_time_samples === 0 ? null : num(r.avg_response_time_ms, r.avg_response_time),
     invocations,
     tokens: tokenCount(r.tokens ?? r.tokens_used),
     cost_usd: num(r.cost_usd, r.cost),
@@ -47,13 +44,18 @@ function list(value) {
   return [];
 }
 
-function seriesPoint(p) {
+function seriesPoint(p, bucketMs) {
   const t = p.t ?? p.time ?? p.start ?? p.bucket ?? p.timestamp;
   const d = t === undefined ? null : new Date(typeof t === "number" && t < 1e12 ? t * 1000 : t);
-  const label = d && !Number.isNaN(d.getTime())
-    ? d.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }) : String(t ?? "");
+  // Labels as fine as the buckets: times within a day, dates beyond.
+  const format = bucketMs && bucketMs < 86400000 && bucketMs * 30 <= 2 * 86400000
+    ? { hour: "2-digit", minute: "2-digit" }
+    : bucketMs && bucketMs >= 86400000 ? { month: "short", day: "numeric" }
+      : { month: "short", day: "numeric", hour: "2-digit" };
+  const label = d && !Number.isNaN(d.getTime()) ? d.toLocaleString([], format) : String(t ?? "");
   const hits = num(p.cache_hits);
   const inv = num(p.invocations, p.requests);
+  // A bucket without requests has no rate (a gap in the line), not 0 %.
   return { label, cache_hit_rate: rate(p.cache_hit_rate) ?? (hits !== null && inv ? (hits / inv) * 100 : null) };
 }
 
@@ -69,8 +71,10 @@ export function normaliseStats(raw) {
     totals.score = totals.positive - totals.negative;
     totals.success_rate = totals.total ? (totals.positive / totals.total) * 100 : null;
   }
-  const services = list(data.top_services ?? data.services).map((s) =>
-    (typeof s === "string" ? { service: s, count: 1 } : { service: s.service ?? s.name ?? s.model ?? "", count: num(s.count, s.mentions) ?? 0 }));
-  const series = list(data.series ?? data.time_series ?? data.timeseries).map(seriesPoint);
+  const services = list(data.services ?? data.top_services).map((s) =>
+    (typeof s === "string" ? { service: s, count: 1 } : { service: s.service ?? s.name ?? "", count: num(s.sayings, s.count, s.mentions) ?? 0 }));
+  const rawSeries = data.series && !Array.isArray(data.series) ? data.series.buckets : data.series;
+  const bucketMs = data.series && !Array.isArray(data.series) ? num(data.series.bucket_ms) : null;
+  const series = (Array.isArray(rawSeries) ? rawSeries : []).map((p) => seriesPoint(p, bucketMs));
   return { models, totals, services, series, computed_at: data.computed_at ?? null };
 }
