@@ -5,16 +5,19 @@
 #include "api/feedback_handler.hpp"
 #include "api/handlers.hpp"
 #include "api/metrics_hook.hpp"
+#include "api/models_handler.hpp"
 #include "api/stats_handler.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
+#include "llm/model_catalog.hpp"
 #include "obs/logger.hpp"
 #include "store/corpus.hpp"
 
 namespace cs::app {
 
 Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock) {
-  if (!config.store.corpus_file.empty()) return loadCorpusFile(config.store.corpus_file, clock.wallMs());
+  if (!config.store.corpus_file.empty())
+    return loadCorpusFile(config.store.corpus_file, clock.wallMs());
   return parseCorpus(embeddedFile("data/sayings.json"), clock.wallMs());
 }
 
@@ -28,6 +31,7 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
+  llm_ = makeLlmStack(config_, clock_);
 
   if (config_.store.seed_on_start) {
     auto ids = store_->listSayingIds();
@@ -50,8 +54,32 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
   request_stats_ = std::make_unique<RequestStatsRecorder>(
       *store_, clock_, RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
   feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
-  stats_ = std::make_unique<StatsService>(*store_, request_stats_.get(), clock_,
-                                          StatsService::Options{std::chrono::milliseconds(config_.stats.cache_ttl_ms)});
+  // Rollup rows carry only the model: the catalog says whose it is (votes carry both).
+  std::unordered_map<std::string, std::string> provider_of_model;
+  if (auto models = llm::loadModelCatalog(config_.llm.models_file))
+    for (const auto& m : *models) provider_of_model.emplace(m.id, m.provider);
+  stats_ = std::make_unique<StatsService>(
+      *store_, request_stats_.get(), clock_,
+      StatsService::Options{std::chrono::milliseconds(config_.stats.cache_ttl_ms)},
+      [providers = std::move(provider_of_model)](std::string_view model) {
+        auto it = providers.find(std::string(model));
+        return it == providers.end() ? std::string() : it->second;
+      });
+  metrics_.onRender([this](obs::Metrics& m) {
+    for (const auto& status : llm_.gateway->models())
+      m.gauge("cloudsayings_circuit_open", "1 while the model's circuit breaker is open (calls fail fast).",
+              {{"model", status.info.id}})
+          .set(status.health == "open" ? 1.0 : 0.0);
+  });
+  if (config_.web.enabled) {
+    if (config_.web.assets_dir.empty()) {
+      web_ = std::make_unique<api::StaticFiles>(api::StaticFiles::embedded());
+    } else {
+      auto files = api::StaticFiles::fromDirectory(config_.web.assets_dir);
+      if (!files) throw ConfigError("web.assets_dir: " + files.error().message);
+      web_ = std::make_unique<api::StaticFiles>(std::move(*files));
+    }
+  }
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
@@ -71,8 +99,15 @@ void App::registerRoutes() {
   router_.add("POST", "/api/feedback",
               [this](const http::Request& r) { return api::postFeedback(*feedback_, metrics_, r); });
   router_.add("GET", "/api/stats", [this](const http::Request& r) { return api::getStats(*stats_, r); });
+  // may_block: rendering asks the gateway for circuit states, which may look up a key.
   if (config_.metrics.prometheus)
-    router_.add("GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); });
+    router_.add(
+        "GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); }, true);
+  // may_block: the first look at a key may ask SSM.
+  router_.add(
+      "GET", "/api/models", [this](const http::Request&) { return api::listModels(*llm_.gateway); },
+      true);
+  if (web_) web_->registerRoutes(router_);
 }
 
 }  // namespace cs::app

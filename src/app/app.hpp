@@ -1,7 +1,9 @@
 #pragma once
 #include <memory>
 
+#include "api/static_files.hpp"
 #include "app/config.hpp"
+#include "app/llm_factory.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
@@ -29,6 +31,8 @@ class App {
   const ServiceCatalog& catalog() const { return *catalog_; }
   obs::Metrics& metrics() { return metrics_; }
   RequestStatsRecorder& requestStats() { return *request_stats_; }
+  // The LLM gateway (always present; models without a key are disabled, not missing).
+  llm::Gateway& gateway() { return *llm_.gateway; }
 
  private:
   void registerRoutes();
@@ -37,12 +41,14 @@ class App {
   const Clock& clock_;
   StorePtr store_;
   std::unique_ptr<ServiceCatalog> catalog_;
+  LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
   obs::Metrics metrics_;
   std::unique_ptr<RequestStatsRecorder> request_stats_;  // flushes on destruction
   std::unique_ptr<FeedbackService> feedback_;
   std::unique_ptr<StatsService> stats_;
+  std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
 };
