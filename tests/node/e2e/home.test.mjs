@@ -36,8 +36,7 @@ describe("home page", () => {
     }, firstId);
     assert.equal(await page.getByTestId("saying-card").count(), 1);
     await screenshot(page, "home");
-    // TODO(web): drop the /api/models allowance once the gateway's catalog endpoint lands.
-    assert.deepEqual(page.problems.filter((p) => p !== "404 /api/models"), [], "no console errors or CSP violations");
+    assert.deepEqual(page.problems, [], "no console errors or CSP violations");
     await page.close();
   });
 
@@ -92,7 +91,7 @@ describe("home page with the service stopped", () => {
       assert.equal(await page.getByRole("button", { name: "Try again" }).count(), 1);
       assert.equal(await page.getByRole("button", { name: "Get Saying" }).isEnabled(), true);
       await screenshot(page, "home-unreachable");
-      const unexpected = page.problems.filter((p) => !/^failed \/api\/sayings: net::ERR_CONNECTION_REFUSED$|^404 \/api\/models$/.test(p));
+      const unexpected = page.problems.filter((p) => !/^failed \/api\/sayings: net::ERR_CONNECTION_REFUSED$/.test(p));
       assert.deepEqual(unexpected, []);
     } finally {
       await browser.close();
