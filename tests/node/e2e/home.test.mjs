@@ -28,12 +28,9 @@ describe("home page", () => {
     assert.equal(await page.getByTestId("source-badge").textContent(), "From the store");
     assert.match(await page.getByTestId("latency").textContent(), /ms|s$/);
     // A second press replaces the card (one card at a time).
-    const firstId = await card.getAttribute("data-saying-id");
+    await card.evaluate((node) => { node.dataset.old = "yes"; });
     await page.getByRole("button", { name: "Get Saying" }).click();
-    await page.waitForFunction((id) => {
-      const c = document.querySelector("[data-testid=saying-card]");
-      return c && c.dataset.sayingId !== id;
-    }, firstId);
+    await page.locator("[data-testid=saying-card]:not([data-old])").waitFor();
     assert.equal(await page.getByTestId("saying-card").count(), 1);
     await screenshot(page, "home");
     assert.deepEqual(page.problems, [], "no console errors or CSP violations");
@@ -52,6 +49,8 @@ describe("home page", () => {
     assert.equal(focused, "get-saying", "the Get Saying button is reachable with Tab");
     await page.keyboard.press("Enter");
     await page.getByTestId("saying-card").waitFor();
+    // Focus stays on the button (a busy button is not disabled, which would drop focus).
+    assert.equal(await page.evaluate(() => document.activeElement.id), "get-saying");
     // The vote buttons follow in tab order.
     for (let i = 0; i < 10 && focused !== "vote-up"; i++) {
       await page.keyboard.press("Tab");
@@ -82,7 +81,7 @@ describe("home page with the service stopped", () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.page();
-      await page.goto(`${server.url}/`);
+      await page.goto(`${server.url}/`, { waitUntil: "networkidle" });  // the model list is in
       await server.stop();
       await page.getByRole("button", { name: "Get Saying" }).click();
       const noticeBox = page.getByTestId("notice-unreachable");
