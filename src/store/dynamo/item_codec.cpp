@@ -88,4 +88,50 @@ Result<FeedbackRecord> feedbackFromItem(const Json& item) {
   return f;
 }
 
+std::string statsKey(const RequestStatsRow& row) {
+  return std::to_string(row.minute_ms) + "#" + row.model + "#" + row.source;
+}
+
+UpdateItemRequest statsUpdate(const std::string& table, const RequestStatsRow& row) {
+  UpdateItemRequest req;
+  req.table = table;
+  req.key = {{"stats_key", attrS(statsKey(row))}};
+  req.update.text =
+      "SET #minute_ms = :minute_ms, #model = :model, #source = :source "
+      "ADD #invocations :invocations, #errors :errors, #cache_hits :cache_hits, #tokens :tokens, "
+      "#cost_usd :cost_usd, #total_ms :total_ms, #api_calls :api_calls, #api_ms :api_ms";
+  req.update.names =
+      attributeNames({"minute_ms", "model", "source", "invocations", "errors", "cache_hits",
+                      "tokens", "cost_usd", "total_ms", "api_calls", "api_ms"});
+  req.update.values = {
+      {":minute_ms", attrN(row.minute_ms)}, {":model", attrS(row.model)},
+      {":source", attrS(row.source)},       {":invocations", attrN(row.invocations)},
+      {":errors", attrN(row.errors)},       {":cache_hits", attrN(row.cache_hits)},
+      {":tokens", attrN(row.tokens)},       {":cost_usd", attrN(row.cost_usd)},
+      {":total_ms", attrN(row.total_ms)},   {":api_calls", attrN(row.api_calls)},
+      {":api_ms", attrN(row.api_ms)}};
+  // ADD needs a number: a non-finite double (encoded as NULL) would be rejected, so count it as 0.
+  for (auto& [name, value] : req.update.values.items())
+    if (value.contains("NULL")) value = attrN(std::int64_t{0});
+  return req;
+}
+
+Result<RequestStatsRow> statsFromItem(const Json& item) {
+  ItemReader r(item, "request_stats item");
+  RequestStatsRow row;
+  row.minute_ms = r.int64("minute_ms");
+  row.model = r.string("model");
+  row.source = r.string("source");
+  row.invocations = r.int64Or("invocations", 0);
+  row.errors = r.int64Or("errors", 0);
+  row.cache_hits = r.int64Or("cache_hits", 0);
+  row.tokens = r.int64Or("tokens", 0);
+  row.cost_usd = r.doubleOr("cost_usd", 0.0);
+  row.total_ms = r.doubleOr("total_ms", 0.0);
+  row.api_calls = r.int64Or("api_calls", 0);
+  row.api_ms = r.doubleOr("api_ms", 0.0);
+  if (auto st = r.status(); !st) return std::unexpected(st.error());
+  return row;
+}
+
 }  // namespace cs::dynamo
