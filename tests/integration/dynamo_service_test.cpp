@@ -159,7 +159,7 @@ TEST_F(DynamoService, TwoInstancesShareVotesAndSayings) {
       httpRequest("POST", a.url("/api/feedback"),
                   json{{"saying_id", saying["id"]}, {"vote", "up"}, {"execution_time", 3.5}}.dump(),
                   {"Content-Type: application/json"});
-  ASSERT_EQ(vote.status, 200) << vote.body;
+  ASSERT_EQ(vote.status, 201) << vote.body;  // created: a counted vote
   auto stats_after = json::parse(httpRequest("GET", b.url("/api/stats")).body);
   EXPECT_EQ(stats_after["totals"]["positive"], 1) << stats_after.dump();
   EXPECT_EQ(stats_after["totals"]["total"], 1);
