@@ -164,3 +164,11 @@ export async function json(url, options = {}) {
   const response = await fetch(url, options);
   return { status: response.status, headers: response.headers, body: await response.json().catch(() => null) };
 }
+
+// True once the server has the endpoint (404 means another issue has not landed it yet; the
+// tests that need it skip, and run as soon as it exists).
+export async function hasEndpoint(url) {
+  const r = await fetch(url);
+  await r.body?.cancel();
+  return r.status !== 404;
+}
