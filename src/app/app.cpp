@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 
+#include "api/compare.hpp"
 #include "api/handlers.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
@@ -18,7 +19,8 @@ Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
   return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
 }
 
-App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {
+App::App(Config config, const Clock& clock, llm::GatewayPtr gateway)
+    : config_(std::move(config)), clock_(clock), gateway_(std::move(gateway)) {
   store_ = makeStore(config_);
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
@@ -40,8 +42,7 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
       *store_, clock_,
       SayingPicker::Options{std::chrono::milliseconds(config_.store.id_list_ttl_ms),
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
-  sayings_ = std::make_unique<SayingService>(
-      *picker_, SayingService::Options{config_.flow.cold_start_store_requests});
+  buildCache();
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
@@ -49,11 +50,55 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
 
 App::~App() = default;
 
+void App::buildCache() {
+  const SayingService::Options flow{config_.flow.cold_start_store_requests,
+                                    std::chrono::milliseconds(config_.flow.model_deadline_ms)};
+  if (!gateway_) {
+    sayings_ = std::make_unique<SayingService>(*picker_, flow);
+    return;
+  }
+  const auto& c = config_.cache;
+  dedup_ = std::make_unique<cache::DedupIndex>(cache::DedupIndex::Options{
+      c.dedup_threshold, static_cast<std::size_t>(c.dedup_shingle_words), static_cast<std::size_t>(c.dedup_capacity)});
+  tracker_ = std::make_unique<cache::ServiceTracker>(cache::ServiceTracker::Options{
+      static_cast<std::size_t>(c.service_window), static_cast<std::size_t>(c.avoid_services)});
+  budget_ = std::make_unique<cache::BudgetGuard>(
+      clock_, cache::BudgetGuard::Options{config_.budget.max_calls_per_minute, config_.budget.max_usd_per_day});
+  ingestor_ = std::make_unique<cache::Ingestor>(*store_, *picker_, *catalog_, *dedup_, *tracker_, clock_);
+  cache::CacheOptions options;
+  options.low_water = static_cast<std::size_t>(c.low_water);
+  options.high_water = static_cast<std::size_t>(c.high_water);
+  options.capacity = static_cast<std::size_t>(c.capacity);
+  options.batch_size = static_cast<int>(c.batch_size);
+  options.max_serves = static_cast<int>(c.max_serves);
+  options.call_timeout = std::chrono::milliseconds(c.call_timeout_ms);
+  options.retry_backoff = std::chrono::milliseconds(c.retry_backoff_ms);
+  options.dedup_recent = static_cast<std::size_t>(c.dedup_recent);
+  std::vector<std::string> models;
+  for (const auto& m : gateway_->models()) models.push_back(m.info.id);
+  cache_ = std::make_unique<cache::SayingCache>(*gateway_, *ingestor_, *tracker_, *budget_, clock_, options,
+                                                c.enabled ? models : std::vector<std::string>{});
+  for (const auto& m : gateway_->models()) cache_->setEnabled(m.info.id, m.enabled);
+  compare_ = std::make_unique<CompareService>(
+      *gateway_, *ingestor_, *budget_,
+      CompareService::Options{std::chrono::milliseconds(config_.compare.deadline_ms),
+                              static_cast<int>(config_.compare.sayings_per_model),
+                              static_cast<std::size_t>(config_.compare.max_concurrent_calls),
+                              static_cast<std::size_t>(config_.compare.topic_max_length)});
+  sayings_ = std::make_unique<SayingService>(*picker_, *cache_, *gateway_, flow);
+}
+
 void App::registerRoutes() {
   router_.add("GET", "/healthz", api::healthz);
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
-  router_.add("GET", "/api/sayings",
-              [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+  router_.addBlockingIf(
+      "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
+      api::sayingMayBlock);
+  if (compare_) {
+    auto handler = [this](const http::Request& r) { return api::compare(*compare_, r); };
+    router_.add("GET", "/api/compare", handler, /*may_block=*/true);
+    router_.add("POST", "/api/compare", handler, /*may_block=*/true);
+  }
 }
 
 }  // namespace cs::app

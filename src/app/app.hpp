@@ -2,10 +2,17 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "cache/budget_guard.hpp"
+#include "cache/dedup.hpp"
+#include "cache/ingest.hpp"
+#include "cache/saying_cache.hpp"
+#include "cache/service_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "llm/gateway.hpp"
+#include "service/compare_service.hpp"
 #include "service/saying_service.hpp"
 #include "store/saying_picker.hpp"
 #include "store/store.hpp"
@@ -16,22 +23,34 @@ namespace cs::app {
 // order (members are destroyed in reverse). Tests build an App and call pipeline().handle().
 class App {
  public:
-  explicit App(Config config, const Clock& clock = SystemClock::instance());
+  // `gateway` replaces the one built from the config (tests pass a fake).
+  explicit App(Config config, const Clock& clock = SystemClock::instance(), llm::GatewayPtr gateway = nullptr);
   ~App();
 
   http::HttpHandler& handler() { return *pipeline_; }
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  // Null when no gateway is configured (store-only).
+  cache::SayingCache* sayingCache() { return cache_.get(); }
+  cache::BudgetGuard* budget() { return budget_.get(); }
 
  private:
   void registerRoutes();
+  void buildCache();
 
   Config config_;
   const Clock& clock_;
   StorePtr store_;
   std::unique_ptr<ServiceCatalog> catalog_;
   std::unique_ptr<SayingPicker> picker_;
+  llm::GatewayPtr gateway_;
+  std::unique_ptr<cache::DedupIndex> dedup_;
+  std::unique_ptr<cache::ServiceTracker> tracker_;
+  std::unique_ptr<cache::BudgetGuard> budget_;
+  std::unique_ptr<cache::Ingestor> ingestor_;
+  std::unique_ptr<cache::SayingCache> cache_;  // its workers stop before what they use goes
+  std::unique_ptr<CompareService> compare_;
   std::unique_ptr<SayingService> sayings_;
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
