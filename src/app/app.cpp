@@ -2,6 +2,7 @@
 
 #include "api/compare.hpp"
 #include "api/handlers.hpp"
+#include "api/models_handler.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
 #include "obs/logger.hpp"
@@ -10,7 +11,8 @@
 namespace cs::app {
 
 Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock) {
-  if (!config.store.corpus_file.empty()) return loadCorpusFile(config.store.corpus_file, clock.wallMs());
+  if (!config.store.corpus_file.empty())
+    return loadCorpusFile(config.store.corpus_file, clock.wallMs());
   return parseCorpus(embeddedFile("data/sayings.json"), clock.wallMs());
 }
 
@@ -25,6 +27,7 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr gateway)
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
+  if (!gateway_) llm_ = makeLlmStack(config_, clock_);  // tests inject a fake instead
 
   if (config_.store.seed_on_start) {
     auto ids = store_->listSayingIds();
@@ -43,6 +46,15 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr gateway)
       SayingPicker::Options{std::chrono::milliseconds(config_.store.id_list_ttl_ms),
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
   buildCache();
+  if (config_.web.enabled) {
+    if (config_.web.assets_dir.empty()) {
+      web_ = std::make_unique<api::StaticFiles>(api::StaticFiles::embedded());
+    } else {
+      auto files = api::StaticFiles::fromDirectory(config_.web.assets_dir);
+      if (!files) throw ConfigError("web.assets_dir: " + files.error().message);
+      web_ = std::make_unique<api::StaticFiles>(std::move(*files));
+    }
+  }
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
@@ -53,10 +65,6 @@ App::~App() = default;
 void App::buildCache() {
   const SayingService::Options flow{config_.flow.cold_start_store_requests,
                                     std::chrono::milliseconds(config_.flow.model_deadline_ms)};
-  if (!gateway_) {
-    sayings_ = std::make_unique<SayingService>(*picker_, flow);
-    return;
-  }
   const auto& c = config_.cache;
   dedup_ = std::make_unique<cache::DedupIndex>(cache::DedupIndex::Options{
       c.dedup_threshold, static_cast<std::size_t>(c.dedup_shingle_words), static_cast<std::size_t>(c.dedup_capacity)});
@@ -75,17 +83,18 @@ void App::buildCache() {
   options.retry_backoff = std::chrono::milliseconds(c.retry_backoff_ms);
   options.dedup_recent = static_cast<std::size_t>(c.dedup_recent);
   std::vector<std::string> models;
-  for (const auto& m : gateway_->models()) models.push_back(m.info.id);
-  cache_ = std::make_unique<cache::SayingCache>(*gateway_, *ingestor_, *tracker_, *budget_, clock_, options,
+  const auto statuses = gateway().models();
+  for (const auto& m : statuses) models.push_back(m.info.id);
+  cache_ = std::make_unique<cache::SayingCache>(gateway(), *ingestor_, *tracker_, *budget_, clock_, options,
                                                 c.enabled ? models : std::vector<std::string>{});
-  for (const auto& m : gateway_->models()) cache_->setEnabled(m.info.id, m.enabled);
+  for (const auto& m : statuses) cache_->setEnabled(m.info.id, m.enabled);
   compare_ = std::make_unique<CompareService>(
-      *gateway_, *ingestor_, *budget_,
+      gateway(), *ingestor_, *budget_,
       CompareService::Options{std::chrono::milliseconds(config_.compare.deadline_ms),
                               static_cast<int>(config_.compare.sayings_per_model),
                               static_cast<std::size_t>(config_.compare.max_concurrent_calls),
                               static_cast<std::size_t>(config_.compare.topic_max_length)});
-  sayings_ = std::make_unique<SayingService>(*picker_, *cache_, *gateway_, flow);
+  sayings_ = std::make_unique<SayingService>(*picker_, *cache_, gateway(), flow);
 }
 
 void App::registerRoutes() {
@@ -94,11 +103,13 @@ void App::registerRoutes() {
   router_.addBlockingIf(
       "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
       api::sayingMayBlock);
-  if (compare_) {
-    auto handler = [this](const http::Request& r) { return api::compare(*compare_, r); };
-    router_.add("GET", "/api/compare", handler, /*may_block=*/true);
-    router_.add("POST", "/api/compare", handler, /*may_block=*/true);
-  }
+  // may_block: the first look at a key may ask SSM.
+  router_.add(
+      "GET", "/api/models", [this](const http::Request&) { return api::listModels(gateway()); }, true);
+  auto compare = [this](const http::Request& r) { return api::compare(*compare_, r); };
+  router_.add("GET", "/api/compare", compare, /*may_block=*/true);
+  router_.add("POST", "/api/compare", compare, /*may_block=*/true);
+  if (web_) web_->registerRoutes(router_);
 }
 
 }  // namespace cs::app

@@ -1,12 +1,14 @@
 #pragma once
 #include <memory>
 
+#include "api/static_files.hpp"
 #include "app/config.hpp"
 #include "cache/budget_guard.hpp"
 #include "cache/dedup.hpp"
 #include "cache/ingest.hpp"
 #include "cache/saying_cache.hpp"
 #include "cache/service_tracker.hpp"
+#include "app/llm_factory.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
@@ -23,7 +25,7 @@ namespace cs::app {
 // order (members are destroyed in reverse). Tests build an App and call pipeline().handle().
 class App {
  public:
-  // `gateway` replaces the one built from the config (tests pass a fake).
+  // `gateway` replaces the LLM stack built from the config (tests pass a fake).
   explicit App(Config config, const Clock& clock = SystemClock::instance(), llm::GatewayPtr gateway = nullptr);
   ~App();
 
@@ -31,7 +33,8 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
-  // Null when no gateway is configured (store-only).
+  // The LLM gateway (always present; models without a key are disabled, not missing).
+  llm::Gateway& gateway() { return gateway_ ? *gateway_ : *llm_.gateway; }
   cache::SayingCache* sayingCache() { return cache_.get(); }
   cache::BudgetGuard* budget() { return budget_.get(); }
 
@@ -43,6 +46,7 @@ class App {
   const Clock& clock_;
   StorePtr store_;
   std::unique_ptr<ServiceCatalog> catalog_;
+  LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   llm::GatewayPtr gateway_;
   std::unique_ptr<cache::DedupIndex> dedup_;
@@ -52,6 +56,7 @@ class App {
   std::unique_ptr<cache::SayingCache> cache_;  // its workers stop before what they use goes
   std::unique_ptr<CompareService> compare_;
   std::unique_ptr<SayingService> sayings_;
+  std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
 };
