@@ -15,7 +15,11 @@
 #include "http/router.hpp"
 #include "llm/gateway.hpp"
 #include "service/compare_service.hpp"
+#include "obs/metrics.hpp"
+#include "service/feedback_service.hpp"
+#include "service/request_stats.hpp"
 #include "service/saying_service.hpp"
+#include "service/stats_service.hpp"
 #include "store/saying_picker.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +37,8 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  obs::Metrics& metrics() { return metrics_; }
+  RequestStatsRecorder& requestStats() { return *request_stats_; }
   // The LLM gateway (always present; models without a key are disabled, not missing).
   llm::Gateway& gateway() { return gateway_ ? *gateway_ : *llm_.gateway; }
   cache::SayingCache* sayingCache() { return cache_.get(); }
@@ -56,6 +62,10 @@ class App {
   std::unique_ptr<cache::SayingCache> cache_;  // its workers stop before what they use goes
   std::unique_ptr<CompareService> compare_;
   std::unique_ptr<SayingService> sayings_;
+  obs::Metrics metrics_;
+  std::unique_ptr<RequestStatsRecorder> request_stats_;  // flushes on destruction
+  std::unique_ptr<FeedbackService> feedback_;
+  std::unique_ptr<StatsService> stats_;
   std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
