@@ -130,6 +130,7 @@ TEST(CacheBuilder, ServiceTrackingSpreadsThirtySayingsOverManyServices) {
     auto& cache = stack.makeCache();
     cache.start();
     EXPECT_TRUE(eventually([&] { return cache.totalSize() >= 30; }));
+    cache.stop();  // draining below the low-water mark must not start more calls
     std::multiset<std::string> services;
     std::set<std::string> distinct;
     while (auto hit = cache.take())
