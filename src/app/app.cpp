@@ -45,6 +45,7 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
+  protections_ = installProtections(*pipeline_, config_, clock_);
 }
 
 App::~App() = default;

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "app/protections.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
@@ -23,6 +24,7 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  const Protections& protections() const { return *protections_; }
 
  private:
   void registerRoutes();
@@ -35,6 +37,7 @@ class App {
   std::unique_ptr<SayingService> sayings_;
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
+  ProtectionsPtr protections_;  // hooked into pipeline_
 };
 
 // Loads the corpus (the configured file, or the embedded one).

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/config_http.hpp"
 #include "app/toml_reader.hpp"
 
 namespace cs::app {
@@ -81,7 +82,8 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
     throw ConfigError(origin + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
                       ": " + std::string(e.description()));
   }
-  static const std::set<std::string, std::less<>> kSections = {"server", "store", "log", "flow", "catalog"};
+  static const std::set<std::string, std::less<>> kSections = {"server", "store", "log", "flow", "catalog",
+                                                                     "rate_limit", "cors", "security_headers"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -90,6 +92,9 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readLog(root, c);
   readFlow(root, c);
   readCatalog(root, c);
+  readRateLimit(section(root, "rate_limit"), c);
+  readCors(section(root, "cors"), c);
+  readSecurityHeaders(section(root, "security_headers"), c);
   return c;
 }
 

@@ -4,6 +4,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "http/cors.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/security_headers.hpp"
 #include "http/server.hpp"
 #include "obs/logger.hpp"
 
@@ -41,6 +44,9 @@ struct Config {
   LogConfig log;
   FlowConfig flow;
   std::string services_file;  // empty = the catalog compiled into the binary
+  http::RateLimitOptions rate_limit;
+  http::CorsOptions cors;
+  http::SecurityHeadersOptions security_headers;
 };
 
 // Parses TOML text; throws ConfigError naming the first bad or unknown setting.
