@@ -42,6 +42,15 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
   sayings_ = std::make_unique<SayingService>(
       *picker_, SayingService::Options{config_.flow.cold_start_store_requests});
+  if (config_.web.enabled) {
+    if (config_.web.assets_dir.empty()) {
+      web_ = std::make_unique<api::StaticFiles>(api::StaticFiles::embedded());
+    } else {
+      auto files = api::StaticFiles::fromDirectory(config_.web.assets_dir);
+      if (!files) throw ConfigError("web.assets_dir: " + files.error().message);
+      web_ = std::make_unique<api::StaticFiles>(std::move(*files));
+    }
+  }
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
@@ -55,6 +64,7 @@ void App::registerRoutes() {
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
   router_.add("GET", "/api/sayings",
               [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+  if (web_) web_->registerRoutes(router_);
 }
 
 }  // namespace cs::app

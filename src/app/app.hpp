@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "api/static_files.hpp"
 #include "app/config.hpp"
 #include "app/protections.hpp"
 #include "core/clock.hpp"
@@ -35,6 +36,7 @@ class App {
   std::unique_ptr<ServiceCatalog> catalog_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
+  std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
   ProtectionsPtr protections_;  // hooked into pipeline_

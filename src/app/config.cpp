@@ -66,6 +66,13 @@ void readFlow(const toml::table& root, Config& c) {
   s.finish();
 }
 
+void readWeb(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "web"), "web");
+  s.read("enabled", c.web.enabled);
+  s.read("assets_dir", c.web.assets_dir);
+  s.finish();
+}
+
 void readCatalog(const toml::table& root, Config& c) {
   TomlSection s(section(root, "catalog"), "catalog");
   s.read("services_file", c.services_file);
@@ -82,8 +89,8 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
     throw ConfigError(origin + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
                       ": " + std::string(e.description()));
   }
-  static const std::set<std::string, std::less<>> kSections = {"server", "store", "log", "flow", "catalog",
-                                                                     "rate_limit", "cors", "security_headers"};
+  static const std::set<std::string, std::less<>> kSections = {
+      "server", "store", "log", "flow", "catalog", "web", "rate_limit", "cors", "security_headers"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -95,6 +102,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readRateLimit(section(root, "rate_limit"), c);
   readCors(section(root, "cors"), c);
   readSecurityHeaders(section(root, "security_headers"), c);
+  readWeb(root, c);
   return c;
 }
 

@@ -35,6 +35,11 @@ struct FlowConfig {
   std::uint64_t cold_start_store_requests = 3;
 };
 
+struct WebConfig {
+  bool enabled = true;     // serve the pages (/, /compare, /dashboard) and /assets/
+  std::string assets_dir;  // empty = the pages compiled into the binary; else read at start
+};
+
 // Every setting of the program. Defaults are the original's values; a TOML file
 // (config/cloud-sayings.toml documents every key) overrides them, flags override the file.
 struct Config {
@@ -44,6 +49,7 @@ struct Config {
   LogConfig log;
   FlowConfig flow;
   std::string services_file;  // empty = the catalog compiled into the binary
+  WebConfig web;
   http::RateLimitOptions rate_limit;
   http::CorsOptions cors;
   http::SecurityHeadersOptions security_headers;

@@ -7,10 +7,11 @@ namespace cs::http {
 
 struct SecurityHeadersOptions {
   // For HTML pages: scripts, styles and data only from our own origin; no plugins, no
-  // framing (clickjacking), no <base> tricks.
+  // framing (clickjacking), no <base> tricks. The same policy the page handler
+  // (api/static_files.cpp) sets; a handler's own header always wins over this default.
   std::string page_csp =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-      "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
       "form-action 'self'; frame-ancestors 'none'";
   // For everything else (JSON, SSE, metrics): nothing may load or frame it as a document.
   std::string api_csp = "default-src 'none'; frame-ancestors 'none'";
