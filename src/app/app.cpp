@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "api/handlers.hpp"
+#include "api/models_handler.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
 #include "obs/logger.hpp"
@@ -9,7 +10,8 @@
 namespace cs::app {
 
 Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock) {
-  if (!config.store.corpus_file.empty()) return loadCorpusFile(config.store.corpus_file, clock.wallMs());
+  if (!config.store.corpus_file.empty())
+    return loadCorpusFile(config.store.corpus_file, clock.wallMs());
   return parseCorpus(embeddedFile("data/sayings.json"), clock.wallMs());
 }
 
@@ -23,6 +25,7 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
+  llm_ = makeLlmStack(config_, clock_);
 
   if (config_.store.seed_on_start) {
     auto ids = store_->listSayingIds();
@@ -64,6 +67,10 @@ void App::registerRoutes() {
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
   router_.add("GET", "/api/sayings",
               [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+  // may_block: the first look at a key may ask SSM.
+  router_.add(
+      "GET", "/api/models", [this](const http::Request&) { return api::listModels(*llm_.gateway); },
+      true);
   if (web_) web_->registerRoutes(router_);
 }
 

@@ -4,6 +4,7 @@
 #include "api/static_files.hpp"
 #include "app/config.hpp"
 #include "app/protections.hpp"
+#include "app/llm_factory.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
@@ -25,6 +26,8 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  // The LLM gateway (always present; models without a key are disabled, not missing).
+  llm::Gateway& gateway() { return *llm_.gateway; }
   const Protections& protections() const { return *protections_; }
 
  private:
@@ -34,6 +37,7 @@ class App {
   const Clock& clock_;
   StorePtr store_;
   std::unique_ptr<ServiceCatalog> catalog_;
+  LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
   std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false

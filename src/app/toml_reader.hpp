@@ -1,10 +1,10 @@
 #pragma once
+#include <toml++/toml.h>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <toml++/toml.h>
 
 #include "app/config.hpp"
 
