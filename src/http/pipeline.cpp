@@ -60,11 +60,26 @@ Response Pipeline::handle(Request& request) {
   response.headers.set("X-Request-Id", request.request_id);
   for (auto& fn : after_) fn(request, response, ms);
   if (access_log_ && obs::log().enabled(obs::Level::kInfo)) {
-    obs::log().info("Request", {{"method", request.method},
-                                {"path", request.path},
-                                {"status", response.status},
-                                {"execution_ms", std::round(ms * 1000.0) / 1000.0},
-                                {"request_id", request.request_id}});
+    const double rounded = std::round(ms * 1000.0) / 1000.0;
+    nlohmann::json fields{{"method", request.method},
+                          {"path", request.path},
+                          {"status", response.status},
+                          {"execution_ms", rounded},
+                          {"request_id", request.request_id}};
+    // The fields the original's CloudWatch Logs Insights queries read (docs/observability.md).
+    fields["execution_time"] = rounded;
+    if (const auto& o = response.observation) {
+      fields["source"] = o->source;
+      fields["model"] = o->model;
+      fields["cache_hit"] = o->cache_hit;
+    }
+    if (!response.error_code.empty()) {
+      fields["error_type"] = response.error_code;
+      fields["error_message"] = response.error_message;
+    } else if (response.status >= 400) {
+      fields["error_type"] = errorCodeFor(response.status);
+    }
+    obs::log().info("Request", std::move(fields));
   }
   return response;
 }

@@ -75,6 +75,15 @@ void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
   line["extra_fields"] = extra.is_object() ? std::move(extra) : nlohmann::json::object();
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
+  enqueue(std::move(text));
+}
+
+void Logger::writeLine(std::string line) {
+  line.push_back('\n');
+  enqueue(std::move(line));
+}
+
+void Logger::enqueue(std::string text) {
   {
     std::lock_guard lock(mutex_);
     if (pending_.size() + text.size() > kMaxPendingBytes) {
