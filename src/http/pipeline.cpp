@@ -73,11 +73,11 @@ Response Pipeline::handle(Request& request) {
       fields["model"] = o->model;
       fields["cache_hit"] = o->cache_hit;
     }
-    if (!response.error_code.empty()) {
-      fields["error_type"] = response.error_code;
+    if (response.status >= 400 || !response.error_code.empty()) {
+      fields["error_type"] = response.error_code.empty() ? std::string(errorCodeFor(response.status))
+                                                         : response.error_code;
       fields["error_message"] = response.error_message;
-    } else if (response.status >= 400) {
-      fields["error_type"] = errorCodeFor(response.status);
+      if (!fields.contains("model")) fields["model"] = "";  // errors by model: "" = no model involved
     }
     obs::log().info("Request", std::move(fields));
   }
