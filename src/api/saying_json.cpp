@@ -9,7 +9,7 @@ double roundMs(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 }  // namespace
 
 nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_ms) {
-  const Saying& s = served.saying;
+  const Saying& s = *served.saying;
   nlohmann::ordered_json j;
   j["id"] = s.id;
   j["text"] = s.text;
