@@ -182,7 +182,10 @@ class CurlTransport::Impl {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    // Waiting for a connection to multiplex on only pays where HTTP/2 can be negotiated (TLS);
+    // on plain http:// (local OpenAI-compatible servers, fakes) it would serialise the first
+    // parallel calls behind one connection, so a compare of N models would not start together.
+    if (r.url.starts_with("https://")) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
