@@ -7,6 +7,7 @@
 #include "http/server.hpp"
 // clang-format on
 
+#include <array>
 #include <atomic>
 #include <limits>
 #include <boost/asio.hpp>
@@ -62,6 +63,41 @@ void copyHeaders(Message& msg, const Response& res, bool keep_alive) {
   if (!res.content_type.empty()) msg.set(bhttp::field::content_type, res.content_type);
   for (const auto& [k, v] : res.headers.all()) msg.insert(k, v);
   msg.keep_alive(keep_alive);
+}
+
+// The head Beast's serializer writes for a response<string_body> after copyHeaders() and
+// prepare_payload(), rendered into a reused string. Only for the statuses and headers where
+// that is plain (see writesPlainly); the rest still goes through Beast.
+void renderHead(std::string& out, const Response& res, bool keep_alive) {
+  out.clear();
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(res.status)));
+  out += "\r\nServer: cloud-sayings\r\n";
+  if (!res.content_type.empty()) {
+    out += "Content-Type: ";
+    out += res.content_type;
+    out += "\r\n";
+  }
+  for (const auto& [k, v] : res.headers.all()) {
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  if (!keep_alive) out += "Connection: close\r\n";
+  out += "Content-Length: ";
+  out += std::to_string(res.body.size());
+  out += "\r\n\r\n";
+}
+
+bool writesPlainly(const Response& res) {
+  if (res.status < 200 || res.status == 204 || res.status == 304 || res.status > 999) return false;
+  for (const auto& [k, v] : res.headers.all())
+    if (iequals(k, "Content-Length") || iequals(k, "Transfer-Encoding") || iequals(k, "Connection"))
+      return false;
+  return true;
 }
 
 bool isParseError(const beast::error_code& ec) {
@@ -180,6 +216,7 @@ class Server::Impl {
     const auto endpoint = stream.socket().remote_endpoint(ec);
     const std::string remote = ec ? std::string() : endpoint.address().to_string();
     beast::flat_buffer buffer;
+    std::string head_text;  // reused for every response head on this connection
     for (std::size_t served = 0;; ++served) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
@@ -244,6 +281,12 @@ class Server::Impl {
         msg.content_length(response.body.size());
         stream.expires_after(opts_.read_timeout);
         co_await bhttp::async_write(stream, msg, withEc(ec));
+      } else if (writesPlainly(response)) {
+        // The hot path: head and body leave in one gather write, with no Beast message built.
+        renderHead(head_text, response, keep_alive);
+        const std::array<net::const_buffer, 2> buffers{net::buffer(head_text), net::buffer(response.body)};
+        stream.expires_after(opts_.read_timeout);
+        co_await net::async_write(stream, buffers, withEc(ec));
       } else {
         bhttp::response<bhttp::string_body> msg;
         copyHeaders(msg, response, keep_alive);

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "core/time_format.hpp"
 
 namespace cs::obs {
@@ -68,23 +69,38 @@ Logger::~Logger() {
 
 void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
   if (!enabled(level)) return;
-  nlohmann::ordered_json line;
-  line["timestamp"] = formatIsoUtcMs(SystemClock::instance().wallMs());
-  line["level"] = levelName(level);
-  line["message"] = message;
-  line["extra_fields"] = extra.is_object() ? std::move(extra) : nlohmann::json::object();
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  text.push_back('\n');
+  logFields(level, message,
+            extra.is_object() ? extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "{}");
+}
+
+void Logger::logFields(Level level, std::string_view message, std::string_view extra_json) {
+  if (!enabled(level)) return;
+  // Written by hand (not through a JSON tree): the access log calls this once per request.
+  std::string text;
+  text.reserve(96 + message.size() + extra_json.size());
+  text += "{\"timestamp\":";
+  appendJsonString(text, formatIsoUtcMs(SystemClock::instance().wallMs()));
+  text += ",\"level\":";
+  appendJsonString(text, levelName(level));
+  text += ",\"message\":";
+  appendJsonString(text, message);
+  text += ",\"extra_fields\":";
+  text += extra_json;
+  text += "}\n";
+  bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
     if (pending_.size() + text.size() > kMaxPendingBytes) {
       ++dropped_;
       return;
     }
+    was_empty = pending_.empty();
     pending_ += text;
     ++enqueued_;
   }
-  wake_.notify_one();
+  // The writer takes everything pending when it wakes, so only the line that makes the queue
+  // non-empty needs to wake it: one futex call per batch instead of one per line.
+  if (was_empty) wake_.notify_one();
 }
 
 void Logger::flush() {
