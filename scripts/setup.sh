@@ -8,7 +8,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
   libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format curl ca-certificates nodejs npm chromium wrk nginx-light
+  clang-format curl ca-certificates nodejs chromium wrk nginx-light
 )
 
 missing=()
@@ -24,6 +24,8 @@ if ((${#missing[@]})); then
 fi
 
 # Node packages for tests and pages (pinned by package-lock.json files).
+# Node.js 20 with its npm comes with the machine (nodesource package "nodejs"); Debian's
+# separate "npm" package conflicts with it, so it is not listed above.
 for dir in tests/node web; do
   if [[ -f $dir/package.json ]]; then
     if [[ ! -d $dir/node_modules ]] || [[ $dir/package-lock.json -nt $dir/node_modules ]]; then

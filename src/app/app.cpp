@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "api/handlers.hpp"
+#include "api/models_handler.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
 #include "obs/logger.hpp"
@@ -9,7 +10,8 @@
 namespace cs::app {
 
 Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock) {
-  if (!config.store.corpus_file.empty()) return loadCorpusFile(config.store.corpus_file, clock.wallMs());
+  if (!config.store.corpus_file.empty())
+    return loadCorpusFile(config.store.corpus_file, clock.wallMs());
   return parseCorpus(embeddedFile("data/sayings.json"), clock.wallMs());
 }
 
@@ -23,6 +25,7 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
+  llm_ = makeLlmStack(config_, clock_);
 
   if (config_.store.seed_on_start) {
     auto ids = store_->listSayingIds();
@@ -42,6 +45,15 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
   sayings_ = std::make_unique<SayingService>(
       *picker_, SayingService::Options{config_.flow.cold_start_store_requests});
+  if (config_.web.enabled) {
+    if (config_.web.assets_dir.empty()) {
+      web_ = std::make_unique<api::StaticFiles>(api::StaticFiles::embedded());
+    } else {
+      auto files = api::StaticFiles::fromDirectory(config_.web.assets_dir);
+      if (!files) throw ConfigError("web.assets_dir: " + files.error().message);
+      web_ = std::make_unique<api::StaticFiles>(std::move(*files));
+    }
+  }
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
@@ -54,6 +66,11 @@ void App::registerRoutes() {
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
   router_.add("GET", "/api/sayings",
               [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+  // may_block: the first look at a key may ask SSM.
+  router_.add(
+      "GET", "/api/models", [this](const http::Request&) { return api::listModels(*llm_.gateway); },
+      true);
+  if (web_) web_->registerRoutes(router_);
 }
 
 }  // namespace cs::app

@@ -1,7 +1,9 @@
 #pragma once
 #include <memory>
 
+#include "api/static_files.hpp"
 #include "app/config.hpp"
+#include "app/llm_factory.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
@@ -23,6 +25,8 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  // The LLM gateway (always present; models without a key are disabled, not missing).
+  llm::Gateway& gateway() { return *llm_.gateway; }
 
  private:
   void registerRoutes();
@@ -31,8 +35,10 @@ class App {
   const Clock& clock_;
   StorePtr store_;
   std::unique_ptr<ServiceCatalog> catalog_;
+  LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
+  std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
 };

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "app/app.hpp"
+#include "app/generate_command.hpp"
 #include "app/store_factory.hpp"
 #include "http/server.hpp"
 #include "obs/logger.hpp"
@@ -99,6 +100,19 @@ int runCli(int argc, char** argv) {
   seed_cmd->add_option("--file", seed_file, "corpus JSON file (default: the shipped corpus)")
       ->check(CLI::ExistingFile);
 
+  GenerateFlags generate_flags;
+  auto* generate_cmd =
+      cli.add_subcommand("generate", "ask one model for fresh sayings (try a key)");
+  addCommon(generate_cmd);
+  generate_cmd->add_option("--model", generate_flags.model, "model id (see GET /api/models)")
+      ->required();
+  generate_cmd->add_option("--count", generate_flags.count, "sayings to ask for")
+      ->check(CLI::Range(1, 10));
+  generate_cmd->add_option("--avoid", generate_flags.avoid, "services to steer away from")
+      ->delimiter(',');
+  generate_cmd->add_option("--topic", generate_flags.topic, "a theme for the sayings");
+  generate_cmd->add_flag("--json", generate_flags.json, "print the result as JSON");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -117,6 +131,7 @@ int runCli(int argc, char** argv) {
   try {
     if (*serve_cmd) return serve(common, serve_flags);
     if (*seed_cmd) return seed(common, seed_file);
+    if (*generate_cmd) return generateCommand(buildConfig(common), generate_flags);
   } catch (const ConfigError& e) {
     std::cerr << "cloud-sayings: bad setting: " << e.what() << "\n";
     return 2;

@@ -14,7 +14,8 @@ constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
 const toml::table* section(const toml::table& root, std::string_view name) {
   const auto* node = root.get(name);
   if (!node) return nullptr;
-  if (!node->is_table()) throw ConfigError(std::string(name) + ": expected a [" + std::string(name) + "] table");
+  if (!node->is_table())
+    throw ConfigError(std::string(name) + ": expected a [" + std::string(name) + "] table");
   return node->as_table();
 }
 
@@ -65,9 +66,51 @@ void readFlow(const toml::table& root, Config& c) {
   s.finish();
 }
 
+void readWeb(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "web"), "web");
+  s.read("enabled", c.web.enabled);
+  s.read("assets_dir", c.web.assets_dir);
+  s.finish();
+}
+
 void readCatalog(const toml::table& root, Config& c) {
   TomlSection s(section(root, "catalog"), "catalog");
   s.read("services_file", c.services_file);
+  s.finish();
+}
+void readLlm(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "llm"), "llm");
+  auto& l = c.llm;
+  s.read("models_file", l.models_file);
+  s.read("prompts_dir", l.prompts_dir);
+  s.read("connect_timeout_ms", l.connect_timeout_ms, 1, kMaxMs);
+  s.read("call_timeout_ms", l.call_timeout_ms, 1, kMaxMs);
+  s.read("deadline_ms", l.deadline_ms, 1, kMaxMs);
+  s.read("max_attempts", l.max_attempts, 1, 10);
+  s.read("backoff_base_ms", l.backoff_base_ms, 0, kMaxMs);
+  s.read("backoff_cap_ms", l.backoff_cap_ms, 0, kMaxMs);
+  s.read("breaker_failures", l.breaker_failures, 1, 1000);
+  s.read("breaker_window_ms", l.breaker_window_ms, 1, kMaxMs);
+  s.read("breaker_cooldown_ms", l.breaker_cooldown_ms, 1, kMaxMs);
+  s.read("anthropic_base_url", l.anthropic_base_url);
+  s.read("anthropic_version", l.anthropic_version);
+  s.read("openai_base_url", l.openai_base_url);
+  s.read("openai_token_field", l.openai_token_field);
+  if (l.openai_token_field != "max_completion_tokens" && l.openai_token_field != "max_tokens")
+    throw ConfigError("llm.openai_token_field: must be max_completion_tokens or max_tokens");
+  s.finish();
+}
+
+void readSecrets(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "secrets"), "secrets");
+  auto& k = c.secrets;
+  s.read("cache_ttl_ms", k.cache_ttl_ms, 0, kMaxMs);
+  s.read("anthropic_key_file", k.anthropic_key_file);
+  s.read("openai_key_file", k.openai_key_file);
+  s.read("anthropic_ssm_parameter", k.anthropic_ssm_parameter);
+  s.read("openai_ssm_parameter", k.openai_ssm_parameter);
+  s.read("aws_region", k.aws_region);
+  s.read("ssm_endpoint", k.ssm_endpoint);
   s.finish();
 }
 }  // namespace
@@ -78,10 +121,11 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    throw ConfigError(origin + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
-                      ": " + std::string(e.description()));
+    throw ConfigError(origin + ":" + std::to_string(where.line) + ":" +
+                      std::to_string(where.column) + ": " + std::string(e.description()));
   }
-  static const std::set<std::string, std::less<>> kSections = {"server", "store", "log", "flow", "catalog"};
+  static const std::set<std::string, std::less<>> kSections = {
+      "server", "store", "log", "flow", "catalog", "web", "llm", "secrets"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -90,6 +134,9 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readLog(root, c);
   readFlow(root, c);
   readCatalog(root, c);
+  readLlm(root, c);
+  readSecrets(root, c);
+  readWeb(root, c);
   return c;
 }
 

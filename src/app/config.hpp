@@ -17,8 +17,8 @@ class ConfigError : public std::runtime_error {
 
 struct StoreConfig {
   std::string url = "sqlite:var/cloud-sayings.db";  // sqlite:PATH | sqlite::memory: | dynamodb
-  std::string corpus_file;  // empty = the corpus compiled into the binary
-  bool seed_on_start = true;  // load the corpus into an empty store
+  std::string corpus_file;                          // empty = the corpus compiled into the binary
+  bool seed_on_start = true;                        // load the corpus into an empty store
   std::int64_t item_cache_ttl_ms = 300'000;
   std::int64_t id_list_ttl_ms = 60'000;
 };
@@ -32,6 +32,44 @@ struct FlowConfig {
   std::uint64_t cold_start_store_requests = 3;
 };
 
+// [llm]: the gateway (catalog, prompts, timeouts, retries, breaker, provider endpoints).
+// Environment wins over the file for base URLs: ANTHROPIC_BASE_URL, OPENAI_BASE_URL.
+struct LlmConfig {
+  std::string models_file;  // empty = config/models.toml compiled into the binary
+  std::string prompts_dir;  // empty = config/prompts/*.toml compiled into the binary
+  std::int64_t connect_timeout_ms = 3'000;
+  std::int64_t call_timeout_ms = 25'000;  // one upstream attempt
+  std::int64_t deadline_ms = 30'000;      // a generate() without its own deadline
+  std::int64_t max_attempts = 3;
+  std::int64_t backoff_base_ms = 250;
+  std::int64_t backoff_cap_ms = 4'000;
+  std::int64_t breaker_failures = 5;
+  std::int64_t breaker_window_ms = 60'000;
+  std::int64_t breaker_cooldown_ms = 30'000;
+  std::string anthropic_base_url = "https://api.anthropic.com";
+  std::string anthropic_version = "2023-06-01";
+  std::string openai_base_url = "https://api.openai.com/v1";
+  std::string openai_token_field = "max_completion_tokens";  // or max_tokens (older servers)
+};
+
+// [secrets]: API keys from env (ANTHROPIC_API_KEY, OPENAI_API_KEY) -> file -> SSM.
+// Environment wins for CLAUDE_PARAMETER_NAME, OPENAI_PARAMETER_NAME, AWS_REGION,
+// AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL.
+struct SecretsConfig {
+  std::int64_t cache_ttl_ms = 300'000;
+  std::string anthropic_key_file;
+  std::string openai_key_file;
+  std::string anthropic_ssm_parameter;
+  std::string openai_ssm_parameter;
+  std::string aws_region = "us-east-1";
+  std::string ssm_endpoint;  // empty = https://ssm.REGION.amazonaws.com
+};
+
+struct WebConfig {
+  bool enabled = true;     // serve the pages (/, /compare, /dashboard) and /assets/
+  std::string assets_dir;  // empty = the pages compiled into the binary; else read at start
+};
+
 // Every setting of the program. Defaults are the original's values; a TOML file
 // (config/cloud-sayings.toml documents every key) overrides them, flags override the file.
 struct Config {
@@ -41,6 +79,9 @@ struct Config {
   LogConfig log;
   FlowConfig flow;
   std::string services_file;  // empty = the catalog compiled into the binary
+  LlmConfig llm;
+  SecretsConfig secrets;
+  WebConfig web;
 };
 
 // Parses TOML text; throws ConfigError naming the first bad or unknown setting.

@@ -21,7 +21,8 @@ void TomlSection::read(std::string_view key, bool& out) {
   }
 }
 
-void TomlSection::read(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max) {
+void TomlSection::read(std::string_view key, std::int64_t& out, std::int64_t min,
+                       std::int64_t max) {
   if (const auto* n = find(key)) {
     if (!n->is_integer()) throw ConfigError(qualified(key) + ": expected an integer");
     const auto v = n->as_integer()->get();
@@ -35,9 +36,12 @@ void TomlSection::read(std::string_view key, std::int64_t& out, std::int64_t min
 void TomlSection::read(std::string_view key, double& out, double min, double max) {
   if (const auto* n = find(key)) {
     double v;
-    if (n->is_floating_point()) v = n->as_floating_point()->get();
-    else if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
-    else throw ConfigError(qualified(key) + ": expected a number");
+    if (n->is_floating_point())
+      v = n->as_floating_point()->get();
+    else if (n->is_integer())
+      v = static_cast<double>(n->as_integer()->get());
+    else
+      throw ConfigError(qualified(key) + ": expected a number");
     if (v < min || v > max)
       throw ConfigError(qualified(key) + ": " + std::to_string(v) + " is outside " +
                         std::to_string(min) + ".." + std::to_string(max));

@@ -1,9 +1,9 @@
 #pragma once
+#include <toml++/toml.h>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
-#include <toml++/toml.h>
 
 #include "app/config.hpp"
 

@@ -11,7 +11,7 @@ std::string formatIsoUtcMs(std::int64_t epoch_ms) {
   const auto day = floor<days>(tp);
   const year_month_day ymd{day};
   const hh_mm_ss hms{tp - day};
-  char buf[48];  // room for any year the types allow: -O3 checks snprintf truncation
+  char buf[64];  // roomy: -Wformat-truncation reasons about the full integer ranges
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lldZ", int(ymd.year()),
                 unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
                 long(hms.minutes().count()), static_cast<long long>(hms.seconds().count()),

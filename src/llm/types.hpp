@@ -17,14 +17,19 @@ struct ModelInfo {
   std::string display_name;
   double input_cost_per_token = 0.0;   // USD
   double output_cost_per_token = 0.0;  // USD
-  std::string prompt;  // prompt template id (config/prompts/...)
+  std::string prompt;                  // prompt template id (config/prompts/...)
+  int max_tokens = 400;                // the call's output token limit (3 sayings fit easily)
+  double temperature = 0.9;            // creative task: some variety
+  double cost_per_1k_tokens() const {
+    return (input_cost_per_token + output_cost_per_token) / 2 * 1000;
+  }
 };
 
 // A model as the API shows it: catalog entry plus whether it can be called now.
 struct ModelStatus {
   ModelInfo info;
   bool enabled = false;
-  std::string disabled_reason;  // e.g. "no API key"
+  std::string disabled_reason;     // e.g. "no API key"
   std::string health = "unknown";  // "ok" | "degraded" (retries/errors) | "open" (circuit open)
 };
 
@@ -32,10 +37,10 @@ using Deadline = std::chrono::steady_clock::time_point;
 
 struct GenerationRequest {
   std::string model_id;
-  int count = 3;                             // sayings per call (batch of 3)
-  std::vector<std::string> avoid_services;   // service tracking: favour others
-  std::optional<std::string> topic;          // compare: an optional user topic
-  Deadline deadline = Deadline::max();       // overall deadline for this call incl. retries
+  int count = 3;                            // sayings per call (batch of 3)
+  std::vector<std::string> avoid_services;  // service tracking: favour others
+  std::optional<std::string> topic;         // compare: an optional user topic
+  Deadline deadline = Deadline::max();      // overall deadline for this call incl. retries
 };
 
 struct GeneratedSaying {
@@ -48,25 +53,25 @@ struct GenerationResult {
   std::string model_id;
   std::string provider;
   std::vector<GeneratedSaying> sayings;
-  Usage usage;            // whole call
-  double cost_usd = 0.0;  // whole call
-  double llm_ms = 0.0;    // wall time of the successful upstream call(s)
+  Usage usage;                // whole call
+  double cost_usd = 0.0;      // whole call
+  double llm_ms = 0.0;        // wall time of the successful upstream call(s)
   std::string finish_reason;  // normalised: "stop" | "length" | "other"
   int attempts = 1;
 };
 
 struct LlmError {
   enum class Kind {
-    kAuth,          // 401/403: key missing or wrong (forces a key refresh)
-    kRateLimited,   // 429
-    kOverloaded,    // 529 (Anthropic) / 503
-    kServer,        // other 5xx
-    kTimeout,       // connect or total timeout, or the deadline passed
-    kNetwork,       // connection refused/reset, DNS
-    kBadResponse,   // malformed JSON, truncated body, wrong content type, no sayings
-    kBadRequest,    // 400/404/422: our request was rejected (a bug or a bad model name)
-    kCircuitOpen,   // breaker open: not called
-    kDisabled,      // no API key / unknown model
+    kAuth,         // 401/403: key missing or wrong (forces a key refresh)
+    kRateLimited,  // 429
+    kOverloaded,   // 529 (Anthropic) / 503
+    kServer,       // other 5xx
+    kTimeout,      // connect or total timeout, or the deadline passed
+    kNetwork,      // connection refused/reset, DNS
+    kBadResponse,  // malformed JSON, truncated body, wrong content type, no sayings
+    kBadRequest,   // 400/404/422: our request was rejected (a bug or a bad model name)
+    kCircuitOpen,  // breaker open: not called
+    kDisabled,     // no API key / unknown model
   };
   Kind kind = Kind::kServer;
   std::string message;  // safe to log and return: never contains a key

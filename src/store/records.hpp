@@ -27,6 +27,38 @@ struct VoteOutcome {
   std::string record_id;  // the record that holds the client's vote
 };
 
+// One per-minute rollup of this service's request statistics (what /api/stats reports as
+// invocations, tokens, cost and cache hits). The key is (minute_ms, model, source); every other
+// field is a counter. Instances flush rows in batches, so several instances (or several flushes
+// of one instance) write the same key: a store MERGES with ADD semantics, never overwrites.
+struct RequestStatsRow {
+  // --- key ---
+  std::int64_t minute_ms = 0;  // start of the UTC minute, Unix epoch ms (a multiple of 60000)
+  std::string model;           // model id; "corpus" for shipped sayings; "none" when no model
+  std::string source;          // store | cache | llm | fallback (never empty)
+  // --- counters (ADD) ---
+  std::int64_t invocations = 0;  // responses that carried an observation
+  std::int64_t errors = 0;       // of those, responses with status >= 500
+  std::int64_t cache_hits = 0;   // of those, served from the in-memory cache
+  std::int64_t tokens = 0;       // TokensUsed (input + output)
+  double cost_usd = 0.0;         // Cost
+  double total_ms = 0.0;         // sum of TotalExecutionTime
+  std::int64_t api_calls = 0;    // responses that made an upstream LLM call
+  double api_ms = 0.0;           // sum of APILatency over those calls
+
+  // Adds other's counters to this row's (the keys are not compared).
+  void add(const RequestStatsRow& other) {
+    invocations += other.invocations;
+    errors += other.errors;
+    cache_hits += other.cache_hits;
+    tokens += other.tokens;
+    cost_usd += other.cost_usd;
+    total_ms += other.total_ms;
+    api_calls += other.api_calls;
+    api_ms += other.api_ms;
+  }
+};
+
 // Half-open [from_ms, to_ms) in Unix epoch milliseconds.
 struct TimeRange {
   std::int64_t from_ms = 0;

@@ -37,7 +37,25 @@ CREATE TABLE saying_feedback (
 CREATE INDEX saying_feedback_created ON saying_feedback(created_at);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations{kV1};
+// v2: per-minute request-statistics rollups (RequestStatsRow), merged with ADD semantics.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE request_stats (
+  minute_ms   INTEGER NOT NULL,  -- start of the UTC minute, Unix epoch ms
+  model       TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  invocations INTEGER NOT NULL DEFAULT 0,
+  errors      INTEGER NOT NULL DEFAULT 0,
+  cache_hits  INTEGER NOT NULL DEFAULT 0,
+  tokens      INTEGER NOT NULL DEFAULT 0,
+  cost_usd    REAL NOT NULL DEFAULT 0,
+  total_ms    REAL NOT NULL DEFAULT 0,
+  api_calls   INTEGER NOT NULL DEFAULT 0,
+  api_ms      REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (minute_ms, model, source)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
 }  // namespace
 
 std::span<const std::string_view> migrations() { return kMigrations; }

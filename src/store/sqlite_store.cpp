@@ -240,4 +240,57 @@ Result<std::vector<FeedbackRecord>> SqliteStore::listFeedback(const TimeRange& r
   return out;
 }
 
+Result<void> SqliteStore::addRequestStats(const std::vector<RequestStatsRow>& rows) {
+  if (rows.empty()) return {};
+  std::lock_guard lock(mutex_);
+  // One transaction per batch: one fsync for the whole batch instead of one per row.
+  Transaction tx(db_);
+  if (!tx.ok()) return fail("store_unavailable", "addRequestStats: database is busy");
+  Statement st(db_,
+               "INSERT INTO request_stats (minute_ms, model, source, invocations, errors, cache_hits, "
+               "tokens, cost_usd, total_ms, api_calls, api_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+               "ON CONFLICT(minute_ms, model, source) DO UPDATE SET "
+               "invocations = invocations + excluded.invocations, errors = errors + excluded.errors, "
+               "cache_hits = cache_hits + excluded.cache_hits, tokens = tokens + excluded.tokens, "
+               "cost_usd = cost_usd + excluded.cost_usd, total_ms = total_ms + excluded.total_ms, "
+               "api_calls = api_calls + excluded.api_calls, api_ms = api_ms + excluded.api_ms");
+  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "addRequestStats"));
+  for (const auto& r : rows) {
+    st.reset();
+    st.bind(1, r.minute_ms).bind(2, r.model).bind(3, r.source).bind(4, r.invocations).bind(5, r.errors);
+    st.bind(6, r.cache_hits).bind(7, r.tokens).bind(8, r.cost_usd).bind(9, r.total_ms);
+    st.bind(10, r.api_calls).bind(11, r.api_ms);
+    if (int rc = st.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "addRequestStats"));
+  }
+  return tx.commit();
+}
+
+Result<std::vector<RequestStatsRow>> SqliteStore::listRequestStats(const TimeRange& range) {
+  std::lock_guard lock(mutex_);
+  Statement st(db_,
+               "SELECT minute_ms, model, source, invocations, errors, cache_hits, tokens, cost_usd, "
+               "total_ms, api_calls, api_ms FROM request_stats WHERE minute_ms >= ? AND minute_ms < ?");
+  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "listRequestStats"));
+  st.bind(1, range.from_ms).bind(2, range.to_ms);
+  std::vector<RequestStatsRow> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    RequestStatsRow r;
+    r.minute_ms = st.int64(0);
+    r.model = st.text(1);
+    r.source = st.text(2);
+    r.invocations = st.int64(3);
+    r.errors = st.int64(4);
+    r.cache_hits = st.int64(5);
+    r.tokens = st.int64(6);
+    r.cost_usd = st.real(7);
+    r.total_ms = st.real(8);
+    r.api_calls = st.int64(9);
+    r.api_ms = st.real(10);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "listRequestStats"));
+  return out;
+}
+
 }  // namespace cs

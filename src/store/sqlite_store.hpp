@@ -29,6 +29,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Saying>> recentSayings(std::size_t limit) override;
   Result<VoteOutcome> recordVote(const FeedbackRecord& record) override;
   Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override;
+  Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override;
+  Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override;
 
   int schemaVersion();
 

@@ -34,6 +34,18 @@ class Store {
   // (saying_id, client_key). The saying must exist (else Error code "not_found").
   virtual Result<VoteOutcome> recordVote(const FeedbackRecord& record) = 0;
   virtual Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) = 0;
+
+  // Request-statistics rollups (see RequestStatsRow). addRequestStats merges each row into the
+  // stored row with the same (minute_ms, model, source) key, creating it when absent, by ADDING
+  // every counter (DynamoDB: one UpdateItem "ADD invocations :i, tokens :t, ..." per row; SQLite:
+  // INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x). Rows with the same key inside one
+  // call are each added. Not required to be atomic across rows: a failure may leave a prefix of
+  // the batch applied (the caller logs and drops the batch rather than retrying, so a row is
+  // never counted twice). An empty batch is a no-op that succeeds.
+  virtual Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) = 0;
+  // Every stored row with range.from_ms <= minute_ms < range.to_ms, in no particular order, one
+  // row per key (already merged).
+  virtual Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) = 0;
 };
 
 using StorePtr = std::unique_ptr<Store>;

@@ -1,0 +1,25 @@
+#include "api/models_handler.hpp"
+
+#include "api/json_response.hpp"
+
+namespace cs::api {
+
+http::Response listModels(const llm::Gateway& gateway) {
+  nlohmann::ordered_json models = nlohmann::ordered_json::array();
+  for (const auto& m : gateway.models()) {
+    models.push_back({{"id", m.info.id},
+                      {"provider", m.info.provider},
+                      {"display_name", m.info.display_name},
+                      {"upstream_model", m.info.upstream_model},
+                      {"input_cost_per_token", m.info.input_cost_per_token},
+                      {"output_cost_per_token", m.info.output_cost_per_token},
+                      {"cost_per_1k_tokens", m.info.cost_per_1k_tokens()},
+                      {"enabled", m.enabled},
+                      {"disabled_reason", m.enabled ? nlohmann::ordered_json(nullptr)
+                                                    : nlohmann::ordered_json(m.disabled_reason)},
+                      {"health", m.health}});
+  }
+  return jsonResponse(200, nlohmann::ordered_json{{"models", std::move(models)}});
+}
+
+}  // namespace cs::api

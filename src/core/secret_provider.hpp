@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+
+#include "core/error.hpp"
+
+namespace cs {
+
+// Where API keys come from, as the layers that use keys see it (llm) — implemented by the
+// secrets layer (env -> file -> SSM chain with a TTL cache). Names are provider names
+// ("anthropic", "openai"). Errors say why there is no key; they never contain a value.
+class SecretProvider {
+ public:
+  virtual ~SecretProvider() = default;
+  virtual Result<std::string> get(const std::string& name) = 0;
+  // Drops the cached value (after a 401), so the next get() fetches afresh.
+  virtual void invalidate(const std::string& name) = 0;
+};
+
+}  // namespace cs

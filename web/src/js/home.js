@@ -1,0 +1,118 @@
+// The home page: Get Saying, the saying's card, one vote per saying.
+import { ApiError, getJson, postJson } from "./api.js";
+import { el, errorNotice, formatCost, formatInt, formatMs, modelLabel, notice, sourceBadge, unreachableNotice } from "./ui.js";
+import { loadModels, modelName, providerName } from "./models.js";
+
+const form = document.getElementById("get-form");
+const button = document.getElementById("get-saying");
+const result = document.getElementById("result");
+const picker = document.getElementById("model-pick");
+const select = document.getElementById("model-select");
+
+function setBusy(busy) {
+  button.disabled = busy;
+  button.textContent = busy ? "Getting a saying…" : "Get Saying";
+  result.setAttribute("aria-busy", String(busy));
+}
+
+function meta(pairs) {
+  return el("dl", { class: "meta" },
+    pairs.filter(([, value]) => value !== null).map(([label, value, testid]) =>
+      el("div", {}, el("dt", { text: label }), el("dd", { text: value, "data-testid": testid }))));
+}
+
+function voteBox(saying) {
+  const status = el("span", { class: "thanks", role: "status", "aria-live": "polite" });
+  const buttons = [];
+  async function vote(kind, buttonEl) {
+    buttons.forEach((b) => { b.disabled = true; });
+    buttonEl.setAttribute("aria-pressed", "true");
+    status.textContent = "Sending your vote…";
+    try {
+      await postJson("/api/feedback", {
+        saying_id: saying.id,
+        vote: kind,
+        execution_time: saying.execution_ms,
+        original_llm_time: saying.llm_ms ?? undefined,
+        is_cached: Boolean(saying.cached),
+      });
+      status.textContent = kind === "up" ? "Thanks! Glad that one landed." : "Thanks! We'll take that into account.";
+      status.dataset.testid = "vote-thanks";
+    } catch (err) {
+      buttonEl.setAttribute("aria-pressed", "false");
+      buttons.forEach((b) => { b.disabled = false; });
+      status.textContent = err instanceof ApiError && err.kind === "unreachable"
+        ? "Your vote could not be sent: the service is unreachable. Try again in a moment."
+        : `Your vote was not recorded: ${err.message}`;
+    }
+  }
+  const up = el("button", { type: "button", class: "vote", "aria-label": "Vote up: this one landed", "aria-pressed": "false", "data-testid": "vote-up" },
+    el("span", { class: "icon up", "aria-hidden": "true" }), "Yes");
+  const down = el("button", { type: "button", class: "vote", "aria-label": "Vote down: not funny", "aria-pressed": "false", "data-testid": "vote-down" },
+    el("span", { class: "icon down", "aria-hidden": "true" }), "No");
+  up.addEventListener("click", () => vote("up", up));
+  down.addEventListener("click", () => vote("down", down));
+  buttons.push(up, down);
+  return el("div", { class: "votes" }, el("span", { class: "label", text: "Did it land?" }), up, down, status);
+}
+
+function sayingCard(saying) {
+  const isCorpus = saying.model === "corpus";
+  const badges = el("div", { class: "badges" },
+    el("span", { class: "badge model", "data-testid": "model-badge", title: saying.model },
+      isCorpus ? "Original collection" : modelName(saying.model)),
+    isCorpus ? null : el("span", { class: "badge provider", "data-testid": "provider-badge" }, providerName(saying.provider)),
+    sourceBadge(saying.source));
+  const tokens = saying.tokens ? Number(saying.tokens.input || 0) + Number(saying.tokens.output || 0) : 0;
+  return el("article", { class: "card saying", "data-testid": "saying-card", "data-saying-id": saying.id },
+    badges,
+    el("p", { class: "saying-text", "data-testid": "saying-text", text: saying.text }),
+    meta([
+      ["This request", formatMs(saying.execution_ms), "latency"],
+      ["Generated in", saying.llm_ms === null || saying.llm_ms === undefined ? null : formatMs(saying.llm_ms), "llm-time"],
+      ["Tokens", tokens ? `${formatInt(saying.tokens.input)} in · ${formatInt(saying.tokens.output)} out` : "none", "tokens"],
+      ["Cost", formatCost(saying.cost_usd), "cost"],
+    ]),
+    saying.services && saying.services.length
+      ? el("ul", { class: "services", "aria-label": "Cloud services mentioned" }, saying.services.map((s) => el("li", { text: s })))
+      : null,
+    voteBox(saying));
+}
+
+async function getSaying() {
+  setBusy(true);
+  const model = select.value;
+  try {
+    const saying = await getJson(`/api/sayings${model ? `?model=${encodeURIComponent(model)}` : ""}`);
+    result.replaceChildren(sayingCard(saying));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 503 && err.body && err.body.source === "fallback") {
+      result.replaceChildren(notice({
+        kind: "warn",
+        testid: "notice-fallback",
+        title: "The sayings are briefly overcast",
+        body: [err.body.text ? `“${err.body.text}”` : "", err.body.message || "Please try again in a moment."].filter(Boolean),
+        actions: [el("button", { type: "button", onclick: getSaying }, "Try again")],
+      }));
+    } else if (err instanceof ApiError && err.kind === "unreachable") {
+      result.replaceChildren(unreachableNotice(getSaying));
+    } else {
+      result.replaceChildren(errorNotice(err, getSaying));
+    }
+  } finally {
+    setBusy(false);
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  getSaying();
+});
+
+// Offer a model choice when the catalog is available; the page works without it.
+loadModels().then((models) => {
+  const enabled = models.filter((m) => m.enabled);
+  if (enabled.length === 0) return;
+  for (const m of enabled) select.append(el("option", { value: m.id, text: modelLabel(m) }));
+  picker.hidden = false;
+}).catch(() => { /* the button still works; errors show when it is pressed */ });

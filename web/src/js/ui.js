@@ -1,0 +1,99 @@
+// Small DOM helpers and formatters shared by the pages. Everything is built with
+// createElement/textContent: no innerHTML with data, no inline styles (CSP).
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function formatMs(ms) {
+  if (ms === undefined || ms === null || Number.isNaN(Number(ms))) return "–";
+  const n = Number(ms);
+  if (n < 1) return `${n.toFixed(2)} ms`;
+  if (n < 1000) return `${Math.round(n)} ms`;
+  return `${(n / 1000).toFixed(n < 10000 ? 2 : 1)} s`;
+}
+
+export function formatCost(usd) {
+  if (usd === undefined || usd === null) return "–";
+  const n = Number(usd);
+  if (n === 0) return "$0";
+  if (n < 0.01) return `$${n.toFixed(5)}`;
+  return `$${n.toFixed(n < 10 ? 3 : 2)}`;
+}
+
+export function formatInt(n) {
+  if (n === undefined || n === null) return "–";
+  return Number(n).toLocaleString("en-US");
+}
+
+export function formatPct(p) {
+  if (p === undefined || p === null || Number.isNaN(Number(p))) return "–";
+  return `${Number(p).toFixed(Number(p) % 1 === 0 ? 0 : 1)}%`;
+}
+
+export const SOURCE_LABELS = {
+  store: "From the store",
+  cache: "From the cache",
+  llm: "Fresh from the model",
+  fallback: "Fallback",
+};
+
+export function sourceBadge(source) {
+  return el("span", { class: `badge src-${source || "store"}`, "data-testid": "source-badge" },
+    SOURCE_LABELS[source] || source || "unknown");
+}
+
+// A friendly state: { kind: "error" | "warn" | "empty" | "info", title, body: [nodes or text], actions: [nodes] }
+export function notice({ kind = "info", title, body = [], actions = [], testid }) {
+  return el("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status", "data-testid": testid || `notice-${kind}` },
+    el("h2", { text: title }),
+    ...[].concat(body).map((part) => (part instanceof Node ? part : el("p", { text: part }))),
+    actions.length ? el("div", { class: "actions" }, ...actions) : null);
+}
+
+export function unreachableNotice(retry, what = "the Cloud Sayings service") {
+  return notice({
+    kind: "error",
+    testid: "notice-unreachable",
+    title: "We can't reach the service right now",
+    body: [`The page could not get an answer from ${what}. It may be restarting, or your connection may be down.`,
+      "Nothing is lost: try again in a moment."],
+    actions: retry ? [el("button", { type: "button", class: "primary", onclick: retry }, "Try again")] : [],
+  });
+}
+
+export function errorNotice(err, retry) {
+  if (err && err.kind === "unreachable") return unreachableNotice(retry);
+  return notice({
+    kind: "error",
+    testid: "notice-error",
+    title: "Something went wrong",
+    body: [err && err.message ? err.message : "The service answered with an error."],
+    actions: retry ? [el("button", { type: "button", onclick: retry }, "Try again")] : [],
+  });
+}
+
+// How to turn a model on, for the "no models enabled" state.
+export function howToAddKey() {
+  return el("div", {},
+    el("p", { text: "Models become available when the service has an API key for their provider. Set one and restart the service:" }),
+    el("p", {}, el("code", { text: "ANTHROPIC_API_KEY=…" }), " for Claude models, ", el("code", { text: "OPENAI_API_KEY=…" }),
+      " for GPT models (or a key file, or AWS SSM Parameter Store: see the README)."),
+    el("p", { text: "Until then, Get Saying still serves sayings from the shipped collection." }));
+}
+
+export function modelLabel(model) {
+  return (model && (model.display_name || model.name || model.id)) || "";
+}
