@@ -133,16 +133,101 @@ http {{
                 "p99": L.median([r["p99"] for r in runs]), "errors": sum(r["errors"] for r in runs)}
 
     # --- 2. gateway path ----------------------------------------------------------------------
+    MODEL = "gpt-4.1-mini"
+    KEY = "sk-test-FAKE-bench-0000"
+
+    def start_fake(self):
+        fake = os.path.join(ROOT, self.args.build, "tests", "fake_llm")
+        log = self.path("fake_llm.log")
+        proc = L.start([fake, "--host", "127.0.0.1", "--port", "0"], log)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with open(log) as f:
+                for line in f:
+                    if "Fake LLM listening" in line:
+                        return proc, json.loads(line)["extra_fields"]["port"]
+            time.sleep(0.05)
+        raise RuntimeError("fake_llm did not come up")
+
+    def start_portkey(self, fake_port):
+        port = L.free_port()
+        entry = os.path.join(BENCH, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js")
+        proc = L.start(["node", entry, f"--port={port}"], self.path("portkey.log"), cwd=BENCH)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                L.get(port, "/", timeout=1.0)
+                return proc, port
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("the Portkey gateway exited; see portkey.log")
+                time.sleep(0.1)
+        raise RuntimeError("the Portkey gateway did not come up")
+
+    def gateway_runs(self, url, headers, script=None, body=None):
+        """req/s at 32 connections and p50 at 1 connection, medians over the rounds."""
+        many, one = [], []
+        for _ in range(self.rounds):
+            many.append(L.wrk(url, 32, self.duration, headers, script=script, body=body))
+            one.append(L.wrk(url, 1, self.duration, headers, script=script, body=body))
+        return {"rps": L.median([r["rps"] for r in many]), "p50": L.median([r["p50"] for r in one]),
+                "errors": sum(r["errors"] for r in many + one)}
+
     def gateway(self):
-        self.say("## 2. Gateway path: one model through our gateway vs Portkey, same fake upstream")
-        fake = os.path.join(ROOT, self.args.build, "tests", "fakes", "fake_llm")
-        if not os.path.exists(fake):
-            self.say("not measured: the fake LLM upstream (tests/fakes/fake_llm) and our gateway are not on "
-                     "main yet")
+        self.say("## 2. Gateway path: one model through a gateway to the fake upstream (no added latency)")
+        fake_bin = os.path.join(ROOT, self.args.build, "tests", "fake_llm")
+        if not os.path.exists(fake_bin):
+            self.say("not measured: build/release/tests/fake_llm is missing")
             self.say()
             return
-        self.say("not measured yet: wiring pending")  # replaced once the gateway lands
+        fake, fport = self.start_fake()
+        post = os.path.join(BENCH, "wrk", "post.lua")
+        chat = json.dumps({"model": self.MODEL, "max_tokens": 300,
+                           "messages": [{"role": "user", "content": "Three sayings about Amazon S3."}]})
+        auth = f"Authorization: Bearer {self.KEY}"
+        rows = {}
+        rows["direct to the fake"] = self.gateway_runs(f"http://127.0.0.1:{fport}/v1/chat/completions", [auth],
+                                                      script=post, body=chat)
+        portkey, pport = self.start_portkey(fport)
+        rows["Portkey gateway"] = self.gateway_runs(
+            f"http://127.0.0.1:{pport}/v1/chat/completions",
+            [auth, "x-portkey-provider: openai", f"x-portkey-custom-host: http://127.0.0.1:{fport}/v1"],
+            script=post, body=chat)
+        L.stop(portkey)
+        ours_row = self.gateway_ours(fport)
+        if ours_row:
+            rows["ours (" + ours_row.pop("route") + ")"] = ours_row
+        L.stop(fake)
+        direct = rows["direct to the fake"]
+        portkey_rps = rows["Portkey gateway"]["rps"]
+        table = []
+        for name, r in rows.items():
+            added = "" if r is direct else f"{r['p50'] - direct['p50']:.3f}"
+            table.append([name, f"{r['rps']:.0f}", f"{r['p50']:.3f}", added,
+                          "" if r is direct else f"{r['rps'] / portkey_rps:.1f}", r["errors"]])
+        self.say(L.table(["path", "req/s at 32 conns", "p50 ms at 1 conn", "added p50 ms (ours ≤0.2)",
+                          "× Portkey req/s (ours ≥20)", "errors"], table))
+        if not ours_row:
+            self.say("ours: not measured, no single-model gateway route on main yet (GET /api/compare?models=M)")
         self.say()
+
+    def gateway_ours(self, fake_port):
+        env = dict(os.environ, OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1", OPENAI_API_KEY=self.KEY)
+        port = L.free_port()
+        cfg = self.config("gw", io_threads=0, access_log=True)
+        proc = L.start([self.binary, "serve", "--config", cfg, "--host", "127.0.0.1", "--port", str(port)],
+                       self.path("gw.log"), env=env)
+        try:
+            L.wait_ready(port, proc=proc)
+            route = f"/api/compare?models={self.MODEL}"
+            status, _ = L.get(port, route, timeout=10)
+            if status != 200:
+                return None
+            row = self.gateway_runs(f"http://127.0.0.1:{port}{route}", [])
+            row["route"] = "GET " + route
+            return row
+        finally:
+            L.stop(proc)
 
     # --- 3. cold start ------------------------------------------------------------------------
     def make_store(self, count):

@@ -112,11 +112,19 @@ class Server::Impl {
       : opts_(std::move(options)),
         handler_(handler),
         io_threads_(opts_.io_threads ? opts_.io_threads : std::max(1u, std::thread::hardware_concurrency())),
-        ioc_(static_cast<int>(io_threads_)),
+        ioc_(1),
         acceptor_(ioc_),
         signals_(ioc_),
         drain_timer_(ioc_),
-        workers_(std::max(1u, opts_.worker_threads)) {}
+        workers_(std::max(1u, opts_.worker_threads)) {
+    // One io_context per I/O thread, each run by exactly that thread (concurrency hint 1): a
+    // connection lives on one context, so its handlers never hop threads, need no strand and
+    // wake no other thread. ioc_ (thread 0) also owns the acceptor, signals and the drain.
+    for (unsigned i = 1; i < io_threads_; ++i) {
+      extra_.push_back(std::make_unique<net::io_context>(1));
+      keep_running_.push_back(net::make_work_guard(*extra_.back()));
+    }
+  }
 
   void listen() {
     beast::error_code ec;
@@ -147,8 +155,9 @@ class Server::Impl {
     }
     net::co_spawn(ioc_, acceptLoop(), net::detached);
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < io_threads_; ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (auto& ctx : extra_) threads.emplace_back([&ctx] { ctx->run(); });
     ioc_.run();
+    for (auto& ctx : extra_) ctx->stop();
     for (auto& t : threads) t.join();
     workers_.join();
   }
@@ -181,7 +190,10 @@ class Server::Impl {
   net::awaitable<void> acceptLoop() {
     for (;;) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(net::make_strand(ioc_), withEc(ec));
+      // Connections are dealt round-robin over the I/O threads' contexts.
+      const std::size_t slot = accepted_++ % io_threads_;
+      net::io_context& home = slot == 0 ? ioc_ : *extra_[slot - 1];
+      tcp::socket socket = co_await acceptor_.async_accept(home, withEc(ec));
       if (ec) {
         if (!acceptor_.is_open() || ec == net::error::operation_aborted) co_return;
         // Out of file descriptors and the like: back off briefly instead of spinning.
@@ -333,6 +345,9 @@ class Server::Impl {
   HttpHandler& handler_;
   unsigned io_threads_;
   net::io_context ioc_;
+  std::vector<std::unique_ptr<net::io_context>> extra_;  // the other I/O threads' contexts
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
+  std::size_t accepted_ = 0;
   tcp::acceptor acceptor_;
   net::signal_set signals_;
   net::steady_timer drain_timer_;
