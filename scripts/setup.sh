@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
   libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format curl ca-certificates nodejs chromium wrk nginx-light
+  prometheus  # promtool: tests check /metrics with `promtool check metrics`
 )
 
 missing=()

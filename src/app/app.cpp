@@ -1,9 +1,15 @@
 #include "app/app.hpp"
 
+#include <cstdlib>
+
+#include "api/feedback_handler.hpp"
 #include "api/handlers.hpp"
+#include "api/metrics_hook.hpp"
 #include "api/models_handler.hpp"
+#include "api/stats_handler.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
+#include "llm/model_catalog.hpp"
 #include "obs/logger.hpp"
 #include "store/corpus.hpp"
 
@@ -45,6 +51,26 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
   sayings_ = std::make_unique<SayingService>(
       *picker_, SayingService::Options{config_.flow.cold_start_store_requests});
+  request_stats_ = std::make_unique<RequestStatsRecorder>(
+      *store_, clock_, RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+  feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
+  // Rollup rows carry only the model: the catalog says whose it is (votes carry both).
+  std::unordered_map<std::string, std::string> provider_of_model;
+  if (auto models = llm::loadModelCatalog(config_.llm.models_file))
+    for (const auto& m : *models) provider_of_model.emplace(m.id, m.provider);
+  stats_ = std::make_unique<StatsService>(
+      *store_, request_stats_.get(), clock_,
+      StatsService::Options{std::chrono::milliseconds(config_.stats.cache_ttl_ms)},
+      [providers = std::move(provider_of_model)](std::string_view model) {
+        auto it = providers.find(std::string(model));
+        return it == providers.end() ? std::string() : it->second;
+      });
+  metrics_.onRender([this](obs::Metrics& m) {
+    for (const auto& status : llm_.gateway->models())
+      m.gauge("cloudsayings_circuit_open", "1 while the model's circuit breaker is open (calls fail fast).",
+              {{"model", status.info.id}})
+          .set(status.health == "open" ? 1.0 : 0.0);
+  });
   if (config_.web.enabled) {
     if (config_.web.assets_dir.empty()) {
       web_ = std::make_unique<api::StaticFiles>(api::StaticFiles::embedded());
@@ -57,6 +83,10 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
   registerRoutes();
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
+  pipeline_->setBodyLimit("POST", "/api/feedback", config_.feedback.body_limit);
+  // EMF by default only in Lambda mode, where stdout goes to CloudWatch Logs.
+  const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
+  pipeline_->addAfter(api::metricsHook(metrics_, request_stats_.get(), clock_, {emf, config_.metrics.emf_namespace}));
 }
 
 App::~App() = default;
@@ -66,6 +96,13 @@ void App::registerRoutes() {
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
   router_.add("GET", "/api/sayings",
               [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+  router_.add("POST", "/api/feedback",
+              [this](const http::Request& r) { return api::postFeedback(*feedback_, metrics_, r); });
+  router_.add("GET", "/api/stats", [this](const http::Request& r) { return api::getStats(*stats_, r); });
+  // may_block: rendering asks the gateway for circuit states, which may look up a key.
+  if (config_.metrics.prometheus)
+    router_.add(
+        "GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); }, true);
   // may_block: the first look at a key may ask SSM.
   router_.add(
       "GET", "/api/models", [this](const http::Request&) { return api::listModels(*llm_.gateway); },

@@ -8,7 +8,11 @@
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "obs/metrics.hpp"
+#include "service/feedback_service.hpp"
+#include "service/request_stats.hpp"
 #include "service/saying_service.hpp"
+#include "service/stats_service.hpp"
 #include "store/saying_picker.hpp"
 #include "store/store.hpp"
 
@@ -25,6 +29,8 @@ class App {
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }
+  obs::Metrics& metrics() { return metrics_; }
+  RequestStatsRecorder& requestStats() { return *request_stats_; }
   // The LLM gateway (always present; models without a key are disabled, not missing).
   llm::Gateway& gateway() { return *llm_.gateway; }
 
@@ -38,6 +44,10 @@ class App {
   LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   std::unique_ptr<SayingService> sayings_;
+  obs::Metrics metrics_;
+  std::unique_ptr<RequestStatsRecorder> request_stats_;  // flushes on destruction
+  std::unique_ptr<FeedbackService> feedback_;
+  std::unique_ptr<StatsService> stats_;
   std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;

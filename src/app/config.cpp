@@ -78,6 +78,33 @@ void readCatalog(const toml::table& root, Config& c) {
   s.read("services_file", c.services_file);
   s.finish();
 }
+void readStats(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "stats"), "stats");
+  s.read("cache_ttl_ms", c.stats.cache_ttl_ms, 0, kMaxMs);
+  s.read("flush_interval_ms", c.stats.flush_interval_ms, 100, kMaxMs);
+  s.finish();
+}
+
+void readMetrics(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "metrics"), "metrics");
+  s.read("prometheus", c.metrics.prometheus);
+  if (s.table() && s.table()->contains("emf")) {
+    bool emf = false;
+    s.read("emf", emf);
+    c.metrics.emf = emf;
+  }
+  s.read("emf_namespace", c.metrics.emf_namespace);
+  if (c.metrics.emf_namespace.empty() || c.metrics.emf_namespace.size() > 255)
+    throw ConfigError("metrics.emf_namespace: expected 1 to 255 characters");
+  s.finish();
+}
+
+void readFeedback(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "feedback"), "feedback");
+  s.readInt("body_limit_bytes", c.feedback.body_limit, 64, 1 << 20);
+  s.finish();
+}
+
 void readLlm(const toml::table& root, Config& c) {
   TomlSection s(section(root, "llm"), "llm");
   auto& l = c.llm;
@@ -125,7 +152,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
                       std::to_string(where.column) + ": " + std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections = {
-      "server", "store", "log", "flow", "catalog", "web", "llm", "secrets"};
+      "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -134,6 +161,9 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readLog(root, c);
   readFlow(root, c);
   readCatalog(root, c);
+  readStats(root, c);
+  readMetrics(root, c);
+  readFeedback(root, c);
   readLlm(root, c);
   readSecrets(root, c);
   readWeb(root, c);

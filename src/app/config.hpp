@@ -32,6 +32,21 @@ struct FlowConfig {
   std::uint64_t cold_start_store_requests = 3;
 };
 
+struct StatsConfig {
+  std::int64_t cache_ttl_ms = 120'000;     // /api/stats results per filter combination (original: 2 min)
+  std::int64_t flush_interval_ms = 10'000;  // request-statistics rollups are written this often
+};
+
+struct MetricsConfig {
+  bool prometheus = true;    // serve GET /metrics
+  std::optional<bool> emf;   // CloudWatch EMF lines; unset = on in Lambda mode, off for serve
+  std::string emf_namespace = "CloudSayings";
+};
+
+struct FeedbackConfig {
+  std::size_t body_limit = 4 * 1024;  // POST /api/feedback bodies beyond this: 413
+};
+
 // [llm]: the gateway (catalog, prompts, timeouts, retries, breaker, provider endpoints).
 // Environment wins over the file for base URLs: ANTHROPIC_BASE_URL, OPENAI_BASE_URL.
 struct LlmConfig {
@@ -79,6 +94,9 @@ struct Config {
   LogConfig log;
   FlowConfig flow;
   std::string services_file;  // empty = the catalog compiled into the binary
+  StatsConfig stats;
+  MetricsConfig metrics;
+  FeedbackConfig feedback;
   LlmConfig llm;
   SecretsConfig secrets;
   WebConfig web;

@@ -25,6 +25,8 @@ Response jsonError(int status, std::string_view code, std::string_view message) 
   r.body = nlohmann::json{{"error", code}, {"message", message}}.dump(
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
   r.headers.set("Cache-Control", "no-store");
+  r.error_code = code;
+  r.error_message = message;
   return r;
 }
 

@@ -77,6 +77,9 @@ struct Response {
   // this once with a sink; the response ends when the sink is closed.
   std::function<void(StreamSinkPtr)> stream;
   std::optional<Observation> observation;
+  // Set by jsonError: the error code and message, for the access log's error_type/error_message.
+  std::string error_code;
+  std::string error_message;
 };
 
 std::string percentDecode(std::string_view in, bool plus_is_space);

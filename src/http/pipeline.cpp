@@ -21,22 +21,52 @@ bool acceptableRequestId(std::string_view id) {
   return true;
 }
 
-// One access-log line per request, its extra_fields written by hand in the order a
-// nlohmann::json object would print them (sorted keys), without building a JSON tree.
+// One access-log line per request. Its extra_fields are written by hand, without a JSON tree,
+// in the order a nlohmann::json object prints them (sorted keys), with the fields the
+// original's CloudWatch Logs Insights queries read (docs/observability.md).
 void logAccess(const Request& request, const Response& response, double ms) {
+  const double rounded = std::round(ms * 1000.0) / 1000.0;
+  const auto& o = response.observation;
   std::string extra;
-  extra.reserve(128 + request.path.size());
-  extra += "{\"execution_ms\":";
-  appendJsonNumber(extra, std::round(ms * 1000.0) / 1000.0);
+  extra.reserve(192 + request.path.size() + response.error_message.size());
+  extra.push_back('{');
+  if (o) {
+    extra += "\"cache_hit\":";
+    appendJsonBool(extra, o->cache_hit);
+    extra.push_back(',');
+  }
+  if (!response.error_code.empty()) {
+    extra += "\"error_message\":";
+    appendJsonString(extra, response.error_message);
+    extra += ",\"error_type\":";
+    appendJsonString(extra, response.error_code);
+    extra.push_back(',');
+  } else if (response.status >= 400) {
+    extra += "\"error_type\":";
+    appendJsonString(extra, errorCodeFor(response.status));
+    extra.push_back(',');
+  }
+  extra += "\"execution_ms\":";
+  appendJsonNumber(extra, rounded);
+  extra += ",\"execution_time\":";
+  appendJsonNumber(extra, rounded);
   extra += ",\"method\":";
   appendJsonString(extra, request.method);
+  if (o) {
+    extra += ",\"model\":";
+    appendJsonString(extra, o->model);
+  }
   extra += ",\"path\":";
   appendJsonString(extra, request.path);
   extra += ",\"request_id\":";
   appendJsonString(extra, request.request_id);
+  if (o) {
+    extra += ",\"source\":";
+    appendJsonString(extra, o->source);
+  }
   extra += ",\"status\":";
   appendJsonNumber(extra, std::int64_t{response.status});
-  extra += "}";
+  extra.push_back('}');
   obs::log().logFields(obs::Level::kInfo, "Request", extra);
 }
 }  // namespace

@@ -87,6 +87,15 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
   text += ",\"extra_fields\":";
   text += extra_json;
   text += "}\n";
+  enqueue(std::move(text));
+}
+
+void Logger::writeLine(std::string line) {
+  line.push_back('\n');
+  enqueue(std::move(line));
+}
+
+void Logger::enqueue(std::string text) {
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);

@@ -34,6 +34,9 @@ class Logger {
   void info(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kInfo, m, std::move(e)); }
   void warn(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kWarning, m, std::move(e)); }
   void error(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kError, m, std::move(e)); }
+  // A pre-formatted line written as is (CloudWatch EMF records must be top-level JSON
+  // objects, not wrapped in extra_fields); not subject to the level. A newline is appended.
+  void writeLine(std::string line);
   bool enabled(Level level) const { return level >= min_level_; }
   void setLevel(Level level) { min_level_ = level; }
   // Blocks until every line logged before the call is written.
@@ -42,6 +45,7 @@ class Logger {
 
  private:
   void run();
+  void enqueue(std::string text);
   Level min_level_;
   Sink sink_;
   mutable std::mutex mutex_;

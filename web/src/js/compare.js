@@ -80,6 +80,8 @@ function pickButton(saying, card) {
       button.textContent = "Your pick";
       card.classList.add("picked");
       statusLine.textContent = "Thanks! Your vote went to that answer only; the others were left alone.";
+      statusLine.setAttribute("tabindex", "-1");
+      statusLine.focus();  // the pressed button is disabled now; keep keyboard focus nearby
     } catch (err) {
       all.forEach((b) => { b.disabled = false; });
       button.replaceChildren(el("span", { class: "icon up", "aria-hidden": "true" }), "Best one");
@@ -131,8 +133,7 @@ async function runCompare() {
   }
   if (running) running.abort();
   const controller = new AbortController();
-  running = controller;
-  runButton.disabled = true;
+  running = controller;  // pressing Compare again starts over (the button stays focusable)
   const started = performance.now();
   const byModel = new Map(chosen.map((id) => [id, pendingCard(id)]));
   cards.replaceChildren(...byModel.values());
@@ -162,10 +163,7 @@ async function runCompare() {
       : err instanceof ApiError && err.code === "no_models" ? noModelsNotice() : errorNotice(err, runCompare));
     for (const card of byModel.values()) if (card.dataset.state === "pending") card.remove();
   } finally {
-    if (running === controller) {
-      running = null;
-      runButton.disabled = false;
-    }
+    if (running === controller) running = null;
   }
 }
 

@@ -9,8 +9,12 @@ const result = document.getElementById("result");
 const picker = document.getElementById("model-pick");
 const select = document.getElementById("model-select");
 
-function setBusy(busy) {
-  button.disabled = busy;
+let busy = false;
+
+// The button stays enabled while busy: disabling it would drop keyboard focus to the page.
+function setBusy(value) {
+  busy = value;
+  button.setAttribute("aria-disabled", String(busy));
   button.textContent = busy ? "Getting a saying…" : "Get Saying";
   result.setAttribute("aria-busy", String(busy));
 }
@@ -38,6 +42,9 @@ function voteBox(saying) {
       });
       status.textContent = kind === "up" ? "Thanks! Glad that one landed." : "Thanks! We'll take that into account.";
       status.dataset.testid = "vote-thanks";
+      // The pressed button is now disabled; keep keyboard focus nearby instead of on the page.
+      status.setAttribute("tabindex", "-1");
+      status.focus();
     } catch (err) {
       buttonEl.setAttribute("aria-pressed", "false");
       buttons.forEach((b) => { b.disabled = false; });
@@ -80,6 +87,7 @@ function sayingCard(saying) {
 }
 
 async function getSaying() {
+  if (busy) return;
   setBusy(true);
   const model = select.value;
   try {

@@ -90,7 +90,8 @@ export function howToAddKey() {
   return el("div", {},
     el("p", { text: "Models become available when the service has an API key for their provider. Set one and restart the service:" }),
     el("p", {}, el("code", { text: "ANTHROPIC_API_KEY=…" }), " for Claude models, ", el("code", { text: "OPENAI_API_KEY=…" }),
-      " for GPT models (or a key file, or AWS SSM Parameter Store: see the README)."),
+      " for GPT models, or a key file or an AWS SSM parameter (the ",
+      el("code", { text: "[secrets]" }), " section of ", el("code", { text: "config/cloud-sayings.toml" }), ")."),
     el("p", { text: "Until then, Get Saying still serves sayings from the shipped collection." }));
 }
 

@@ -1,0 +1,241 @@
+#include "obs/metrics.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+namespace cs::obs {
+
+namespace {
+// Seconds, from well under a millisecond (cache hits) to a minute (slow LLM calls).
+constexpr std::array<double, 16> kSecondsBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                    0.05,   0.1,   0.25,   0.5,   1.0,  2.5,
+                                                    5.0,    10.0,  30.0,   60.0};
+
+std::string number(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v)) return "NaN";
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+std::string labelText(const Labels& labels, std::string_view extra_name = {},
+                      std::string_view extra_value = {}) {
+  if (labels.empty() && extra_name.empty()) return {};
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [k, v] : labels) {
+    if (!first) out += ',';
+    first = false;
+    out += k + "=\"" + escapeLabelValue(v) + '"';
+  }
+  if (!extra_name.empty()) {
+    if (!first) out += ',';
+    out += std::string(extra_name) + "=\"" + std::string(extra_value) + '"';
+  }
+  return out + "}";
+}
+
+void header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+void renderHistogram(std::string& out, const std::string& name, const Labels& labels,
+                     const Histogram& h) {
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < h.bounds().size(); ++i) {
+    cumulative += h.bucketCount(i);
+    out += name + "_bucket" + labelText(labels, "le", number(h.bounds()[i])) + ' ' +
+           number(static_cast<double>(cumulative)) + '\n';
+  }
+  // Read count after the buckets so +Inf is never below a finite bucket mid-update.
+  const auto count = std::max<std::uint64_t>(h.count(), cumulative);
+  out += name + "_bucket" + labelText(labels, "le", "+Inf") + ' ' +
+         number(static_cast<double>(count)) + '\n';
+  out += name + "_sum" + labelText(labels) + ' ' + number(h.sum()) + '\n';
+  out += name + "_count" + labelText(labels) + ' ' + number(static_cast<double>(count)) + '\n';
+}
+}  // namespace
+
+std::string escapeLabelValue(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+Histogram::Histogram(std::span<const double> upper_bounds)
+    : bounds_(upper_bounds),
+      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(upper_bounds.size())) {}
+
+void Histogram::observe(double v) {
+  for (std::size_t i = 0; i < bounds_.size(); ++i)
+    if (v <= bounds_[i]) {
+      buckets_[i].fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+  sum_.fetch_add(v, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+struct Metrics::RequestSeries {
+  Histogram total_seconds{kSecondsBuckets};
+  Histogram api_seconds{kSecondsBuckets};
+  Counter requests, errors, tokens, cost_usd, cache_hits;
+};
+
+struct Metrics::Family {
+  std::string help;
+  std::string type;  // counter | gauge
+  std::map<Labels, std::unique_ptr<Counter>> counters;
+  std::map<Labels, std::unique_ptr<Gauge>> gauges;
+};
+
+Metrics::Metrics() = default;
+Metrics::~Metrics() = default;
+
+void Metrics::recordResponse(int status) {
+  const std::size_t cls =
+      status >= 100 && status < 600 ? static_cast<std::size_t>(status / 100 - 1) : 5;
+  responses_by_class_[cls].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::recordRequest(const RequestSample& s) {
+  RequestSeries* series = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    std::pair<std::string, std::string> key{std::string(s.source), std::string(s.model)};
+    auto it = series_.find(key);
+    if (it == series_.end()) {
+      if (series_.size() >= kMaxRequestSeries) key.second = "other";
+      it = series_.try_emplace(std::move(key), std::make_unique<RequestSeries>()).first;
+    }
+    series = it->second.get();
+  }
+  series->total_seconds.observe(s.total_ms / 1000.0);
+  if (s.api_ms) series->api_seconds.observe(*s.api_ms / 1000.0);
+  series->requests.inc();
+  if (s.status >= 500) series->errors.inc();
+  if (s.tokens > 0) series->tokens.inc(static_cast<double>(s.tokens));
+  if (s.cost_usd > 0) series->cost_usd.inc(s.cost_usd);
+  if (s.cache_hit) series->cache_hits.inc();
+}
+
+Metrics::Family& Metrics::family(const std::string& name, const std::string& help,
+                                 const char* type) {
+  auto& f = families_[name];
+  if (!f) f = std::make_unique<Family>(Family{help, type, {}, {}});
+  return *f;
+}
+
+Counter& Metrics::counter(const std::string& name, const std::string& help, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto& slot = family(name, help, "counter").counters[labels];
+  if (!slot) slot = std::make_unique<Counter>();
+  return *slot;
+}
+
+Gauge& Metrics::gauge(const std::string& name, const std::string& help, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  auto& slot = family(name, help, "gauge").gauges[labels];
+  if (!slot) slot = std::make_unique<Gauge>();
+  return *slot;
+}
+
+void Metrics::onRender(std::function<void(Metrics&)> fn) {
+  std::lock_guard lock(mutex_);
+  render_hooks_.push_back(std::move(fn));
+}
+
+std::string Metrics::renderPrometheus() {
+  std::vector<std::function<void(Metrics&)>> hooks;
+  {
+    std::lock_guard lock(mutex_);
+    hooks = render_hooks_;
+  }
+  for (auto& fn : hooks) fn(*this);
+
+  std::lock_guard lock(mutex_);
+  std::string out;
+  out.reserve(4096 + series_.size() * 4096);
+  struct Part {
+    const char* name;
+    const char* help;
+    const char* type;
+  };
+  // The original's CloudWatch names map to these (docs/observability.md).
+  constexpr Part kTotal{"cloudsayings_total_execution_time_seconds",
+                        "TotalExecutionTime: end-to-end request time in seconds.", "histogram"};
+  constexpr Part kApi{"cloudsayings_api_latency_seconds",
+                      "APILatency: upstream LLM call time in seconds, for requests that made one.",
+                      "histogram"};
+  constexpr Part kTokens{"cloudsayings_tokens_used_total", "TokensUsed: input plus output tokens.",
+                         "counter"};
+  constexpr Part kCost{"cloudsayings_cost_usd_total", "Cost: estimated LLM cost in US dollars.",
+                       "counter"};
+  constexpr Part kHits{"cloudsayings_cache_hit_total",
+                       "CacheHit: requests served from the in-memory cache.", "counter"};
+  constexpr Part kRequests{"cloudsayings_requests_total", "Saying requests by source and model.",
+                           "counter"};
+  constexpr Part kErrors{"cloudsayings_errors_total", "Saying requests answered with a 5xx status.",
+                         "counter"};
+
+  auto labelsOf = [](const auto& key) {
+    return Labels{{"source", key.first}, {"model", key.second}};
+  };
+  header(out, kTotal.name, kTotal.help, kTotal.type);
+  for (const auto& [key, s] : series_)
+    renderHistogram(out, kTotal.name, labelsOf(key), s->total_seconds);
+  header(out, kApi.name, kApi.help, kApi.type);
+  for (const auto& [key, s] : series_)
+    if (s->api_seconds.count() > 0) renderHistogram(out, kApi.name, labelsOf(key), s->api_seconds);
+  auto counterPart = [&](const Part& part, Counter RequestSeries::*member) {
+    header(out, part.name, part.help, part.type);
+    for (const auto& [key, s] : series_)
+      out += std::string(part.name) + labelText(labelsOf(key)) + ' ' +
+             number(((*s).*member).value()) + '\n';
+  };
+  counterPart(kRequests, &RequestSeries::requests);
+  counterPart(kErrors, &RequestSeries::errors);
+  counterPart(kTokens, &RequestSeries::tokens);
+  counterPart(kCost, &RequestSeries::cost_usd);
+  counterPart(kHits, &RequestSeries::cache_hits);
+
+  header(out, "cloudsayings_http_responses_total", "HTTP responses by status class.", "counter");
+  constexpr std::array<const char*, 6> kClasses = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
+  for (std::size_t i = 0; i < kClasses.size(); ++i)
+    out += std::string("cloudsayings_http_responses_total{code=\"") + kClasses[i] + "\"} " +
+           number(static_cast<double>(responses_by_class_[i].load(std::memory_order_relaxed))) +
+           '\n';
+
+  for (const auto& [name, f] : families_) {
+    header(out, name, f->help, f->type);
+    for (const auto& [labels, c] : f->counters)
+      out += name + labelText(labels) + ' ' + number(c->value()) + '\n';
+    for (const auto& [labels, g] : f->gauges)
+      out += name + labelText(labels) + ' ' + number(g->value()) + '\n';
+  }
+  return out;
+}
+
+}  // namespace cs::obs

@@ -1,0 +1,97 @@
+#include "service/stats_service.hpp"
+
+#include <unordered_set>
+
+#include "service/stats_filter.hpp"
+
+namespace cs {
+
+namespace {
+constexpr std::size_t kMaxCachedSayings = 500'000;
+constexpr std::size_t kIdsPerFetch = 500;
+}  // namespace
+
+StatsService::StatsService(Store& store, const RequestStatsRecorder* recorder, const Clock& clock,
+                           Options options, ProviderResolver provider_of)
+    : store_(store),
+      recorder_(recorder),
+      clock_(clock),
+      provider_of_(std::move(provider_of)),
+      cache_(clock, options.cache_ttl, 1000) {}
+
+Result<StatsResultPtr> StatsService::stats(const std::map<std::string, std::string>& query) {
+  const std::int64_t now = clock_.wallMs();
+  auto filter = parseStatsFilter(query, now);
+  if (!filter) return std::unexpected(filter.error());
+  const std::string key = statsCacheKey(query);
+  if (auto hit = cache_.get(key)) return *hit;
+  auto computed = compute(*filter);
+  if (computed) cache_.put(key, *computed);
+  return computed;
+}
+
+Result<void> StatsService::loadServices(const std::vector<FeedbackRecord>& records) {
+  std::vector<std::string> missing;
+  {
+    std::lock_guard lock(services_mutex_);
+    std::unordered_set<std::string_view> asked;
+    for (const auto& r : records)
+      if (!services_by_saying_.contains(r.saying_id) && asked.insert(r.saying_id).second)
+        missing.push_back(r.saying_id);
+    if (services_by_saying_.size() + missing.size() > kMaxCachedSayings)
+      services_by_saying_.clear();
+  }
+  for (std::size_t i = 0; i < missing.size(); i += kIdsPerFetch) {
+    std::vector<std::string> ids(
+        missing.begin() + static_cast<std::ptrdiff_t>(i),
+        missing.begin() + static_cast<std::ptrdiff_t>(std::min(i + kIdsPerFetch, missing.size())));
+    auto sayings = store_.getSayings(ids);
+    if (!sayings) return std::unexpected(sayings.error());
+    std::lock_guard lock(services_mutex_);
+    for (auto& s : *sayings) {
+      provider_by_model_.try_emplace(s.model, s.provider);
+      services_by_saying_.insert_or_assign(s.id, std::move(s.services));
+    }
+    // Ids whose saying is gone: remember "no services" so they are not fetched again.
+    for (const auto& id : ids) services_by_saying_.try_emplace(id);
+  }
+  return {};
+}
+
+Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
+  const std::int64_t now = clock_.wallMs();
+  const TimeRange range{filter.from_ms, filter.to_ms};
+  auto feedback = store_.listFeedback(range);
+  if (!feedback) return std::unexpected(feedback.error());
+  // Store first, then this instance's pending rows: a flush in between can only make the
+  // newest minute briefly short, never count a row twice.
+  auto rollups = store_.listRequestStats({range.from_ms - range.from_ms % 60'000, range.to_ms});
+  if (!rollups) return std::unexpected(rollups.error());
+  if (recorder_)
+    for (auto& row : recorder_->pending()) rollups->push_back(std::move(row));
+  if (auto loaded = loadServices(*feedback); !loaded) return std::unexpected(loaded.error());
+
+  auto result = std::make_shared<StatsResult>();
+  result->filter = filter;
+  result->computed_at_ms = now;
+  {
+    // The services map is only read during aggregate; loadServices of a concurrent request
+    // waits, which is cheap next to a stats computation that happens once per TTL.
+    std::lock_guard lock(services_mutex_);
+    StatsInput input;
+    input.feedback = *feedback;
+    input.rollups = *rollups;
+    input.services_by_saying = &services_by_saying_;
+    input.now_ms = now;
+    input.provider_of = [this](std::string_view model) -> std::string {
+      if (provider_of_)
+        if (auto p = provider_of_(model); !p.empty()) return p;
+      auto it = provider_by_model_.find(std::string(model));
+      return it == provider_by_model_.end() ? std::string() : it->second;
+    };
+    result->stats = aggregate(input, filter);
+  }
+  return StatsResultPtr(std::move(result));
+}
+
+}  // namespace cs

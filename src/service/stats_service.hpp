@@ -1,0 +1,60 @@
+#pragma once
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/ttl_cache.hpp"
+#include "service/request_stats.hpp"
+#include "service/stats_aggregate.hpp"
+#include "store/store.hpp"
+
+namespace cs {
+
+struct StatsResult {
+  Stats stats;
+  StatsFilter filter;
+  std::int64_t computed_at_ms = 0;
+};
+using StatsResultPtr = std::shared_ptr<const StatsResult>;
+
+// GET /api/stats: fetches votes and request-statistics rollups for the range, the cloud
+// services of the voted sayings, and runs aggregate(). Results are cached per filter
+// combination for `cache_ttl` (the original's 2 minutes); the result says when it was computed.
+class StatsService {
+ public:
+  struct Options {
+    std::chrono::milliseconds cache_ttl{120'000};
+  };
+  using ProviderResolver = std::function<std::string(std::string_view model)>;
+
+  // `recorder` may be null; when given, its unflushed rows count too, so this instance's
+  // newest minute shows before the next flush.
+  StatsService(Store& store, const RequestStatsRecorder* recorder, const Clock& clock,
+               Options options, ProviderResolver provider_of = {});
+
+  // Error "bad_request" for bad filters; store errors pass through.
+  Result<StatsResultPtr> stats(const std::map<std::string, std::string>& query);
+
+ private:
+  Result<StatsResultPtr> compute(const StatsFilter& filter);
+  Result<void> loadServices(const std::vector<FeedbackRecord>& records);
+
+  Store& store_;
+  const RequestStatsRecorder* recorder_;
+  const Clock& clock_;
+  ProviderResolver provider_of_;
+  TtlCache<std::string, StatsResultPtr> cache_;
+  // A saying's services never change, so they are kept once fetched (bounded).
+  std::mutex services_mutex_;
+  std::unordered_map<std::string, std::vector<std::string>> services_by_saying_;
+  std::unordered_map<std::string, std::string> provider_by_model_;  // learned from sayings
+};
+
+}  // namespace cs
