@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <limits>
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
@@ -20,6 +21,26 @@ void writeStdout(std::string_view data) {
     if (n <= 0) return;  // stdout closed: nothing sensible to do from a logger
     data.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+// The quoted ISO timestamp (formatIsoUtcMs). The date and time up to the second are formatted
+// once a second per thread; only the milliseconds change between lines.
+void appendTimestamp(std::string& out, std::int64_t epoch_ms) {
+  thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+  thread_local std::string cached;  // "YYYY-MM-DDTHH:MM:SS" of cached_second
+  const std::int64_t second = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  if (second != cached_second) {
+    cached = formatIsoUtcMs(second * 1000);
+    cached.resize(cached.size() - 5);  // drop ".000Z"
+    cached_second = second;
+  }
+  const auto millis = static_cast<int>(epoch_ms - second * 1000);
+  out.push_back('"');
+  out += cached;
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + millis / 100));
+  out.push_back(static_cast<char>('0' + millis / 10 % 10));
+  out.push_back(static_cast<char>('0' + millis % 10));
+  out += "Z\"";
 }
 }  // namespace
 
@@ -79,7 +100,7 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
   std::string text;
   text.reserve(96 + message.size() + extra_json.size());
   text += "{\"timestamp\":";
-  appendJsonString(text, formatIsoUtcMs(SystemClock::instance().wallMs()));
+  appendTimestamp(text, SystemClock::instance().wallMs());
   text += ",\"level\":";
   appendJsonString(text, levelName(level));
   text += ",\"message\":";

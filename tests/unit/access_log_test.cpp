@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "http/json_error.hpp"
 #include "http/pipeline.hpp"
@@ -69,6 +70,9 @@ TEST(AccessLog, LinesAreCanonicalJsonWithSortedExtraFields) {
     EXPECT_EQ(extra["execution_ms"], extra["execution_time"]);
     EXPECT_EQ(ordered["message"], "Request");
     EXPECT_EQ(ordered["level"], "INFO");
+    EXPECT_TRUE(std::regex_match(ordered["timestamp"].get<std::string>(),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+        << line;
   }
   const auto ok = nlohmann::json::parse(lines[0])["extra_fields"];
   EXPECT_EQ(ok["source"], "cache");
