@@ -35,15 +35,13 @@ void logAccess(const Request& request, const Response& response, double ms) {
     appendJsonBool(extra, o->cache_hit);
     extra.push_back(',');
   }
-  if (!response.error_code.empty()) {
+  const bool failed = response.status >= 400 || !response.error_code.empty();
+  if (failed) {
     extra += "\"error_message\":";
     appendJsonString(extra, response.error_message);
     extra += ",\"error_type\":";
-    appendJsonString(extra, response.error_code);
-    extra.push_back(',');
-  } else if (response.status >= 400) {
-    extra += "\"error_type\":";
-    appendJsonString(extra, errorCodeFor(response.status));
+    appendJsonString(extra, response.error_code.empty() ? errorCodeFor(response.status)
+                                                        : std::string_view(response.error_code));
     extra.push_back(',');
   }
   extra += "\"execution_ms\":";
@@ -52,9 +50,9 @@ void logAccess(const Request& request, const Response& response, double ms) {
   appendJsonNumber(extra, rounded);
   extra += ",\"method\":";
   appendJsonString(extra, request.method);
-  if (o) {
+  if (o || failed) {  // errors by model: "" = no model involved
     extra += ",\"model\":";
-    appendJsonString(extra, o->model);
+    appendJsonString(extra, o ? std::string_view(o->model) : std::string_view());
   }
   extra += ",\"path\":";
   appendJsonString(extra, request.path);

@@ -84,9 +84,11 @@ TEST(AccessLog, LinesAreCanonicalJsonWithSortedExtraFields) {
   EXPECT_EQ(down["error_type"], "unavailable");
   EXPECT_EQ(down["error_message"], "the store is \"down\"\n");
   EXPECT_FALSE(down.contains("source"));
+  EXPECT_EQ(down["model"], "");
   const auto teapot = nlohmann::json::parse(lines[2])["extra_fields"];
   EXPECT_EQ(teapot["error_type"], std::string(cs::http::errorCodeFor(418)));
-  EXPECT_FALSE(teapot.contains("error_message"));
+  EXPECT_EQ(teapot["error_message"], "");
+  EXPECT_EQ(teapot["model"], "");
   const auto missing = nlohmann::json::parse(lines[3])["extra_fields"];
   EXPECT_EQ(missing["status"], 404);
   EXPECT_EQ(missing["path"], "/missing");

@@ -1,0 +1,123 @@
+// The dashboard in a real browser: votes show up under their model, filters live in the URL
+// and survive a reload, an empty range says so, and a stopped service gets a friendly notice.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+
+// Stats are cached 2 minutes in production; the tests want every reload computed afresh.
+const CONFIG = "[stats]\ncache_ttl_ms = 0\n";
+
+async function post(url, body, clientId) {
+  const r = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "X-Client-Id": clientId }, body: JSON.stringify(body) });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+const chartLabels = (page, id) => page.evaluate((canvasId) => globalThis.Chart.getChart(canvasId).data.labels, id);
+const cell = async (page, model, col) => {
+  const loc = page.locator(`#stats-table tbody tr[data-model="${model}"] td[data-col="${col}"]`);
+  return (await loc.count()) ? Number((await loc.textContent()).replace(/,/g, "")) : 0;
+};
+
+describe("dashboard", () => {
+  let fake;
+  let server;
+  let browser;
+  before(async () => {
+    fake = await startFakeLlm();
+    await fake.control({ reset: true });
+    server = await startServer({ config: CONFIG, env: fake.serverEnv });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await fake?.stop();
+  });
+
+  test("an empty range shows the friendly empty state", async () => {
+    const page = await browser.page();
+    await page.goto(`${server.url}/dashboard?range=1h`);
+    const box = page.getByTestId("notice-empty");
+    await box.waitFor();
+    assert.match(await box.textContent(), /No statistics for this view yet/);
+    await screenshot(page, "dashboard-empty");
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+
+  test("a vote on the home page changes that model's counts", async () => {
+    const home = await browser.page();
+    await home.goto(`${server.url}/`);
+    await home.getByRole("button", { name: "Get Saying" }).click();
+    const model = await home.getByTestId("model-badge").getAttribute("title");
+    const dash = await browser.page();
+    await dash.goto(`${server.url}/dashboard`);
+    await dash.waitForFunction(() => document.body.dataset.state === "loaded");
+    const before = { up: await cell(dash, model, "positive"), total: await cell(dash, model, "total") };
+    await home.getByTestId("vote-up").click();
+    await home.getByTestId("vote-thanks").waitFor();
+    await dash.reload();
+    await dash.waitForFunction(() => document.body.dataset.state === "loaded");
+    assert.equal(await cell(dash, model, "positive"), before.up + 1);
+    assert.equal(await cell(dash, model, "total"), before.total + 1);
+    assert.deepEqual([...home.problems, ...dash.problems], []);
+    await home.close();
+    await dash.close();
+  });
+
+  test("refreshes on its own about every 30 s, in place (same nodes, same charts)", async () => {
+    const page = await browser.page();
+    await page.clock.install();
+    let statsRequests = 0;
+    page.on("request", (r) => { if (new URL(r.url()).pathname === "/api/stats") statsRequests++; });
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForFunction(() => document.body.dataset.state === "loaded");
+    await page.evaluate(() => {
+      window.marks = { canvas: document.getElementById("chart-success"), chart: globalThis.Chart.getChart("chart-success"),
+        tile: document.querySelector("[data-tile=total]"), loaded: 0 };
+      new MutationObserver(() => { window.marks.loaded++; }).observe(document.getElementById("updated"), { childList: true, characterData: true, subtree: true });
+    });
+    const before = statsRequests;
+    await page.clock.fastForward(29000);
+    assert.equal(statsRequests, before, "no refresh before 30 s");
+    await page.clock.fastForward(2000);
+    await page.waitForFunction(() => window.marks.loaded > 0);
+    assert.equal(statsRequests, before + 1);
+    assert.ok(await page.evaluate(() => window.marks.canvas === document.getElementById("chart-success")
+      && window.marks.chart === globalThis.Chart.getChart("chart-success")
+      && window.marks.tile === document.querySelector("[data-tile=total]")), "updated in place");
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+
+  test("is readable at phone width", async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForFunction(() => document.body.dataset.state === "loaded");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await screenshot(page, "dashboard-phone");
+    await page.close();
+  });
+});
+
+describe("dashboard with the service stopped", () => {
+  test("keeps the last numbers and shows the friendly unreachable notice", async () => {
+    const server = await startServer({ config: CONFIG });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.page();
+      await page.goto(`${server.url}/dashboard`);
+      await page.waitForFunction(() => document.body.dataset.state === "loaded");
+      await server.stop();
+      await page.locator(".range label", { hasText: "All" }).click();
+      await page.getByTestId("notice-unreachable").waitFor();
+      assert.equal(await page.locator(".tile").count(), 8, "the last numbers stay on screen");
+      await screenshot(page, "dashboard-unreachable");
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,248 @@
+// GatewayImpl on a scripted transport and an injected clock: retries, Retry-After, deadline,
+// 401 key refresh, circuit breaker, disabled models. No sockets, no sleeping.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <nlohmann/json.hpp>
+
+#include "fakes/fake_clock.hpp"
+#include "llm/gateway_impl.hpp"
+#include "llm/model_catalog.hpp"
+
+namespace cs::llm {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+net::HttpResponse anthropicOk() {
+  net::HttpResponse r;
+  r.status = 200;
+  r.headers["content-type"] = "application/json";
+  r.body = json{{"id", "msg_1"},
+                {"type", "message"},
+                {"role", "assistant"},
+                {"content",
+                 {{{"type", "text"},
+                   {"text",
+                    "1. Amazon S3 is like a bottomless closet that never fills.\n2. AWS Lambda is "
+                    "like a taxi you "
+                    "pay per ride.\n3. Amazon SQS is like a deli ticket machine for messages."}}}},
+                {"stop_reason", "end_turn"},
+                {"usage", {{"input_tokens", 90}, {"output_tokens", 60}}}}
+               .dump();
+  return r;
+}
+
+net::HttpResponse status(long code, std::string retry_after = "") {
+  net::HttpResponse r;
+  r.status = code;
+  r.headers["content-type"] = "application/json";
+  r.body = R"({"type":"error","error":{"type":"x","message":"echo sk-ant-test-FAKE-key-1 back"}})";
+  if (!retry_after.empty()) r.headers["retry-after"] = retry_after;
+  return r;
+}
+
+class ScriptedTransport final : public net::HttpTransport {
+ public:
+  void send(net::HttpRequest request, net::ResponseCallback done) override {
+    sent.push_back(request);
+    if (script.empty()) {
+      net::HttpResponse r;
+      r.error = net::TransportError::kTimeout;
+      r.error_message = "scripted timeout";
+      if (on_timeout) on_timeout(request);
+      done(r);
+      return;
+    }
+    auto r = script.front();
+    script.pop_front();
+    done(r);
+  }
+  std::deque<net::HttpResponse> script;
+  std::vector<net::HttpRequest> sent;
+  std::function<void(const net::HttpRequest&)> on_timeout;
+};
+
+class ClockSleeper final : public Sleeper {
+ public:
+  explicit ClockSleeper(testing::FakeClock& clock) : clock_(clock) {}
+  void sleepFor(milliseconds d) override {
+    waits.push_back(d);
+    clock_.advance(d);
+  }
+  std::vector<milliseconds> waits;
+
+ private:
+  testing::FakeClock& clock_;
+};
+
+class Keys final : public SecretProvider {
+ public:
+  Result<std::string> get(const std::string& name) override {
+    auto it = keys.find(name);
+    if (it == keys.end()) return fail("no_secret", "not found in any source");
+    return it->second;
+  }
+  void invalidate(const std::string& name) override {
+    ++invalidations;
+    if (auto it = next.find(name); it != next.end()) keys[name] = it->second;
+  }
+  std::map<std::string, std::string> keys{{"anthropic", "sk-ant-test-FAKE-key-1"}};
+  std::map<std::string, std::string> next;
+  int invalidations = 0;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  GatewayTest() {
+    GatewayOptions options;
+    options.retry = RetryPolicy{3, milliseconds(100), milliseconds(1000)};
+    options.breaker = CircuitBreaker::Options{4, milliseconds(60'000), milliseconds(30'000)};
+    gateway_ = std::make_unique<GatewayImpl>(loadModelCatalog("").value(), options, transport_,
+                                             keys_, clock_, sleeper_);
+    gateway_->setRandom([] { return 0.5; });
+  }
+  GenerationRequest request(milliseconds budget = milliseconds(10'000)) {
+    GenerationRequest r;
+    r.model_id = "claude-haiku-4-5";
+    r.deadline = clock_.now() + budget;
+    return r;
+  }
+  testing::FakeClock clock_;
+  ClockSleeper sleeper_{clock_};
+  ScriptedTransport transport_;
+  Keys keys_;
+  std::unique_ptr<GatewayImpl> gateway_;
+};
+
+TEST_F(GatewayTest, SuccessSplitsUsageAndCost) {
+  transport_.script = {anthropicOk()};
+  auto r = gateway_->generate(request());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->sayings.size(), 3u);
+  EXPECT_EQ(r->usage.total(), 150);
+  EXPECT_DOUBLE_EQ(r->cost_usd, 150 * 0.0025 / 1000);
+  EXPECT_EQ(r->sayings[0].tokens.input_tokens, 30);
+  EXPECT_EQ(r->attempts, 1);
+  EXPECT_EQ(r->finish_reason, "stop");
+  EXPECT_EQ(json::parse(transport_.sent[0].body)["model"], "claude-haiku-4-5");
+}
+
+TEST_F(GatewayTest, RetriesOverloadWithJitteredBackoff) {
+  transport_.script = {status(529), status(500), anthropicOk()};
+  auto r = gateway_->generate(request());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->attempts, 3);
+  EXPECT_EQ(sleeper_.waits,
+            (std::vector{milliseconds(50), milliseconds(100)}));  // 0.5 * 100, 0.5 * 200
+}
+
+TEST_F(GatewayTest, HonoursRetryAfter) {
+  transport_.script = {status(429, "2"), anthropicOk()};
+  ASSERT_TRUE(gateway_->generate(request()));
+  EXPECT_EQ(sleeper_.waits, (std::vector{milliseconds(2000)}));
+}
+
+TEST_F(GatewayTest, NeverWaitsPastTheDeadline) {
+  transport_.script = {status(429, "30"), anthropicOk()};
+  auto r = gateway_->generate(request(milliseconds(5'000)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kRateLimited);
+  EXPECT_TRUE(sleeper_.waits.empty());
+  EXPECT_EQ(transport_.sent.size(), 1u);
+}
+
+TEST_F(GatewayTest, PerAttemptTimeoutIsCutToTheDeadline) {
+  transport_.on_timeout = [this](const net::HttpRequest& req) {
+    clock_.advance(req.total_timeout);
+  };
+  auto r = gateway_->generate(request(milliseconds(1'500)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kTimeout);
+  ASSERT_FALSE(transport_.sent.empty());
+  EXPECT_EQ(transport_.sent[0].total_timeout, milliseconds(1'500));
+  milliseconds total{0};
+  for (const auto& req : transport_.sent) total += req.total_timeout;
+  for (const auto& w : sleeper_.waits) total += w;
+  EXPECT_LE(total, milliseconds(1'500));
+}
+
+TEST_F(GatewayTest, StopsAfterMaxAttemptsAndDoesNotRetryBadRequests) {
+  transport_.script = {status(500), status(502), status(500), anthropicOk()};
+  auto r = gateway_->generate(request());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kServer);
+  EXPECT_EQ(transport_.sent.size(), 3u);
+  transport_.sent.clear();
+  transport_.script = {status(400), anthropicOk()};
+  EXPECT_EQ(gateway_->generate(request()).error().kind, LlmError::Kind::kBadRequest);
+  EXPECT_EQ(transport_.sent.size(), 1u);
+}
+
+TEST_F(GatewayTest, A401RefreshesTheKeyOnceAndNeverLeaksIt) {
+  keys_.next["anthropic"] = "sk-ant-test-FAKE-key-2";
+  transport_.script = {status(401), anthropicOk()};
+  ASSERT_TRUE(gateway_->generate(request()));
+  EXPECT_EQ(keys_.invalidations, 1);
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  auto key_of = [](const net::HttpRequest& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "x-api-key") return v;
+    return std::string();
+  };
+  EXPECT_EQ(key_of(transport_.sent[1]), "sk-ant-test-FAKE-key-2");
+
+  transport_.sent.clear();
+  transport_.script = {status(401), status(401), anthropicOk()};
+  auto r = gateway_->generate(request());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kAuth);
+  EXPECT_EQ(transport_.sent.size(), 2u);
+  EXPECT_EQ(r.error().message.find("FAKE-key"), std::string::npos) << r.error().message;
+}
+
+TEST_F(GatewayTest, BreakerOpensThenFailsFastAndShowsInModels) {
+  transport_.script = {status(500), status(500), status(500), status(500)};
+  (void)gateway_->generate(request());  // 3 attempts
+  (void)gateway_->generate(request());  // 4th failure opens the breaker
+  const auto sent = transport_.sent.size();
+  auto r = gateway_->generate(request());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kCircuitOpen);
+  EXPECT_EQ(transport_.sent.size(), sent);
+  for (const auto& m : gateway_->models())
+    if (m.info.id == "claude-haiku-4-5") {
+      EXPECT_EQ(m.health, "open");
+    }
+  clock_.advance(milliseconds(31'000));
+  transport_.script = {anthropicOk()};
+  EXPECT_TRUE(gateway_->generate(request()));  // the half-open probe closes it
+}
+
+TEST_F(GatewayTest, ModelsWithoutKeysAreDisabled) {
+  for (const auto& m : gateway_->models()) {
+    EXPECT_EQ(m.enabled, m.info.provider == "anthropic") << m.info.id;
+    if (!m.enabled) {
+      EXPECT_NE(m.disabled_reason.find("no API key"), std::string::npos);
+    }
+  }
+  GenerationRequest r;
+  r.model_id = "gpt-4.1";
+  EXPECT_EQ(gateway_->generate(r).error().kind, LlmError::Kind::kDisabled);
+  r.model_id = "no-such-model";
+  EXPECT_EQ(gateway_->generate(r).error().kind, LlmError::Kind::kDisabled);
+  EXPECT_TRUE(transport_.sent.empty());
+}
+
+TEST_F(GatewayTest, AnswerWithoutSayingsIsABadResponse) {
+  auto r = anthropicOk();
+  auto body = json::parse(r.body);
+  body["content"][0]["text"] = "Sure, here you go:";
+  r.body = body.dump();
+  transport_.script = {r};
+  EXPECT_EQ(gateway_->generate(request()).error().kind, LlmError::Kind::kBadResponse);
+}
+
+}  // namespace
+}  // namespace cs::llm

@@ -1,0 +1,79 @@
+// Backoff with full jitter, Retry-After, and the per-model circuit breaker on an injected clock.
+#include <gtest/gtest.h>
+
+#include "fakes/fake_clock.hpp"
+#include "llm/circuit_breaker.hpp"
+#include "llm/retry.hpp"
+
+namespace cs::llm {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(RetryPolicy, FullJitterStaysWithinTheExponentialCeiling) {
+  RetryPolicy p{5, milliseconds(100), milliseconds(1000)};
+  auto one = [] { return 0.999999; };
+  auto zero = [] { return 0.0; };
+  EXPECT_EQ(p.delay(0, std::nullopt, zero), milliseconds(0));
+  EXPECT_EQ(p.delay(0, std::nullopt, one), milliseconds(99));
+  EXPECT_EQ(p.delay(1, std::nullopt, one), milliseconds(199));
+  EXPECT_EQ(p.delay(2, std::nullopt, one), milliseconds(399));
+  EXPECT_EQ(p.delay(10, std::nullopt, one), milliseconds(999));  // capped
+  EXPECT_EQ(p.delay(3, std::nullopt, [] { return 0.5; }), milliseconds(400));
+}
+
+TEST(RetryPolicy, RetryAfterReplacesJitter) {
+  RetryPolicy p;
+  EXPECT_EQ(p.delay(0, milliseconds(3000), [] { return 0.1; }), milliseconds(3000));
+}
+
+class BreakerTest : public ::testing::Test {
+ protected:
+  testing::FakeClock clock_;
+  CircuitBreaker breaker_{{3, milliseconds(10'000), milliseconds(5'000)}, clock_};
+};
+
+TEST_F(BreakerTest, OpensAfterNFailuresInTheWindow) {
+  EXPECT_EQ(breaker_.health(), "unknown");
+  breaker_.onFailure();
+  breaker_.onFailure();
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kClosed);
+  EXPECT_EQ(breaker_.health(), "degraded");
+  breaker_.onFailure();
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kOpen);
+  EXPECT_EQ(breaker_.health(), "open");
+  EXPECT_FALSE(breaker_.allow());
+}
+
+TEST_F(BreakerTest, FailuresOutsideTheWindowDoNotCount) {
+  breaker_.onFailure();
+  breaker_.onFailure();
+  clock_.advance(milliseconds(11'000));
+  breaker_.onFailure();
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kClosed);
+  EXPECT_EQ(breaker_.health(), "degraded");
+  clock_.advance(milliseconds(11'000));
+  EXPECT_EQ(breaker_.health(), "ok");
+}
+
+TEST_F(BreakerTest, HalfOpenProbeClosesOrReopens) {
+  for (int i = 0; i < 3; ++i) breaker_.onFailure();
+  clock_.advance(milliseconds(4'999));
+  EXPECT_FALSE(breaker_.allow());
+  clock_.advance(milliseconds(2));
+  EXPECT_TRUE(breaker_.allow());  // the probe
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kHalfOpen);
+  EXPECT_FALSE(breaker_.allow());  // only one probe at a time
+  breaker_.onFailure();
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kOpen);
+  EXPECT_FALSE(breaker_.allow());
+  clock_.advance(milliseconds(5'001));
+  EXPECT_TRUE(breaker_.allow());
+  breaker_.onSuccess();
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kClosed);
+  EXPECT_EQ(breaker_.health(), "ok");
+  EXPECT_TRUE(breaker_.allow());
+}
+
+}  // namespace
+}  // namespace cs::llm
