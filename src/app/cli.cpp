@@ -77,6 +77,16 @@ int seed(const CommonFlags& common, const std::string& file) {
             << " in the corpus, " << report->total - report->inserted << " already present)\n";
   return 0;
 }
+int storeInit(const CommonFlags& common) {
+  Config config = buildConfig(common);
+  auto lines = initStore(config);
+  if (!lines) {
+    std::cerr << "store init failed: " << lines.error().message << "\n";
+    return 1;
+  }
+  for (const auto& line : *lines) std::cout << line << "\n";
+  return 0;
+}
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -89,7 +99,7 @@ int runCli(int argc, char** argv) {
 
   auto addCommon = [&](CLI::App* sub) {
     sub->add_option("--config", common.config_file, "TOML config file")->check(CLI::ExistingFile);
-    sub->add_option("--store", common.store_url, "store URL: sqlite:PATH");
+    sub->add_option("--store", common.store_url, "store: sqlite:PATH, sqlite::memory: or dynamodb");
   };
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
   addCommon(serve_cmd);
@@ -97,6 +107,11 @@ int runCli(int argc, char** argv) {
   serve_cmd->add_option("--port", serve_flags.port, "port to listen on (0 = any free port)");
   auto* seed_cmd = cli.add_subcommand("seed", "load the corpus into the store (idempotent)");
   addCommon(seed_cmd);
+  auto* store_cmd = cli.add_subcommand("store", "manage the store");
+  store_cmd->require_subcommand(1);
+  auto* store_init_cmd =
+      store_cmd->add_subcommand("init", "create missing tables (DynamoDB: on demand, encrypted) and wait until ready");
+  addCommon(store_init_cmd);
   seed_cmd->add_option("--file", seed_file, "corpus JSON file (default: the shipped corpus)")
       ->check(CLI::ExistingFile);
 
@@ -131,6 +146,7 @@ int runCli(int argc, char** argv) {
   try {
     if (*serve_cmd) return serve(common, serve_flags);
     if (*seed_cmd) return seed(common, seed_file);
+    if (*store_init_cmd) return storeInit(common);
     if (*generate_cmd) return generateCommand(buildConfig(common), generate_flags);
   } catch (const ConfigError& e) {
     std::cerr << "cloud-sayings: bad setting: " << e.what() << "\n";

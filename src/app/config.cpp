@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -70,6 +72,32 @@ void readWeb(const toml::table& root, Config& c) {
   TomlSection s(section(root, "web"), "web");
   s.read("enabled", c.web.enabled);
   s.read("assets_dir", c.web.assets_dir);
+  s.finish();
+}
+
+void readDynamo(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "dynamodb"), "dynamodb");
+  auto& d = c.dynamodb;
+  s.read("region", d.region);
+  s.read("endpoint", d.endpoint);
+  if (!d.endpoint.empty() && !d.endpoint.starts_with("http://") && !d.endpoint.starts_with("https://"))
+    throw ConfigError("dynamodb.endpoint: must start with http:// or https://");
+  for (auto [key, table] : {std::pair{"sayings_table", &d.sayings_table}, std::pair{"feedback_table", &d.feedback_table},
+                            std::pair{"stats_table", &d.stats_table}}) {
+    s.read(key, *table);
+    // DynamoDB's rule for table names.
+    const bool valid = table->size() >= 3 && table->size() <= 255 &&
+                       std::all_of(table->begin(), table->end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+                       });
+    if (!valid) throw ConfigError(s.qualified(key) + ": 3-255 characters of a-z, A-Z, 0-9, _ - .");
+  }
+  s.read("connect_timeout_ms", d.connect_timeout_ms, 1, kMaxMs);
+  s.read("attempt_timeout_ms", d.attempt_timeout_ms, 1, kMaxMs);
+  s.read("deadline_ms", d.deadline_ms, 1, kMaxMs);
+  s.read("max_attempts", d.max_attempts, 1, 50);
+  s.read("consistent_reads", d.consistent_reads);
+  s.read("init_wait_ms", d.init_wait_ms, 0, kMaxMs);
   s.finish();
 }
 
@@ -152,7 +180,8 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
                       std::to_string(where.column) + ": " + std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections = {
-      "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback"};
+      "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback",
+      "dynamodb"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -167,6 +196,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readLlm(root, c);
   readSecrets(root, c);
   readWeb(root, c);
+  readDynamo(root, c);
   return c;
 }
 

@@ -23,6 +23,23 @@ struct StoreConfig {
   std::int64_t id_list_ttl_ms = 60'000;
 };
 
+// [dynamodb]: used when store.url = "dynamodb". Empty region/endpoint fall back to the AWS
+// SDKs' environment variables (see store_factory.cpp); credentials come only from the
+// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), never from a file.
+struct DynamoConfig {
+  std::string region;    // empty: AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1
+  std::string endpoint;  // empty: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, then AWS's
+  std::string sayings_table = "main_humor";
+  std::string feedback_table = "saying_feedback";
+  std::string stats_table = "request_stats";
+  std::int64_t connect_timeout_ms = 1'000;
+  std::int64_t attempt_timeout_ms = 2'000;  // one HTTP exchange
+  std::int64_t deadline_ms = 5'000;         // one store call, throttling retries included
+  std::int64_t max_attempts = 8;
+  bool consistent_reads = true;         // GetItem/BatchGetItem see every instance's writes
+  std::int64_t init_wait_ms = 120'000;  // `store init` waits this long for ACTIVE tables
+};
+
 struct LogConfig {
   obs::Level level = obs::Level::kInfo;
   bool access_log = true;
@@ -100,6 +117,7 @@ struct Config {
   LlmConfig llm;
   SecretsConfig secrets;
   WebConfig web;
+  DynamoConfig dynamodb;
 };
 
 // Parses TOML text; throws ConfigError naming the first bad or unknown setting.

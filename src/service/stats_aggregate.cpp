@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <unordered_set>
 
 namespace cs {
 
@@ -156,8 +155,9 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
   // Pass 2: accumulate.
   Index<ModelFigures> model_index;
   Index<ProviderFigures> provider_index;
-  std::unordered_set<std::string_view> seen_sayings;
-  std::unordered_map<std::string, ServiceMention> services;
+  // Votes per saying first, then each distinct saying's services once: one hash lookup per
+  // vote instead of one per vote and service.
+  std::unordered_map<std::string_view, std::pair<std::int64_t, std::int64_t>> per_saying;
   for (const FeedbackRecord* r : votes) {
     const auto rt = responseTimeSample(*r);
     addVote(out.totals, *r, rt);
@@ -177,16 +177,21 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
             *r, rt);
     if (Figures* b = bucketOf(r->created_at_ms)) addVote(*b, *r, rt);
     if (!in.services_by_saying) continue;
-    auto it = in.services_by_saying->find(r->saying_id);
+    auto& counts = per_saying[r->saying_id];
+    if (r->vote == Vote::kUp)
+      ++counts.first;
+    else
+      ++counts.second;
+  }
+  std::unordered_map<std::string, ServiceMention> services;
+  for (const auto& [saying_id, counts] : per_saying) {
+    auto it = in.services_by_saying->find(std::string(saying_id));
     if (it == in.services_by_saying->end()) continue;
-    const bool first_vote_on_saying = seen_sayings.insert(r->saying_id).second;
     for (const auto& name : it->second) {
       auto& m = services[name];
-      if (first_vote_on_saying) ++m.sayings;
-      if (r->vote == Vote::kUp)
-        ++m.positive;
-      else
-        ++m.negative;
+      ++m.sayings;
+      m.positive += counts.first;
+      m.negative += counts.second;
     }
   }
   for (const auto& [row, provider] : rollups) {

@@ -1,0 +1,282 @@
+#include "store/dynamo/dynamo_store.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "obs/logger.hpp"
+#include "store/dynamo/item_codec.hpp"
+
+namespace cs::dynamo {
+
+namespace {
+Expression namesOnly(std::string text, std::initializer_list<const char*> names) {
+  return Expression{std::move(text), attributeNames(names), Json::object()};
+}
+
+Expression timeFilter(const char* attribute, const TimeRange& range) {
+  return Expression{std::string("#") + attribute + " >= :from AND #" + attribute + " < :to",
+                    attributeNames({attribute}),
+                    {{":from", attrN(range.from_ms)}, {":to", attrN(range.to_ms)}}};
+}
+
+template <typename T>
+std::unexpected<Error> storeError(const std::expected<T, DynamoError>& r, std::string_view what) {
+  return std::unexpected(r.error().toStoreError(what));
+}
+}  // namespace
+
+DynamoStore::DynamoStore(net::HttpTransportPtr transport, ClientOptions client,
+                         StoreOptions options, const Clock& clock, DynamoClient::Sleeper sleeper)
+    : transport_(std::move(transport)),
+      client_(std::make_unique<DynamoClient>(*transport_, std::move(client), clock,
+                                             std::move(sleeper))),
+      options_(std::move(options)) {}
+
+DynamoStore::~DynamoStore() {
+  // How many requests this instance made: the figure DynamoDB bills and throttles by.
+  Json counts = Json::object();
+  for (int i = 0; i < static_cast<int>(Op::kCount); ++i)
+    if (auto n = client_->calls(static_cast<Op>(i))) counts[opName(static_cast<Op>(i))] = n;
+  obs::log().info("DynamoDB requests made", {{"total", client_->totalCalls()},
+                                             {"retries", client_->retries()},
+                                             {"by_operation", counts}});
+}
+
+Result<void> DynamoStore::ping() {
+  auto r =
+      client_->call(Op::kGetItem, getItemRequest(options_.tables.sayings, sayingKey("__ping__"),
+                                                 false, namesOnly("#id", {"id"})));
+  if (!r) return storeError(r, "GetItem (ping)");
+  return {};
+}
+
+Result<bool> DynamoStore::putSaying(const Saying& saying) {
+  auto r =
+      client_->call(Op::kPutItem, putItemRequest(options_.tables.sayings, sayingItem(saying),
+                                                 namesOnly("attribute_not_exists(#id)", {"id"})));
+  if (r) return true;
+  if (r.error().kind == ErrorKind::kConditionFailed) return false;
+  return storeError(r, "PutItem");
+}
+
+Result<std::optional<Saying>> DynamoStore::getSaying(const std::string& id) {
+  auto r = client_->call(Op::kGetItem, getItemRequest(options_.tables.sayings, sayingKey(id),
+                                                      options_.consistent_reads));
+  if (!r) return storeError(r, "GetItem");
+  auto item = parseGetItem(*r);
+  if (!item) return std::unexpected(item.error());
+  if (!*item) return std::optional<Saying>();
+  auto saying = sayingFromItem(**item);
+  if (!saying) return std::unexpected(saying.error());
+  return std::optional<Saying>(std::move(*saying));
+}
+
+Result<std::vector<Json>> DynamoStore::batchGet(const std::string& table, std::vector<Json> keys,
+                                                const char* what) {
+  std::vector<Json> items;
+  for (std::size_t start = 0; start < keys.size(); start += kBatchGetMaxKeys) {
+    std::vector<Json> pending(keys.begin() + static_cast<std::ptrdiff_t>(start),
+                              keys.begin() + static_cast<std::ptrdiff_t>(
+                                                 std::min(keys.size(), start + kBatchGetMaxKeys)));
+    const auto deadline = client_->deadlineFromNow();
+    for (int attempt = 1; !pending.empty(); ++attempt) {
+      // Keys DynamoDB could not serve this time (throttling, the 16 MB response cap) come back
+      // as UnprocessedKeys: ask again for just those, after a backoff.
+      if (attempt > 1 && !client_->pauseBeforeRetry(attempt, deadline))
+        return fail("store_unavailable", std::string("DynamoDB BatchGetItem (") + what +
+                                             "): " + std::to_string(pending.size()) +
+                                             " keys still unprocessed at the deadline");
+      auto r = client_->call(Op::kBatchGetItem,
+                             batchGetItemRequest(table, pending, options_.consistent_reads));
+      if (!r) return storeError(r, "BatchGetItem");
+      auto parsed = parseBatchGetItem(*r, table);
+      if (!parsed) return std::unexpected(parsed.error());
+      for (auto& item : parsed->items) items.push_back(std::move(item));
+      pending = std::move(parsed->unprocessed_keys);
+    }
+  }
+  return items;
+}
+
+Result<std::vector<Saying>> DynamoStore::getSayings(const std::vector<std::string>& ids) {
+  // BatchGetItem rejects a request that names one key twice.
+  std::unordered_set<std::string> seen;
+  std::vector<Json> keys;
+  for (const auto& id : ids)
+    if (seen.insert(id).second) keys.push_back(sayingKey(id));
+  auto items = batchGet(options_.tables.sayings, std::move(keys), "sayings");
+  if (!items) return std::unexpected(items.error());
+  std::vector<Saying> out;
+  out.reserve(items->size());
+  for (const auto& item : *items) {
+    auto s = sayingFromItem(item);
+    if (!s) return std::unexpected(s.error());
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+Result<void> DynamoStore::scanAll(ScanRequest request,
+                                  const std::function<Result<void>(const Json&)>& visit,
+                                  const char* what) {
+  if (options_.scan_page_limit > 0) request.limit = options_.scan_page_limit;
+  for (;;) {
+    auto r = client_->call(Op::kScan, scanRequest(request));
+    if (!r) return std::unexpected(r.error().toStoreError(std::string("Scan (") + what + ")"));
+    auto page = parseScan(*r);
+    if (!page) return std::unexpected(page.error());
+    for (const auto& item : page->items)
+      if (auto v = visit(item); !v) return v;
+    if (!page->last_evaluated_key) return {};
+    request.exclusive_start_key = std::move(page->last_evaluated_key);
+  }
+}
+
+Result<std::vector<std::string>> DynamoStore::listSayingIds() {
+  std::vector<std::string> ids;
+  ScanRequest req;
+  req.table = options_.tables.sayings;
+  req.projection = namesOnly("#id", {"id"});  // ids only: a fraction of the read units
+  auto r = scanAll(
+      req,
+      [&](const Json& item) -> Result<void> {
+        ItemReader reader(item, "main_humor id");
+        ids.push_back(reader.string("id"));
+        return reader.status();
+      },
+      "ids");
+  if (!r) return std::unexpected(r.error());
+  return ids;
+}
+
+Result<std::vector<Saying>> DynamoStore::recentSayings(std::size_t limit) {
+  // No index to sort by (Query is not among the granted operations): scan the small
+  // (id, created_at) projection, then fetch only the newest `limit` items.
+  struct Stamp {
+    std::int64_t at;
+    std::string id;
+  };
+  std::vector<Stamp> stamps;
+  ScanRequest req;
+  req.table = options_.tables.sayings;
+  req.projection = namesOnly("#id, #created_at", {"id", "created_at"});
+  auto r = scanAll(
+      req,
+      [&](const Json& item) -> Result<void> {
+        ItemReader reader(item, "main_humor stamp");
+        Stamp s{reader.int64Or("created_at", 0), reader.string("id")};
+        stamps.push_back(std::move(s));
+        return reader.status();
+      },
+      "recent");
+  if (!r) return std::unexpected(r.error());
+  auto newer = [](const Stamp& a, const Stamp& b) {
+    return a.at != b.at ? a.at > b.at : a.id < b.id;
+  };
+  std::sort(stamps.begin(), stamps.end(), newer);
+  if (stamps.size() > limit) stamps.resize(limit);
+  std::vector<std::string> ids;
+  for (const auto& s : stamps) ids.push_back(s.id);
+  auto sayings = getSayings(ids);
+  if (!sayings) return sayings;
+  std::sort(sayings->begin(), sayings->end(), [&](const Saying& a, const Saying& b) {
+    return newer(Stamp{a.created_at_ms, a.id}, Stamp{b.created_at_ms, b.id});
+  });
+  return sayings;
+}
+
+Result<VoteOutcome> DynamoStore::recordVote(const FeedbackRecord& record) {
+  // 1. The saying must exist (sayings are never deleted, so this cannot go stale).
+  auto exists = client_->call(Op::kGetItem,
+                              getItemRequest(options_.tables.sayings, sayingKey(record.saying_id),
+                                             options_.consistent_reads, namesOnly("#id", {"id"})));
+  if (!exists) return storeError(exists, "GetItem (vote)");
+  if (!exists->contains("Item")) return fail("not_found", "no saying with id " + record.saying_id);
+
+  // 2. The vote record, keyed by (saying, client): the condition makes a second vote by the
+  //    same client fail, however many instances race.
+  auto put = client_->call(
+      Op::kPutItem, putItemRequest(options_.tables.feedback, feedbackItem(record),
+                                   namesOnly("attribute_not_exists(#vote_key)", {"vote_key"})));
+  if (!put) {
+    if (put.error().kind != ErrorKind::kConditionFailed) return storeError(put, "PutItem (vote)");
+    auto prior =
+        client_->call(Op::kGetItem, getItemRequest(options_.tables.feedback, feedbackKey(record),
+                                                   true, namesOnly("#id", {"id"})));
+    if (!prior) return storeError(prior, "GetItem (prior vote)");
+    auto item = parseGetItem(*prior);
+    if (!item) return std::unexpected(item.error());
+    if (!*item)
+      return fail("store_error", "vote record for " + voteKey(record.saying_id, record.client_key) +
+                                     " exists for PutItem but not for GetItem");
+    ItemReader reader(**item, "saying_feedback prior vote");
+    std::string prior_id = reader.string("id");
+    if (auto st = reader.status(); !st) return std::unexpected(st.error());
+    return VoteOutcome{false, std::move(prior_id)};
+  }
+
+  // 3. The counter: ADD is atomic on the server, so concurrent votes from every instance add
+  //    up without a read-modify-write. (Without transactions a crash between 2 and 3 would
+  //    leave a record whose vote is not counted; never one counted twice.)
+  UpdateItemRequest bump;
+  bump.table = options_.tables.sayings;
+  bump.key = sayingKey(record.saying_id);
+  const char* counter = record.vote == Vote::kUp ? "upvotes" : "downvotes";
+  bump.update = Expression{std::string("ADD #") + counter + " :one",
+                           attributeNames({counter, "id"}),
+                           {{":one", attrN(std::int64_t{1})}}};
+  bump.condition = "attribute_exists(#id)";
+  auto updated = client_->call(Op::kUpdateItem, updateItemRequest(bump));
+  if (!updated) return storeError(updated, "UpdateItem (vote counter)");
+  return VoteOutcome{true, record.id};
+}
+
+Result<std::vector<FeedbackRecord>> DynamoStore::listFeedback(const TimeRange& range) {
+  std::vector<FeedbackRecord> out;
+  ScanRequest req;
+  req.table = options_.tables.feedback;
+  req.filter = timeFilter("created_at", range);
+  auto r = scanAll(
+      req,
+      [&](const Json& item) -> Result<void> {
+        auto f = feedbackFromItem(item);
+        if (!f) return std::unexpected(f.error());
+        out.push_back(std::move(*f));
+        return {};
+      },
+      "feedback");
+  if (!r) return std::unexpected(r.error());
+  std::sort(out.begin(), out.end(), [](const FeedbackRecord& a, const FeedbackRecord& b) {
+    return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms : a.id < b.id;
+  });
+  return out;
+}
+
+Result<void> DynamoStore::addRequestStats(const std::vector<RequestStatsRow>& rows) {
+  for (const auto& row : rows) {
+    auto r =
+        client_->call(Op::kUpdateItem, updateItemRequest(statsUpdate(options_.tables.stats, row)));
+    if (!r) return storeError(r, "UpdateItem (request stats)");
+  }
+  return {};
+}
+
+Result<std::vector<RequestStatsRow>> DynamoStore::listRequestStats(const TimeRange& range) {
+  std::vector<RequestStatsRow> out;
+  ScanRequest req;
+  req.table = options_.tables.stats;
+  req.filter = timeFilter("minute_ms", range);
+  auto r = scanAll(
+      req,
+      [&](const Json& item) -> Result<void> {
+        auto row = statsFromItem(item);
+        if (!row) return std::unexpected(row.error());
+        out.push_back(std::move(*row));
+        return {};
+      },
+      "request stats");
+  if (!r) return std::unexpected(r.error());
+  return out;
+}
+
+}  // namespace cs::dynamo

@@ -1,0 +1,65 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "net/http_transport.hpp"
+#include "store/dynamo/dynamo_client.hpp"
+#include "store/dynamo/requests.hpp"
+#include "store/store.hpp"
+
+namespace cs::dynamo {
+
+// Table names (the original's `main_humor` and `saying_feedback`, plus the request-statistics
+// rollups). Each table has one string hash key: id, vote_key and stats_key.
+struct Tables {
+  std::string sayings = "main_humor";
+  std::string feedback = "saying_feedback";
+  std::string stats = "request_stats";
+};
+
+struct StoreOptions {
+  Tables tables;
+  bool consistent_reads = true;  // GetItem/BatchGetItem: read-after-write across instances
+  int scan_page_limit = 0;       // Scan Limit per page; 0 = DynamoDB's 1 MB pages
+};
+
+// The Store on DynamoDB, for many instances sharing one store. Uses only GetItem,
+// BatchGetItem, Scan, UpdateItem and PutItem (the operations the IAM policy grants). Random
+// picks do not Scan per request: SayingPicker above keeps the id list (a Scan of ids only,
+// refreshed on a TTL) and caches single items for 5 minutes.
+class DynamoStore final : public Store {
+ public:
+  // Owns its transport (a CurlTransport in production).
+  DynamoStore(net::HttpTransportPtr transport, ClientOptions client, StoreOptions options,
+              const Clock& clock = SystemClock::instance(), DynamoClient::Sleeper sleeper = {});
+  ~DynamoStore() override;
+
+  std::string_view backendName() const override { return "dynamodb"; }
+  Result<void> ping() override;
+  Result<bool> putSaying(const Saying& saying) override;
+  Result<std::optional<Saying>> getSaying(const std::string& id) override;
+  Result<std::vector<Saying>> getSayings(const std::vector<std::string>& ids) override;
+  Result<std::vector<std::string>> listSayingIds() override;
+  Result<std::vector<Saying>> recentSayings(std::size_t limit) override;
+  Result<VoteOutcome> recordVote(const FeedbackRecord& record) override;
+  Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override;
+  Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override;
+  Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override;
+
+  DynamoClient& client() { return *client_; }
+  const StoreOptions& options() const { return options_; }
+
+ private:
+  // Every page of a Scan; `visit` sees each item.
+  Result<void> scanAll(ScanRequest request, const std::function<Result<void>(const Json&)>& visit,
+                       const char* what);
+  Result<std::vector<Json>> batchGet(const std::string& table, std::vector<Json> keys,
+                                     const char* what);
+
+  net::HttpTransportPtr transport_;
+  std::unique_ptr<DynamoClient> client_;
+  StoreOptions options_;
+};
+
+}  // namespace cs::dynamo

@@ -1,0 +1,179 @@
+// The program on DynamoDB (dynalite): `store init`, start-up errors, the picker's call budget,
+// and two `serve` processes sharing one store.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "fakes/dynalite_process.hpp"
+#include "fakes/fake_clock.hpp"
+#include "net/curl_transport.hpp"
+#include "store/dynamo/item_codec.hpp"
+#include "store/dynamo/requests.hpp"
+#include "store/saying_picker.hpp"
+#include "support/test_support.hpp"
+
+namespace cs::testing {
+namespace {
+
+using nlohmann::json;
+
+std::map<std::string, std::string> awsEnv(const DynaliteProcess& dynalite) {
+  return {{"AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint()},
+          {"AWS_REGION", "us-east-1"},
+          {"AWS_ACCESS_KEY_ID", "AKIDFAKEEXAMPLE"},
+          {"AWS_SECRET_ACCESS_KEY", "FAKE-dynalite-secret"}};
+}
+
+std::string tablesToml(const dynamo::Tables& t) {
+  return "[dynamodb]\nsayings_table = \"" + t.sayings + "\"\nfeedback_table = \"" + t.feedback +
+         "\"\nstats_table = \"" + t.stats + "\"\n";
+}
+
+class DynamoService : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(dynalite_.start()) << dynalite_.why(); }
+  std::string writeConfig(const std::string& name, const std::string& extra) {
+    const std::string path = dir_.file(name);
+    std::ofstream(path) << "[store]\nurl = \"dynamodb\"\n" << extra << tablesToml(tables_);
+    return path;
+  }
+  TempDir dir_;
+  DynaliteProcess dynalite_;
+  dynamo::Tables tables_ = uniqueTables();
+};
+
+TEST_F(DynamoService, StoreInitCreatesTablesOnceAndIsSafeTwice) {
+  const auto config = writeConfig("init.toml", "");
+  auto first = runBinary({"store", "init", "--config", config}, awsEnv(dynalite_));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  for (const auto* table : {&tables_.sayings, &tables_.feedback, &tables_.stats})
+    EXPECT_NE(first.output.find("dynamodb table " + *table + ": created, ACTIVE"),
+              std::string::npos)
+        << first.output;
+  auto second = runBinary({"store", "init", "--config", config}, awsEnv(dynalite_));
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find(tables_.sayings + ": exists, ACTIVE"), std::string::npos)
+      << second.output;
+  EXPECT_EQ(second.output.find("created"), std::string::npos) << second.output;
+
+  // The tables are on-demand; the store works on them.
+  auto store = makeDynaliteStore(dynalite_, tables_);
+  auto described = store->client().call(dynamo::Op::kDescribeTable,
+                                        dynamo::describeTableRequest(tables_.sayings));
+  ASSERT_TRUE(described);
+  EXPECT_EQ((*described)["Table"]["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+  EXPECT_EQ((*described)["Table"]["KeySchema"][0]["AttributeName"], "id");
+  EXPECT_TRUE(store->ping());
+}
+
+TEST_F(DynamoService, MissingTablesAreAnErrorThatSaysWhatToRun) {
+  dynamo::StoreOptions options;
+  options.tables = tables_;  // never created
+  dynamo::DynamoStore store(std::make_unique<net::CurlTransport>(),
+                            dynaliteClientOptions(dynalite_), options);
+  auto r = store.getSaying("x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "store_unavailable");
+  EXPECT_NE(r.error().message.find("store init"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(store.ping());
+  // The server still starts (readiness says the store is not there) rather than crashing.
+  ServerProcess server;
+  ASSERT_TRUE(server.start({"--config", writeConfig("missing.toml", "")}, awsEnv(dynalite_)))
+      << server.logs();
+  EXPECT_EQ(httpRequest("GET", server.url("/readyz")).status, 503);
+  auto saying = httpRequest("GET", server.url("/api/sayings"));
+  EXPECT_EQ(saying.status, 503);
+  EXPECT_EQ(json::parse(saying.body)["source"], "fallback");
+}
+
+TEST_F(DynamoService, ServeWithoutCredentialsExitsTwoNamingThem) {
+  auto env = awsEnv(dynalite_);
+  env["AWS_SECRET_ACCESS_KEY"] = "";
+  auto r = runBinary({"serve", "--port", "0", "--store", "dynamodb"}, env);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("AKIDFAKEEXAMPLE"), std::string::npos);
+}
+
+TEST_F(DynamoService, RandomPicksDoNotScanPerRequest) {
+  auto store = makeDynaliteStore(dynalite_, tables_);
+  for (int i = 0; i < 30; ++i) {
+    Saying s;
+    s.id = "s" + std::to_string(i);
+    s.text = "saying " + std::to_string(i);
+    ASSERT_TRUE(store->putSaying(s));
+  }
+  FakeClock clock;
+  SayingPicker picker(*store, clock, {std::chrono::seconds(60), std::chrono::minutes(5)});
+  const auto scans = store->client().calls(dynamo::Op::kScan);
+  const auto gets = store->client().calls(dynamo::Op::kGetItem);
+  std::set<std::string> seen;
+  std::string last;
+  for (int i = 0; i < 1000; ++i) {
+    auto s = picker.pickRandom(last);
+    ASSERT_TRUE(s) << s.error().message;
+    last = s->id;
+    seen.insert(s->id);
+  }
+  EXPECT_EQ(store->client().calls(dynamo::Op::kScan) - scans, 1u);             // one id listing
+  EXPECT_EQ(store->client().calls(dynamo::Op::kGetItem) - gets, seen.size());  // each item once
+  EXPECT_EQ(seen.size(), 30u);
+  clock.advance(std::chrono::seconds(61));  // the id list's TTL: one more listing
+  ASSERT_TRUE(picker.pickRandom(last));
+  EXPECT_EQ(store->client().calls(dynamo::Op::kScan) - scans, 2u);
+}
+
+TEST_F(DynamoService, TwoInstancesShareVotesAndSayings) {
+  ASSERT_EQ(
+      runBinary({"store", "init", "--config", writeConfig("init.toml", "")}, awsEnv(dynalite_))
+          .exit_code,
+      0);
+  // Instance A writes a saying of its own into the shared store (its start-up seeding of a
+  // one-saying corpus); B writes nothing and must serve it.
+  const std::string corpus = dir_.file("corpus.json");
+  std::ofstream(corpus)
+      << R"([{"text": "DynamoDB is like a shared fridge: every instance sees the same leftovers.",
+                               "services": ["Amazon DynamoDB"]}])";
+  const std::string no_cache = "[stats]\ncache_ttl_ms = 0\n";
+  ServerProcess a, b;
+  ASSERT_TRUE(
+      a.start({"--config", writeConfig("a.toml", "corpus_file = \"" + corpus + "\"\n" + no_cache)},
+              awsEnv(dynalite_)))
+      << a.logs();
+  ASSERT_TRUE(b.start({"--config", writeConfig("b.toml", "seed_on_start = false\n" + no_cache)},
+                      awsEnv(dynalite_)))
+      << b.logs();
+
+  auto from_b = httpRequest("GET", b.url("/api/sayings"));
+  ASSERT_EQ(from_b.status, 200) << from_b.body << b.logs();
+  auto saying = json::parse(from_b.body);
+  EXPECT_EQ(saying["text"],
+            "DynamoDB is like a shared fridge: every instance sees the same leftovers.");
+  EXPECT_EQ(saying["source"], "store");
+
+  auto stats_before = json::parse(httpRequest("GET", b.url("/api/stats")).body);
+  EXPECT_EQ(stats_before["totals"]["positive"], 0) << stats_before.dump();
+  auto vote =
+      httpRequest("POST", a.url("/api/feedback"),
+                  json{{"saying_id", saying["id"]}, {"vote", "up"}, {"execution_time", 3.5}}.dump(),
+                  {"Content-Type: application/json"});
+  ASSERT_EQ(vote.status, 201) << vote.body;  // created: a counted vote
+  auto stats_after = json::parse(httpRequest("GET", b.url("/api/stats")).body);
+  EXPECT_EQ(stats_after["totals"]["positive"], 1) << stats_after.dump();
+  EXPECT_EQ(stats_after["totals"]["total"], 1);
+
+  // The same client voting again through B is not counted twice: the store decides, not the
+  // instance.
+  auto again = httpRequest("POST", b.url("/api/feedback"),
+                           json{{"saying_id", saying["id"]}, {"vote", "up"}}.dump(),
+                           {"Content-Type: application/json"});
+  EXPECT_LT(again.status, 500) << again.body;
+  EXPECT_EQ(json::parse(httpRequest("GET", a.url("/api/stats")).body)["totals"]["positive"], 1);
+  EXPECT_EQ(a.stop(), 0);
+  EXPECT_EQ(b.stop(), 0);
+}
+
+}  // namespace
+}  // namespace cs::testing
