@@ -8,7 +8,9 @@
 
 namespace cs::api {
 
-http::Response healthz(const http::Request&) { return jsonResponse(200, nlohmann::json{{"status", "ok"}}); }
+http::Response healthz(const http::Request&) {
+  return jsonResponse(200, nlohmann::json{{"status", "ok"}});
+}
 
 http::Response readyz(Store& store) {
   auto ok = store.ping();
@@ -17,32 +19,45 @@ http::Response readyz(Store& store) {
                                             {"store", std::string(store.backendName())},
                                             {"error", "store_unavailable"},
                                             {"message", "the store does not answer"}});
-  return jsonResponse(200, nlohmann::json{{"status", "ready"}, {"store", std::string(store.backendName())}});
+  return jsonResponse(
+      200, nlohmann::json{{"status", "ready"}, {"store", std::string(store.backendName())}});
 }
 
 http::Response getSaying(SayingService& service, const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t request_number = 0;
-  auto served = service.next(request_number);
+  const auto model = request.queryParam("model");
+  auto served = model ? service.nextForModel(*model, request_number) : service.next(request_number);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!served) {
-    obs::log().error("Fallback response",
-                     {{"source", "fallback"}, {"request_number", request_number},
-                      {"error_type", served.error().code}, {"error_message", served.error().message},
-                      {"request_id", request.request_id}});
+    const auto& error = served.error();
+    if (error.code == "unknown_model" || error.code == "model_disabled")
+      return http::jsonError(400, error.code, error.message);
+    obs::log().error("Fallback response", {{"source", "fallback"},
+                                           {"request_number", request_number},
+                                           {"error_type", error.code},
+                                           {"error_message", error.message},
+                                           {"request_id", request.request_id}});
     auto response = jsonResponse(503, fallbackJson(request_number, ms));
     response.observation = http::Observation{"fallback", "", std::nullopt, 0, 0.0, false};
     return response;
   }
   auto response = jsonTextResponse(200, sayingBody(*served, ms));
-  const Saying& s = served->saying;
-  response.observation = http::Observation{
-      sourceName(served->source), s.model,
-      served->source == Source::kLlm ? s.llm_ms : std::nullopt,
-      served->source == Source::kLlm ? s.tokens.total() : 0,
-      served->source == Source::kLlm ? s.cost_usd : 0.0, served->source == Source::kCache};
+  const Saying& s = *served->saying;
+  const bool generated_now = served->source == Source::kLlm;
+  response.observation = http::Observation{sourceName(served->source),
+                                           s.model,
+                                           generated_now ? s.llm_ms : std::nullopt,
+                                           generated_now ? s.tokens.total() : 0,
+                                           generated_now ? s.cost_usd : 0.0,
+                                           served->source == Source::kCache};
   return response;
+}
+
+// GET /api/sayings?model=ID may wait for one generation: run it off the I/O threads.
+bool sayingMayBlock(const http::Request& request) {
+  return request.query_string.find("model=") != std::string::npos;
 }
 
 }  // namespace cs::api

@@ -11,5 +11,6 @@ http::Response healthz(const http::Request& request);
 http::Response readyz(Store& store);
 // GET /api/sayings
 http::Response getSaying(SayingService& service, const http::Request& request);
+bool sayingMayBlock(const http::Request& request);
 
 }  // namespace cs::api

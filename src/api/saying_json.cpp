@@ -11,7 +11,7 @@ double roundMs(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 }  // namespace
 
 nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_ms) {
-  const Saying& s = served.saying;
+  const Saying& s = *served.saying;
   nlohmann::ordered_json j;
   j["id"] = s.id;
   j["text"] = s.text;
@@ -33,7 +33,7 @@ nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_m
 std::string sayingBody(const ServedSaying& served, double execution_ms) {
   // The hot path: the same bytes as sayingJson(...).dump(), written straight into one string
   // (no JSON tree, one allocation for a typical saying).
-  const Saying& s = served.saying;
+  const Saying& s = *served.saying;
   std::string out;
   out.reserve(320 + s.text.size() + s.id.size() + s.model.size() + s.provider.size());
   out += "{\"id\":";

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "api/compare.hpp"
 #include "api/feedback_handler.hpp"
 #include "api/handlers.hpp"
 #include "api/metrics_hook.hpp"
@@ -26,12 +27,13 @@ Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
   return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
 }
 
-App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {
+App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
+    : config_(std::move(config)), clock_(clock), gateway_(std::move(injected_gateway)) {
   store_ = makeStore(config_);
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
-  llm_ = makeLlmStack(config_, clock_);
+  if (!gateway_) llm_ = makeLlmStack(config_, clock_);  // tests inject a fake instead
 
   if (config_.store.seed_on_start) {
     auto ids = store_->listSayingIds();
@@ -52,8 +54,7 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
       *store_, clock_,
       SayingPicker::Options{std::chrono::milliseconds(config_.store.id_list_ttl_ms),
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
-  sayings_ = std::make_unique<SayingService>(
-      *picker_, SayingService::Options{config_.flow.cold_start_store_requests});
+  buildCache();
   request_stats_ = std::make_unique<RequestStatsRecorder>(
       *store_, clock_, RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
   feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
@@ -69,10 +70,29 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
         return it == providers.end() ? std::string() : it->second;
       });
   metrics_.onRender([this](obs::Metrics& m) {
-    for (const auto& status : llm_.gateway->models())
+    for (const auto& status : gateway().models())
       m.gauge("cloudsayings_circuit_open", "1 while the model's circuit breaker is open (calls fail fast).",
               {{"model", status.info.id}})
           .set(status.health == "open" ? 1.0 : 0.0);
+  });
+  // The cache's own figures, refreshed at render (the builder never touches metrics).
+  metrics_.onRender([this](obs::Metrics& m) {
+    for (const auto& p : cache_->stats()) {
+      const obs::Labels model{{"model", p.model}};
+      m.gauge("cloudsayings_cache_size", "Sayings ready in the model's pool.", model).set(static_cast<double>(p.size));
+      m.gauge("cloudsayings_cache_llm_calls", "Background (refill) LLM calls made since start.", model)
+          .set(static_cast<double>(p.calls));
+      m.gauge("cloudsayings_cache_refill_failures", "Refill calls that failed since start.", model)
+          .set(static_cast<double>(p.failures));
+      m.gauge("cloudsayings_dedup_dropped", "Generated sayings dropped as (near-)duplicates since start.", model)
+          .set(static_cast<double>(p.duplicates));
+    }
+    const auto budget = budget_->snapshot();
+    m.gauge("cloudsayings_budget_exhausted", "1 while the LLM budget guard pauses calls.")
+        .set(budget.exhausted ? 1.0 : 0.0);
+    m.gauge("cloudsayings_budget_refusals", "LLM calls the budget guard refused since start.")
+        .set(static_cast<double>(budget.refusals));
+    m.gauge("cloudsayings_budget_usd_today", "Dollars spent on LLM calls today (UTC).").set(budget.usd_today);
   });
   if (config_.web.enabled) {
     if (config_.web.assets_dir.empty()) {
@@ -94,11 +114,47 @@ App::App(Config config, const Clock& clock) : config_(std::move(config)), clock_
 
 App::~App() = default;
 
+void App::buildCache() {
+  const SayingService::Options flow{config_.flow.cold_start_store_requests,
+                                    std::chrono::milliseconds(config_.flow.model_deadline_ms)};
+  const auto& c = config_.cache;
+  dedup_ = std::make_unique<cache::DedupIndex>(cache::DedupIndex::Options{
+      c.dedup_threshold, static_cast<std::size_t>(c.dedup_shingle_words), static_cast<std::size_t>(c.dedup_capacity)});
+  tracker_ = std::make_unique<cache::ServiceTracker>(cache::ServiceTracker::Options{
+      static_cast<std::size_t>(c.service_window), static_cast<std::size_t>(c.avoid_services)});
+  budget_ = std::make_unique<cache::BudgetGuard>(
+      clock_, cache::BudgetGuard::Options{config_.budget.max_calls_per_minute, config_.budget.max_usd_per_day});
+  ingestor_ = std::make_unique<cache::Ingestor>(*store_, *picker_, *catalog_, *dedup_, *tracker_, clock_);
+  cache::CacheOptions options;
+  options.low_water = static_cast<std::size_t>(c.low_water);
+  options.high_water = static_cast<std::size_t>(c.high_water);
+  options.capacity = static_cast<std::size_t>(c.capacity);
+  options.batch_size = static_cast<int>(c.batch_size);
+  options.max_serves = static_cast<int>(c.max_serves);
+  options.call_timeout = std::chrono::milliseconds(c.call_timeout_ms);
+  options.retry_backoff = std::chrono::milliseconds(c.retry_backoff_ms);
+  options.dedup_recent = static_cast<std::size_t>(c.dedup_recent);
+  std::vector<std::string> models;
+  const auto statuses = gateway().models();
+  for (const auto& m : statuses) models.push_back(m.info.id);
+  cache_ = std::make_unique<cache::SayingCache>(gateway(), *ingestor_, *tracker_, *budget_, clock_, options,
+                                                c.enabled ? models : std::vector<std::string>{});
+  for (const auto& m : statuses) cache_->setEnabled(m.info.id, m.enabled);
+  compare_ = std::make_unique<CompareService>(
+      gateway(), *ingestor_, *budget_,
+      CompareService::Options{std::chrono::milliseconds(config_.compare.deadline_ms),
+                              static_cast<int>(config_.compare.sayings_per_model),
+                              static_cast<std::size_t>(config_.compare.max_concurrent_calls),
+                              static_cast<std::size_t>(config_.compare.topic_max_length)});
+  sayings_ = std::make_unique<SayingService>(*picker_, *cache_, gateway(), flow);
+}
+
 void App::registerRoutes() {
   router_.add("GET", "/healthz", api::healthz);
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
-  router_.add("GET", "/api/sayings",
-              [this](const http::Request& r) { return api::getSaying(*sayings_, r); });
+  router_.addBlockingIf(
+      "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
+      api::sayingMayBlock);
   router_.add("POST", "/api/feedback",
               [this](const http::Request& r) { return api::postFeedback(*feedback_, metrics_, r); });
   router_.add("GET", "/api/stats", [this](const http::Request& r) { return api::getStats(*stats_, r); });
@@ -108,8 +164,10 @@ void App::registerRoutes() {
         "GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); }, true);
   // may_block: the first look at a key may ask SSM.
   router_.add(
-      "GET", "/api/models", [this](const http::Request&) { return api::listModels(*llm_.gateway); },
-      true);
+      "GET", "/api/models", [this](const http::Request&) { return api::listModels(gateway()); }, true);
+  auto compare = [this](const http::Request& r) { return api::compare(*compare_, r); };
+  router_.add("GET", "/api/compare", compare, /*may_block=*/true);
+  router_.add("POST", "/api/compare", compare, /*may_block=*/true);
   if (web_) web_->registerRoutes(router_);
 }
 

@@ -3,11 +3,18 @@
 
 #include "api/static_files.hpp"
 #include "app/config.hpp"
+#include "cache/budget_guard.hpp"
+#include "cache/dedup.hpp"
+#include "cache/ingest.hpp"
+#include "cache/saying_cache.hpp"
+#include "cache/service_tracker.hpp"
 #include "app/llm_factory.hpp"
 #include "core/clock.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "llm/gateway.hpp"
+#include "service/compare_service.hpp"
 #include "obs/metrics.hpp"
 #include "service/feedback_service.hpp"
 #include "service/request_stats.hpp"
@@ -22,7 +29,8 @@ namespace cs::app {
 // order (members are destroyed in reverse). Tests build an App and call pipeline().handle().
 class App {
  public:
-  explicit App(Config config, const Clock& clock = SystemClock::instance());
+  // `gateway` replaces the LLM stack built from the config (tests pass a fake).
+  explicit App(Config config, const Clock& clock = SystemClock::instance(), llm::GatewayPtr gateway = nullptr);
   ~App();
 
   http::HttpHandler& handler() { return *pipeline_; }
@@ -32,10 +40,13 @@ class App {
   obs::Metrics& metrics() { return metrics_; }
   RequestStatsRecorder& requestStats() { return *request_stats_; }
   // The LLM gateway (always present; models without a key are disabled, not missing).
-  llm::Gateway& gateway() { return *llm_.gateway; }
+  llm::Gateway& gateway() { return gateway_ ? *gateway_ : *llm_.gateway; }
+  cache::SayingCache* sayingCache() { return cache_.get(); }
+  cache::BudgetGuard* budget() { return budget_.get(); }
 
  private:
   void registerRoutes();
+  void buildCache();
 
   Config config_;
   const Clock& clock_;
@@ -43,6 +54,13 @@ class App {
   std::unique_ptr<ServiceCatalog> catalog_;
   LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
+  llm::GatewayPtr gateway_;
+  std::unique_ptr<cache::DedupIndex> dedup_;
+  std::unique_ptr<cache::ServiceTracker> tracker_;
+  std::unique_ptr<cache::BudgetGuard> budget_;
+  std::unique_ptr<cache::Ingestor> ingestor_;
+  std::unique_ptr<cache::SayingCache> cache_;  // its workers stop before what they use goes
+  std::unique_ptr<CompareService> compare_;
   std::unique_ptr<SayingService> sayings_;
   obs::Metrics metrics_;
   std::unique_ptr<RequestStatsRecorder> request_stats_;  // flushes on destruction

@@ -65,6 +65,45 @@ void readLog(const toml::table& root, Config& c) {
 void readFlow(const toml::table& root, Config& c) {
   TomlSection s(section(root, "flow"), "flow");
   s.readInt("cold_start_store_requests", c.flow.cold_start_store_requests, 0, 1'000'000);
+  s.read("model_deadline_ms", c.flow.model_deadline_ms, 1, kMaxMs);
+  s.finish();
+}
+
+void readCache(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "cache"), "cache");
+  auto& k = c.cache;
+  s.read("enabled", k.enabled);
+  s.read("low_water", k.low_water, 0, 10'000);
+  s.read("high_water", k.high_water, 1, 10'000);
+  s.read("capacity", k.capacity, 1, 100'000);
+  s.read("batch_size", k.batch_size, 1, 20);
+  s.read("max_serves", k.max_serves, 1, 1'000'000);
+  s.read("call_timeout_ms", k.call_timeout_ms, 1, kMaxMs);
+  s.read("retry_backoff_ms", k.retry_backoff_ms, 0, kMaxMs);
+  s.read("dedup_threshold", k.dedup_threshold, 0.0, 1.0);
+  s.read("dedup_shingle_words", k.dedup_shingle_words, 1, 10);
+  s.read("dedup_capacity", k.dedup_capacity, 1, 1'000'000);
+  s.read("dedup_recent", k.dedup_recent, 0, 1'000'000);
+  s.read("service_window", k.service_window, 0, 10'000);
+  s.read("avoid_services", k.avoid_services, 0, 100);
+  s.finish();
+  if (k.high_water < k.low_water) throw ConfigError("cache.high_water: must be at least cache.low_water");
+  if (k.capacity < k.high_water) throw ConfigError("cache.capacity: must be at least cache.high_water");
+}
+
+void readBudget(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "budget"), "budget");
+  s.read("max_calls_per_minute", c.budget.max_calls_per_minute, 0, 1'000'000);
+  s.read("max_usd_per_day", c.budget.max_usd_per_day, 0.0, 1e9);
+  s.finish();
+}
+
+void readCompare(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "compare"), "compare");
+  s.read("deadline_ms", c.compare.deadline_ms, 1, kMaxMs);
+  s.read("sayings_per_model", c.compare.sayings_per_model, 1, 10);
+  s.read("max_concurrent_calls", c.compare.max_concurrent_calls, 1, 10'000);
+  s.read("topic_max_length", c.compare.topic_max_length, 1, 1'000);
   s.finish();
 }
 
@@ -181,7 +220,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   }
   static const std::set<std::string, std::less<>> kSections = {
       "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback",
-      "dynamodb"};
+      "dynamodb", "cache", "budget", "compare"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -189,6 +228,9 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readStore(root, c);
   readLog(root, c);
   readFlow(root, c);
+  readCache(root, c);
+  readBudget(root, c);
+  readCompare(root, c);
   readCatalog(root, c);
   readStats(root, c);
   readMetrics(root, c);

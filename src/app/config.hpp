@@ -47,6 +47,39 @@ struct LogConfig {
 
 struct FlowConfig {
   std::uint64_t cold_start_store_requests = 3;
+  std::int64_t model_deadline_ms = 10'000;  // ?model=ID: wait this long for one generation
+};
+
+// [cache]: per-model pools and the background builder (src/cache/).
+struct CacheConfig {
+  bool enabled = true;
+  std::int64_t low_water = 3;
+  std::int64_t high_water = 9;
+  std::int64_t capacity = 30;
+  std::int64_t batch_size = 3;
+  std::int64_t max_serves = 1;
+  std::int64_t call_timeout_ms = 20'000;
+  std::int64_t retry_backoff_ms = 5'000;
+  double dedup_threshold = 0.8;
+  std::int64_t dedup_shingle_words = 2;
+  std::int64_t dedup_capacity = 2'000;
+  std::int64_t dedup_recent = 1'000;
+  std::int64_t service_window = 30;
+  std::int64_t avoid_services = 6;
+};
+
+// [budget]: what this instance may spend on LLM calls.
+struct BudgetConfig {
+  std::int64_t max_calls_per_minute = 60;
+  double max_usd_per_day = 5.0;
+};
+
+// [compare]: GET|POST /api/compare.
+struct CompareConfig {
+  std::int64_t deadline_ms = 20'000;
+  std::int64_t sayings_per_model = 1;
+  std::int64_t max_concurrent_calls = 32;
+  std::int64_t topic_max_length = 60;
 };
 
 struct StatsConfig {
@@ -110,6 +143,9 @@ struct Config {
   StoreConfig store;
   LogConfig log;
   FlowConfig flow;
+  CacheConfig cache;
+  BudgetConfig budget;
+  CompareConfig compare;
   std::string services_file;  // empty = the catalog compiled into the binary
   StatsConfig stats;
   MetricsConfig metrics;

@@ -5,16 +5,21 @@
 namespace cs::http {
 
 void Router::add(std::string method, std::string path, Handler handler, bool may_block) {
-  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), may_block};
+  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), may_block, {}};
+}
+
+void Router::addBlockingIf(std::string method, std::string path, Handler handler,
+                           std::function<bool(const Request&)> block_if) {
+  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), false, std::move(block_if)};
 }
 
 void Router::addPrefix(std::string method, std::string prefix, Handler handler) {
   for (auto& [p, methods] : prefixes_)
     if (p == prefix) {
-      methods[std::move(method)] = Route{std::move(handler), false};
+      methods[std::move(method)] = Route{std::move(handler), false, {}};
       return;
     }
-  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), false}}}});
+  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), false, {}}}}});
 }
 
 const Router::Route* Router::find(const std::string& method, const std::string& path,
@@ -57,7 +62,7 @@ bool Router::mayBlock(const Request& request) const {
   bool known = false;
   std::string allow;
   const Route* route = find(request.method, request.path, known, allow);
-  return route && route->may_block;
+  return route && (route->may_block || (route->block_if && route->block_if(request)));
 }
 
 }  // namespace cs::http

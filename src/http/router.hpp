@@ -17,8 +17,13 @@ class Router {
   struct Route {
     Handler handler;
     bool may_block = false;  // does slow I/O (LLM calls): run off the I/O threads
+    // Blocks only for some requests (GET /api/sayings?model=ID): decided per request, so the
+    // common fast requests stay on the I/O threads.
+    std::function<bool(const Request&)> block_if;
   };
   void add(std::string method, std::string path, Handler handler, bool may_block = false);
+  void addBlockingIf(std::string method, std::string path, Handler handler,
+                     std::function<bool(const Request&)> block_if);
   void addPrefix(std::string method, std::string prefix, Handler handler);
 
   Response dispatch(const Request& request) const;

@@ -1,13 +1,17 @@
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "cache/saying_cache.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/saying.hpp"
+#include "llm/gateway.hpp"
 #include "store/saying_picker.hpp"
 
 namespace cs {
@@ -17,29 +21,45 @@ enum class Source { kStore, kCache, kLlm, kFallback };
 const char* sourceName(Source source);
 
 struct ServedSaying {
-  Saying saying;
+  std::shared_ptr<const Saying> saying;  // shared with the cache: a hit copies no strings
   Source source = Source::kStore;
   std::uint64_t request_number = 0;
 };
 
-// The request-number flow and fallback chain (SPEC part 2). Requests 1..cold_start_requests of
-// this instance come from the store; later ones try the cache first (issue: cache-first flow).
+// The request-number flow and fallback chain (SPEC part 2):
+//  - requests 1..cold_start_store_requests of this instance come from the store, and the first
+//    request starts the cache builder;
+//  - later requests take from the cache; a miss answers from the store and the miss itself
+//    starts a refill in the background (a request never waits on it);
+//  - `?model=ID` takes from that model's pool, else waits (up to `model_deadline`) for one
+//    single-flight generation, else the store;
+//  - when the store fails too the error "unavailable" becomes the 503 fallback answer.
 class SayingService {
  public:
   struct Options {
     std::uint64_t cold_start_store_requests = 3;
+    std::chrono::milliseconds model_deadline{10'000};
   };
+  // Store only (no models configured).
   SayingService(SayingPicker& picker, Options options);
+  SayingService(SayingPicker& picker, cache::SayingCache& cache, llm::Gateway& gateway,
+                Options options);
 
   // Error code "unavailable" when neither the cache nor the store can answer; the caller
   // turns it into the fallback response. The request number is set either way.
   Result<ServedSaying> next(std::uint64_t& request_number);
+  // `?model=ID`. Errors "unknown_model" / "model_disabled" (400, message names the valid
+  // models) or "unavailable".
+  Result<ServedSaying> nextForModel(const std::string& model_id, std::uint64_t& request_number);
   std::uint64_t requestsSoFar() const { return requests_.load(std::memory_order_relaxed); }
 
  private:
   Result<ServedSaying> fromStore(std::uint64_t request_number);
+  Result<void> checkModel(const std::string& model_id);
 
   SayingPicker& picker_;
+  cache::SayingCache* cache_ = nullptr;
+  llm::Gateway* gateway_ = nullptr;
   Options options_;
   std::atomic<std::uint64_t> requests_{0};
   std::mutex last_mutex_;

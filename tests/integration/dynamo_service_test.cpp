@@ -2,12 +2,15 @@
 // and two `serve` processes sharing one store.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "fakes/dynalite_process.hpp"
 #include "fakes/fake_clock.hpp"
+#include "fakes/fake_llm.hpp"
 #include "net/curl_transport.hpp"
 #include "store/dynamo/item_codec.hpp"
 #include "store/dynamo/requests.hpp"
@@ -173,6 +176,57 @@ TEST_F(DynamoService, TwoInstancesShareVotesAndSayings) {
   EXPECT_EQ(json::parse(httpRequest("GET", a.url("/api/stats")).body)["totals"]["positive"], 1);
   EXPECT_EQ(a.stop(), 0);
   EXPECT_EQ(b.stop(), 0);
+}
+
+TEST_F(DynamoService, ASayingGeneratedByAIsServedByB) {
+  ASSERT_EQ(
+      runBinary({"store", "init", "--config", writeConfig("init.toml", "")}, awsEnv(dynalite_))
+          .exit_code,
+      0);
+  const std::vector<std::string> generated = {
+      "Amazon SQS is like the ticket dispenser at a deli counter: nobody shouts, and every number "
+      "gets served.",
+      "AWS Step Functions is like a recipe card taped above the stove: each step waits for the one "
+      "before it.",
+      "Amazon SNS is like a town crier with a mailing list: one shout, and every subscriber hears "
+      "the news."};
+  FakeLlmServer llm;
+  const std::string key = "sk-ant-test-FAKE-dynamo-two-instances";
+  llm.fake().control(json{{"api_keys", {{"anthropic", key}}}, {"sayings", generated}});
+  auto a_env = awsEnv(dynalite_);
+  a_env["ANTHROPIC_API_KEY"] = key;
+  a_env["ANTHROPIC_BASE_URL"] = llm.url();
+  // Neither instance seeds the corpus: the only sayings in the store are the ones A generates.
+  ServerProcess a, b;
+  ASSERT_TRUE(a.start({"--config", writeConfig("a.toml", "seed_on_start = false\n")}, a_env))
+      << a.logs();
+  auto from_a = httpRequest("GET", a.url("/api/sayings?model=claude-haiku-4-5"));
+  ASSERT_EQ(from_a.status, 200) << from_a.body << a.logs();
+  const auto made = json::parse(from_a.body);
+  EXPECT_EQ(made["source"], "llm") << made.dump();
+  // A writes what it generated to the shared store (in the background): wait until it is there.
+  auto store = makeDynaliteStore(dynalite_, tables_);
+  bool stored = false;
+  for (int i = 0; i < 500 && !stored; ++i) {
+    auto got = store->getSaying(made["id"].get<std::string>());
+    stored = got && got->has_value();
+    if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(stored) << a.logs();
+
+  ASSERT_TRUE(b.start(
+      {"--config", writeConfig("b.toml", "seed_on_start = false\n[cache]\nenabled = false\n")},
+      awsEnv(dynalite_)))
+      << b.logs();
+  auto from_b = httpRequest("GET", b.url("/api/sayings"));
+  ASSERT_EQ(from_b.status, 200) << from_b.body << b.logs();
+  const auto served = json::parse(from_b.body);
+  EXPECT_EQ(served["source"], "store");
+  EXPECT_NE(std::find(generated.begin(), generated.end(), served["text"].get<std::string>()),
+            generated.end())
+      << served.dump();
+  EXPECT_EQ(served["provider"],
+            "anthropic");  // A's builder may have filled other models' pools too
 }
 
 }  // namespace

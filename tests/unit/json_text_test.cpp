@@ -80,12 +80,12 @@ TEST(SayingBody, EqualsTheDumpOfSayingJson) {
   for (auto source : {cs::Source::kStore, cs::Source::kCache, cs::Source::kLlm}) {
     for (std::optional<double> llm : {std::optional<double>(), std::optional<double>(812.45678)}) {
       s.llm_ms = llm;
-      const cs::ServedSaying served{s, source, 4321};
+      const cs::ServedSaying served{std::make_shared<const cs::Saying>(s), source, 4321};
       EXPECT_EQ(cs::api::sayingBody(served, 0.04567), viaOrdered(cs::api::sayingJson(served, 0.04567)));
     }
   }
   s.services.clear();
-  const cs::ServedSaying plain{s, cs::Source::kStore, 1};
+  const cs::ServedSaying plain{std::make_shared<const cs::Saying>(s), cs::Source::kStore, 1};
   EXPECT_EQ(cs::api::sayingBody(plain, 12.0), viaOrdered(cs::api::sayingJson(plain, 12.0)));
 }
 

@@ -1,0 +1,217 @@
+#include "cache/saying_cache.hpp"
+
+#include "obs/logger.hpp"
+
+namespace cs::cache {
+
+SayingCache::SayingCache(llm::Gateway& gateway, Ingestor& ingestor, ServiceTracker& tracker,
+                         BudgetGuard& budget, const Clock& clock, CacheOptions options,
+                         const std::vector<std::string>& model_ids)
+    : gateway_(gateway),
+      ingestor_(ingestor),
+      tracker_(tracker),
+      budget_(budget),
+      clock_(clock),
+      options_(options) {
+  for (const auto& id : model_ids)
+    slots_.push_back(std::make_unique<Slot>(id, options_.capacity, options_.max_serves));
+  for (auto& slot : slots_) slot->worker = std::thread([this, s = slot.get()] { workerLoop(*s); });
+}
+
+SayingCache::~SayingCache() {
+  stop();
+}
+
+void SayingCache::stop() {
+  stopped_.store(true);
+  for (auto& slot : slots_) {
+    {
+      std::lock_guard lock(slot->mutex);
+      slot->stop = true;
+    }
+    slot->wake.notify_all();
+  }
+  for (auto& slot : slots_)
+    if (slot->worker.joinable()) slot->worker.join();
+}
+
+void SayingCache::start() {
+  std::call_once(start_once_, [this] {
+    started_.store(true, std::memory_order_release);
+    obs::log().info("Cache building started", {{"models", slots_.size()}});
+    for (auto& slot : slots_) ensureFlight(*slot, false);
+  });
+}
+
+SayingCache::Slot* SayingCache::find(const std::string& model_id) const {
+  for (const auto& slot : slots_)
+    if (slot->model == model_id) return slot.get();
+  return nullptr;
+}
+
+void SayingCache::setEnabled(const std::string& model_id, bool enabled) {
+  if (Slot* slot = find(model_id)) {
+    std::lock_guard lock(slot->mutex);
+    slot->enabled = enabled;
+  }
+}
+
+std::optional<SayingCache::Hit> SayingCache::takeFrom(Slot& slot) {
+  auto taken = slot.pool.take();
+  if (taken && taken->remaining < options_.low_water && started()) ensureFlight(slot, false);
+  if (!taken) return std::nullopt;
+  return Hit{std::move(taken->saying), taken->remaining};
+}
+
+std::optional<SayingCache::Hit> SayingCache::take() {
+  const std::size_t n = slots_.size();
+  if (n == 0) return std::nullopt;
+  const std::size_t first = next_.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < n; ++i) {
+    Slot& slot = *slots_[(first + i) % n];
+    if (slot.pool.size() == 0) continue;  // lock-free skip of empty pools
+    if (auto hit = takeFrom(slot)) return hit;
+  }
+  // A miss: every pool is empty. Refill them (the caller answers from the store meanwhile).
+  if (started())
+    for (auto& slot : slots_) ensureFlight(*slot, false);
+  return std::nullopt;
+}
+
+std::optional<SayingCache::Hit> SayingCache::take(const std::string& model_id,
+                                                  bool refill_when_empty) {
+  Slot* slot = find(model_id);
+  if (!slot) return std::nullopt;
+  auto hit = takeFrom(*slot);
+  if (!hit && refill_when_empty && started()) ensureFlight(*slot, false);
+  return hit;
+}
+
+FlightPtr SayingCache::refillNow(const std::string& model_id) {
+  Slot* slot = find(model_id);
+  if (!slot) return nullptr;
+  return ensureFlight(*slot, true);
+}
+
+FlightPtr SayingCache::ensureFlight(Slot& slot, bool ignore_backoff) {
+  FlightPtr flight;
+  {
+    std::lock_guard lock(slot.mutex);
+    if (slot.stop) return nullptr;
+    if (slot.flight) return slot.flight;  // single-flight: join the call already running
+    if (!ignore_backoff && (!slot.enabled || clock_.now() < slot.retry_at)) return nullptr;
+    slot.flight = std::make_shared<Flight>();
+    flight = slot.flight;
+  }
+  slot.wake.notify_one();
+  return flight;
+}
+
+void SayingCache::workerLoop(Slot& slot) {
+  for (;;) {
+    FlightPtr flight;
+    {
+      std::unique_lock lock(slot.mutex);
+      slot.wake.wait(lock, [&] { return slot.stop || (slot.flight && !slot.running); });
+      if (slot.stop) {
+        flight = std::move(slot.flight);
+        lock.unlock();
+        if (flight) {
+          FlightResult stopped;
+          stopped.error = localError(llm::LlmError::Kind::kTimeout, "the cache is shutting down");
+          flight->finish(std::move(stopped));
+        }
+        return;
+      }
+      slot.running = true;
+      flight = slot.flight;
+    }
+    FlightResult result = runCall(slot);
+    const std::size_t added = slot.pool.add(result.sayings);
+    {
+      std::lock_guard lock(slot.mutex);
+      slot.running = false;
+      const bool failed = result.error.has_value() || added == 0;
+      if (failed) slot.retry_at = clock_.now() + options_.retry_backoff;
+      if (result.error && result.error->kind == llm::LlmError::Kind::kDisabled)
+        slot.enabled = false;
+      // Keep filling up to the high-water mark with the next call, still single-flight.
+      const bool again = !failed && !slot.stop && slot.pool.size() < options_.high_water;
+      slot.flight = again ? std::make_shared<Flight>() : nullptr;
+    }
+    flight->finish(std::move(result));
+  }
+}
+
+FlightResult SayingCache::runCall(Slot& slot) {
+  std::call_once(prime_once_, [this] { ingestor_.primeFromStore(options_.dedup_recent); });
+  FlightResult out;
+  std::string why;
+  if (!budget_.tryAcquire(&why)) {
+    out.budget_refused = true;
+    out.error = localError(llm::LlmError::Kind::kRateLimited, "LLM budget exhausted (" + why + ")");
+    return out;
+  }
+  llm::GenerationRequest request;
+  request.model_id = slot.model;
+  request.count = options_.batch_size;
+  request.avoid_services = tracker_.avoidList();
+  request.deadline = std::chrono::steady_clock::now() +
+                     options_.call_timeout;  // real time: the gateway waits on it
+  slot.calls.fetch_add(1);
+  calls_.fetch_add(1);
+  auto generated = gateway_.generate(request);
+  if (!generated) {
+    slot.failures.fetch_add(1);
+    obs::log().warn("Cache refill failed", {{"model", slot.model},
+                                            {"error_type", llm::kindName(generated.error().kind)},
+                                            {"error_message", generated.error().message}});
+    out.error = std::move(generated.error());
+    return out;
+  }
+  budget_.recordCost(generated->cost_usd);
+  auto ingested = ingestor_.ingest(*generated);
+  out.llm_ms = generated->llm_ms;
+  out.duplicates = ingested.duplicates.size();
+  for (auto& s : ingested.accepted)
+    out.sayings.push_back(std::make_shared<const Saying>(std::move(s)));
+  slot.generated.fetch_add(out.sayings.size());
+  slot.duplicates.fetch_add(out.duplicates);
+  obs::log().info("Cache refilled", {{"model", slot.model},
+                                     {"added", out.sayings.size()},
+                                     {"duplicates_dropped", out.duplicates},
+                                     {"cache_size", slot.pool.size() + out.sayings.size()},
+                                     {"api_latency_ms", generated->llm_ms},
+                                     {"tokens", generated->usage.total()},
+                                     {"cost_usd", generated->cost_usd},
+                                     {"avoid_services", request.avoid_services}});
+  return out;
+}
+
+std::vector<SayingCache::PoolStats> SayingCache::stats() const {
+  std::vector<PoolStats> out;
+  for (const auto& slot : slots_) {
+    PoolStats s;
+    s.model = slot->model;
+    s.size = slot->pool.size();
+    {
+      std::lock_guard lock(slot->mutex);
+      s.in_flight = slot->flight != nullptr;
+      s.enabled = slot->enabled;
+    }
+    s.calls = slot->calls.load();
+    s.failures = slot->failures.load();
+    s.generated = slot->generated.load();
+    s.duplicates = slot->duplicates.load();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::size_t SayingCache::totalSize() const {
+  std::size_t total = 0;
+  for (const auto& slot : slots_) total += slot->pool.size();
+  return total;
+}
+
+}  // namespace cs::cache

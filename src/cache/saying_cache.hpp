@@ -1,0 +1,122 @@
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cache/budget_guard.hpp"
+#include "cache/flight.hpp"
+#include "cache/ingest.hpp"
+#include "cache/model_pool.hpp"
+#include "cache/service_tracker.hpp"
+#include "core/clock.hpp"
+#include "llm/gateway.hpp"
+
+namespace cs::cache {
+
+struct CacheOptions {
+  std::size_t low_water = 3;   // a pool below this many sayings gets refilled...
+  std::size_t high_water = 9;  // ...up to this many
+  std::size_t capacity = 30;   // hard bound per pool
+  int batch_size = 3;          // sayings asked for per LLM call
+  int max_serves = 1;          // times one cached saying is served by this instance
+  std::chrono::milliseconds call_timeout{20'000};  // deadline of one background call
+  std::chrono::milliseconds retry_backoff{5'000};  // pause after a failed background call
+  std::size_t dedup_recent = 1000;  // recent store sayings loaded into the dedup index
+};
+
+// The in-memory cache: one bounded pool per model, and the background builder that keeps each
+// pool above its low-water mark. Each model has one worker thread (an RAII worker: joined in
+// the destructor), so models are called in parallel while each model has at most one refill
+// call in flight (single-flight) — however many requests miss at once. Requests never wait on
+// the builder, except a `?model=` request that explicitly asks to (waitForRefill).
+class SayingCache {
+ public:
+  SayingCache(llm::Gateway& gateway, Ingestor& ingestor, ServiceTracker& tracker,
+              BudgetGuard& budget, const Clock& clock, CacheOptions options,
+              const std::vector<std::string>& model_ids);
+  ~SayingCache();
+  SayingCache(const SayingCache&) = delete;
+  SayingCache& operator=(const SayingCache&) = delete;
+
+  // Begins building (first request). Idempotent and cheap after the first call.
+  void start();
+  bool started() const { return started_.load(std::memory_order_acquire); }
+
+  struct Hit {
+    SayingPtr saying;
+    std::size_t cache_size = 0;  // the pool's size after the take
+  };
+  // Any model's saying, pools visited round-robin. Starts refills of pools that fall low.
+  std::optional<Hit> take();
+  // `refill_when_empty`: whether an empty pool starts a refill (a waiter that just shared a
+  // refill's outcome must not start the next one).
+  std::optional<Hit> take(const std::string& model_id, bool refill_when_empty = true);
+  bool knows(const std::string& model_id) const { return find(model_id) != nullptr; }
+
+  // Starts (or joins) a refill of `model_id` now, ignoring the failure backoff; nullptr when
+  // the model is unknown, building is stopped or the budget refuses.
+  FlightPtr refillNow(const std::string& model_id);
+  // Marks models the gateway reports disabled, so the builder leaves them alone.
+  void setEnabled(const std::string& model_id, bool enabled);
+
+  struct PoolStats {
+    std::string model;
+    std::size_t size = 0;
+    bool in_flight = false;
+    bool enabled = true;
+    std::uint64_t calls = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t generated = 0;
+    std::uint64_t duplicates = 0;
+  };
+  std::vector<PoolStats> stats() const;
+  std::uint64_t llmCalls() const { return calls_.load(); }
+  std::size_t totalSize() const;
+  // Stops the workers (waits for calls in flight). Called by the destructor.
+  void stop();
+
+ private:
+  struct Slot {
+    Slot(std::string id, std::size_t capacity, int max_serves)
+        : model(std::move(id)), pool(capacity, max_serves) {}
+    std::string model;
+    ModelPool pool;
+    mutable std::mutex mutex;
+    std::condition_variable wake;
+    FlightPtr flight;      // current or pending call; null when idle
+    bool running = false;  // the worker is executing `flight`
+    bool enabled = true;
+    bool stop = false;
+    std::chrono::steady_clock::time_point retry_at{};
+    std::atomic<std::uint64_t> calls{0}, failures{0}, generated{0}, duplicates{0};
+    std::thread worker;
+  };
+
+  Slot* find(const std::string& model_id) const;
+  std::optional<Hit> takeFrom(Slot& slot);
+  FlightPtr ensureFlight(Slot& slot, bool ignore_backoff);
+  void workerLoop(Slot& slot);
+  FlightResult runCall(Slot& slot);
+
+  llm::Gateway& gateway_;
+  Ingestor& ingestor_;
+  ServiceTracker& tracker_;
+  BudgetGuard& budget_;
+  const Clock& clock_;
+  CacheOptions options_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopped_{false};
+  std::once_flag start_once_;
+  std::once_flag prime_once_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<std::uint64_t> calls_{0};
+};
+
+}  // namespace cs::cache

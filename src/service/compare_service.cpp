@@ -1,0 +1,168 @@
+#include "service/compare_service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "obs/logger.hpp"
+
+namespace cs {
+
+CompareRun::CompareRun(std::vector<std::string> models) : models_(std::move(models)) {}
+
+void CompareRun::subscribe(OnResult on_result, OnDone on_done) {
+  std::lock_guard lock(mutex_);
+  for (const auto& outcome : finished_) on_result(outcome);
+  if (finished_.size() == models_.size()) {
+    on_done();
+    return;
+  }
+  on_result_ = std::move(on_result);
+  on_done_ = std::move(on_done);
+}
+
+void CompareRun::complete(CompareOutcome outcome) {
+  {
+    std::lock_guard lock(mutex_);
+    finished_.push_back(std::move(outcome));
+    if (on_result_) on_result_(finished_.back());
+    if (finished_.size() == models_.size() && on_done_) {
+      on_done_();
+      on_result_ = nullptr;  // releases the subscriber (and its stream) now
+      on_done_ = nullptr;
+    }
+  }
+  changed_.notify_all();
+}
+
+std::vector<CompareOutcome> CompareRun::waitAll(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_until(lock, deadline, [&] { return finished_.size() == models_.size(); });
+  std::vector<CompareOutcome> out = finished_;
+  for (const auto& model : models_) {
+    const bool answered =
+        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.model == model; });
+    if (answered) continue;
+    CompareOutcome late;
+    late.model = model;
+    late.error = cache::localError(llm::LlmError::Kind::kTimeout, "no answer within the deadline");
+    out.push_back(std::move(late));
+  }
+  return out;
+}
+
+CompareService::CompareService(llm::Gateway& gateway, cache::Ingestor& ingestor,
+                               cache::BudgetGuard& budget, Options options)
+    : gateway_(gateway),
+      ingestor_(ingestor),
+      budget_(budget),
+      options_(options),
+      calls_(options.max_concurrent_calls) {}
+
+Result<std::vector<std::string>> CompareService::resolveModels(
+    const std::vector<std::string>& requested) const {
+  const auto models = gateway_.models();
+  std::vector<std::string> enabled;
+  for (const auto& m : models)
+    if (m.enabled) enabled.push_back(m.info.id);
+  std::string valid;
+  for (const auto& id : enabled) valid += (valid.empty() ? "" : ", ") + id;
+  if (valid.empty()) valid = "none (no model has an API key)";
+  if (requested.empty()) {
+    if (enabled.empty()) return fail("no_models", "no model can be called: none has an API key");
+    return enabled;
+  }
+  std::vector<std::string> out;
+  for (const auto& id : requested) {
+    if (std::find(out.begin(), out.end(), id) != out.end()) continue;  // asked twice: call once
+    auto it =
+        std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.info.id == id; });
+    if (it == models.end())
+      return fail("unknown_model", "unknown model '" + id + "'; valid models: " + valid);
+    if (!it->enabled)
+      return fail("model_disabled", "model '" + id + "' is disabled (" + it->disabled_reason +
+                                        "); valid models: " + valid);
+    out.push_back(id);
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> CompareService::validateTopic(
+    const std::optional<std::string>& topic) const {
+  if (!topic) return std::optional<std::string>{};
+  std::string t = *topic;
+  const auto first = t.find_first_not_of(" \t");
+  if (first == std::string::npos) return std::optional<std::string>{};  // blank = no topic
+  t = t.substr(first, t.find_last_not_of(" \t") - first + 1);
+  if (t.size() > options_.topic_max_length)
+    return fail("invalid_topic", "topic must be at most " +
+                                     std::to_string(options_.topic_max_length) + " characters");
+  // Service names and plain words only: the topic goes into a prompt.
+  for (unsigned char c : t)
+    if (!(std::isalnum(c) || c == ' ' || c == '-' || c == '_' || c == '.' || c == '/' || c == '&' ||
+          c == '+' || c == '(' || c == ')' || c == '\'' || c == ','))
+      return fail("invalid_topic",
+                  "topic may contain letters, digits, spaces and - _ . / & + ( ) ' , only");
+  return std::optional<std::string>{std::move(t)};
+}
+
+CompareRunPtr CompareService::start(const std::vector<std::string>& models,
+                                    const std::optional<std::string>& topic) {
+  auto run = std::make_shared<CompareRun>(models);
+  const auto deadline = deadlineFromNow();
+  for (const auto& model : models) {
+    llm::GenerationRequest request;
+    request.model_id = model;
+    request.count = options_.sayings_per_model;
+    request.topic = topic;
+    request.deadline = deadline;
+    const bool spawned =
+        calls_.spawn([this, run, model, request] { run->complete(callOne(model, request)); });
+    if (!spawned) {
+      CompareOutcome busy;
+      busy.model = model;
+      busy.error = cache::localError(llm::LlmError::Kind::kOverloaded,
+                                     "too many comparisons at once; try again shortly");
+      run->complete(std::move(busy));
+    }
+  }
+  return run;
+}
+
+CompareOutcome CompareService::callOne(const std::string& model,
+                                       const llm::GenerationRequest& request) {
+  CompareOutcome out;
+  out.model = model;
+  std::string why;
+  if (!budget_.tryAcquire(&why)) {
+    out.error =
+        cache::localError(llm::LlmError::Kind::kRateLimited, "LLM budget exhausted (" + why + ")");
+    return out;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto result = gateway_.generate(request);
+  out.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!result) {
+    out.error = std::move(result.error());
+    obs::log().warn("Compare call failed", {{"model", model},
+                                            {"error_type", llm::kindName(out.error->kind)},
+                                            {"error_message", out.error->message},
+                                            {"execution_time", out.latency_ms}});
+    return out;
+  }
+  budget_.recordCost(result->cost_usd);
+  out.provider = result->provider;
+  out.llm_ms = result->llm_ms;
+  out.tokens = result->usage;
+  out.cost_usd = result->cost_usd;
+  out.attempts = result->attempts;
+  auto ingested = ingestor_.ingest(*result);
+  for (auto& s : ingested.accepted) out.sayings.push_back({std::move(s), {}});
+  for (auto& d : ingested.duplicates) {
+    d.saying.id = d.duplicate_of;  // the stored original receives the votes
+    out.sayings.push_back({std::move(d.saying), d.duplicate_of});
+  }
+  return out;
+}
+
+}  // namespace cs

@@ -1,0 +1,100 @@
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/budget_guard.hpp"
+#include "cache/flight.hpp"
+#include "cache/ingest.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/task_group.hpp"
+#include "llm/gateway.hpp"
+
+namespace cs {
+
+// One model's part of a comparison: its sayings or its error, with its own figures.
+struct CompareOutcome {
+  struct Item {
+    Saying saying;             // stored, so it can be voted on (id = the stored saying's id)
+    std::string duplicate_of;  // set when it repeats a known saying: votes go to that one
+  };
+  std::string model;
+  std::string provider;
+  std::vector<Item> sayings;
+  std::optional<llm::LlmError> error;
+  double latency_ms = 0.0;  // wall time of this model's call, retries included
+  std::optional<double> llm_ms;
+  Usage tokens;
+  double cost_usd = 0.0;
+  int attempts = 0;
+};
+
+// The calls of one comparison, all started at once. Results arrive in finishing order; a
+// subscriber sees the ones already finished, then each new one as it finishes.
+class CompareRun {
+ public:
+  using OnResult = std::function<void(const CompareOutcome&)>;
+  using OnDone = std::function<void()>;
+  explicit CompareRun(std::vector<std::string> models);
+
+  // Callbacks run under the run's lock (in order, never concurrently): keep them short.
+  void subscribe(OnResult on_result, OnDone on_done);
+  // Blocks until every model finished or the deadline passed; results in finishing order,
+  // plus a timeout outcome for each model that had not answered.
+  std::vector<CompareOutcome> waitAll(std::chrono::steady_clock::time_point deadline);
+  void complete(CompareOutcome outcome);
+  const std::vector<std::string>& models() const { return models_; }
+
+ private:
+  std::vector<std::string> models_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<CompareOutcome> finished_;
+  OnResult on_result_;
+  OnDone on_done_;
+};
+using CompareRunPtr = std::shared_ptr<CompareRun>;
+
+// GET|POST /api/compare: the identical prompt to each requested model at the same time,
+// fresh (no cache). A slow or failing model never holds back the others' results.
+class CompareService {
+ public:
+  struct Options {
+    std::chrono::milliseconds deadline{20'000};
+    int sayings_per_model = 1;
+    std::size_t max_concurrent_calls = 32;  // across all comparisons of this instance
+    std::size_t topic_max_length = 60;
+  };
+  CompareService(llm::Gateway& gateway, cache::Ingestor& ingestor, cache::BudgetGuard& budget,
+                 Options options);
+
+  // Validates the request. Errors: "unknown_model" / "model_disabled" / "invalid_topic" (400),
+  // "no_models" (503: no model can be called).
+  Result<std::vector<std::string>> resolveModels(const std::vector<std::string>& requested) const;
+  Result<std::optional<std::string>> validateTopic(const std::optional<std::string>& topic) const;
+  // Starts every call now and returns at once.
+  CompareRunPtr start(const std::vector<std::string>& models,
+                      const std::optional<std::string>& topic);
+  // Real time (not the injected clock): calls and waits are bounded by it.
+  std::chrono::steady_clock::time_point deadlineFromNow() const {
+    return std::chrono::steady_clock::now() + options_.deadline;
+  }
+  const Options& options() const { return options_; }
+
+ private:
+  CompareOutcome callOne(const std::string& model, const llm::GenerationRequest& request);
+
+  llm::Gateway& gateway_;
+  cache::Ingestor& ingestor_;
+  cache::BudgetGuard& budget_;
+  Options options_;
+  TaskGroup calls_;  // last member: joined first, while everything the calls use still exists
+};
+
+}  // namespace cs
