@@ -22,9 +22,13 @@ class TaskGroup {
   // false (and `job` not run) when the group is at capacity or closed.
   bool spawn(std::function<void()> job) {
     std::list<Worker> finished;
+    {
+      std::lock_guard lock(mutex_);
+      reapLocked(finished);
+    }
+    for (auto& w : finished) w.thread.join();  // done already: returns at once
     std::lock_guard lock(mutex_);
     if (closed_ || running_ >= max_running_) return false;
-    reapLocked(finished);
     ++running_;
     workers_.emplace_back();
     auto it = std::prev(workers_.end());

@@ -104,6 +104,15 @@ TEST_F(Compare, CallsAllModelsAtOnceAndReturnsEveryResult) {
   EXPECT_EQ(response.observation->source, "llm");
 }
 
+TEST_F(Compare, RunsManyComparisonsOneAfterAnother) {
+  // Finished call threads are reaped (joined) by the next comparison.
+  for (int i = 0; i < 3; ++i) {
+    auto response = send(http::Request::make("GET", "/api/compare?models=a,b"));
+    ASSERT_EQ(response.status, 200) << response.body;
+  }
+  EXPECT_EQ(fake_->totalCalls(), 6);
+}
+
 TEST_F(Compare, AFailingModelDoesNotHoldBackTheOthers) {
   fake_->failAlways("c", cache::localError(llm::LlmError::Kind::kOverloaded, "upstream 529"));
   auto request = http::Request::make("POST", "/api/compare", R"({"models": ["a", "b", "c", "d"]})");
