@@ -1,8 +1,12 @@
-# CS_SANITIZER: "" | "address" (ASan+UBSan) | "thread" (TSan).
+# CS_SANITIZER: "" | "address" (ASan+UBSan) | "thread" (TSan) | "fuzzer" (clang: libFuzzer
+# coverage + ASan + UBSan; the fuzz preset).
 set(CS_SANITIZER "" CACHE STRING "Sanitizer to build with")
 add_library(cs_sanitizers INTERFACE)
 if(CS_SANITIZER STREQUAL "address")
   target_compile_options(cs_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(cs_sanitizers INTERFACE -fsanitize=address,undefined)
+elseif(CS_SANITIZER STREQUAL "fuzzer")
+  target_compile_options(cs_sanitizers INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(cs_sanitizers INTERFACE -fsanitize=address,undefined)
 elseif(CS_SANITIZER STREQUAL "thread")
   target_compile_options(cs_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)

@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format curl ca-certificates nodejs chromium wrk nginx-light
   prometheus  # promtool: tests check /metrics with `promtool check metrics`
+  clang-19 libclang-rt-19-dev
 )
 
 missing=()

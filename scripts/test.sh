@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up, then builds and runs the whole suite: release, ASan+UBSan and TSan builds.
+# CS_TEST_PRESETS="fuzz" builds the clang + libFuzzer preset and fuzzes each target for 20 s.
 # CS_TEST_PRESETS="release" limits the presets (e.g. for a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."

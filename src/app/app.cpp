@@ -110,6 +110,7 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
   // EMF by default only in Lambda mode, where stdout goes to CloudWatch Logs.
   const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
   pipeline_->addAfter(api::metricsHook(metrics_, request_stats_.get(), clock_, {emf, config_.metrics.emf_namespace}));
+  protections_ = installProtections(*pipeline_, config_, clock_);
 }
 
 App::~App() = default;

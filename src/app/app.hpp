@@ -3,6 +3,7 @@
 
 #include "api/static_files.hpp"
 #include "app/config.hpp"
+#include "app/protections.hpp"
 #include "cache/budget_guard.hpp"
 #include "cache/dedup.hpp"
 #include "cache/ingest.hpp"
@@ -43,6 +44,7 @@ class App {
   llm::Gateway& gateway() { return gateway_ ? *gateway_ : *llm_.gateway; }
   cache::SayingCache* sayingCache() { return cache_.get(); }
   cache::BudgetGuard* budget() { return budget_.get(); }
+  const Protections& protections() const { return *protections_; }
 
  private:
   void registerRoutes();
@@ -69,6 +71,7 @@ class App {
   std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;
+  ProtectionsPtr protections_;  // hooked into pipeline_
 };
 
 // Loads the corpus (the configured file, or the embedded one).

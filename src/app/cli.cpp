@@ -22,6 +22,7 @@ struct CommonFlags {
 struct ServeFlags {
   std::optional<std::string> host;
   std::optional<int> port;
+  std::optional<std::string> rate_limit;  // on | off
 };
 
 Config buildConfig(const CommonFlags& common) {
@@ -37,6 +38,7 @@ int serve(const CommonFlags& common, const ServeFlags& flags) {
     if (*flags.port < 0 || *flags.port > 65535) throw ConfigError("--port: must be 0..65535");
     config.server.port = static_cast<std::uint16_t>(*flags.port);
   }
+  if (flags.rate_limit) config.rate_limit.enabled = *flags.rate_limit == "on";
   obs::Logger logger(config.log.level);
   obs::setGlobalLogger(&logger);
   int code = 0;
@@ -105,6 +107,8 @@ int runCli(int argc, char** argv) {
   addCommon(serve_cmd);
   serve_cmd->add_option("--host", serve_flags.host, "address to listen on");
   serve_cmd->add_option("--port", serve_flags.port, "port to listen on (0 = any free port)");
+  serve_cmd->add_option("--rate-limit", serve_flags.rate_limit, "on|off: override [rate_limit] enabled")
+      ->check(CLI::IsMember({"on", "off"}));
   auto* seed_cmd = cli.add_subcommand("seed", "load the corpus into the store (idempotent)");
   addCommon(seed_cmd);
   auto* store_cmd = cli.add_subcommand("store", "manage the store");

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/config_http.hpp"
 #include "app/toml_reader.hpp"
 
 namespace cs::app {
@@ -220,7 +221,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   }
   static const std::set<std::string, std::less<>> kSections = {
       "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback",
-      "dynamodb", "cache", "budget", "compare"};
+      "dynamodb", "cache", "budget", "compare", "rate_limit", "cors", "security_headers"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -235,6 +236,9 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   readStats(root, c);
   readMetrics(root, c);
   readFeedback(root, c);
+  readRateLimit(section(root, "rate_limit"), c);
+  readCors(section(root, "cors"), c);
+  readSecurityHeaders(section(root, "security_headers"), c);
   readLlm(root, c);
   readSecrets(root, c);
   readWeb(root, c);

@@ -4,6 +4,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "http/cors.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/security_headers.hpp"
 #include "http/server.hpp"
 #include "obs/logger.hpp"
 
@@ -154,6 +157,9 @@ struct Config {
   SecretsConfig secrets;
   WebConfig web;
   DynamoConfig dynamodb;
+  http::RateLimitOptions rate_limit;
+  http::CorsOptions cors;
+  http::SecurityHeadersOptions security_headers;
 };
 
 // Parses TOML text; throws ConfigError naming the first bad or unknown setting.

@@ -49,6 +49,26 @@ void TomlSection::read(std::string_view key, double& out, double min, double max
   }
 }
 
+void TomlSection::readStrings(std::string_view key, std::vector<std::string>& out) {
+  if (const auto* n = find(key)) {
+    const auto* arr = n->as_array();
+    if (!arr) throw ConfigError(qualified(key) + ": expected an array of strings");
+    std::vector<std::string> items;
+    for (const auto& item : *arr) {
+      if (!item.is_string()) throw ConfigError(qualified(key) + ": expected an array of strings");
+      items.push_back(item.as_string()->get());
+    }
+    out = std::move(items);
+  }
+}
+
+const toml::table* TomlSection::subtable(std::string_view key) {
+  const auto* n = find(key);
+  if (!n) return nullptr;
+  if (!n->is_table()) throw ConfigError(qualified(key) + ": expected a table");
+  return n->as_table();
+}
+
 void TomlSection::finish() const {
   if (!table_) return;
   for (const auto& [k, v] : *table_)

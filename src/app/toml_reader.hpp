@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/config.hpp"
 
@@ -25,6 +26,10 @@ class TomlSection {
     read(key, v, min, max);
     out = static_cast<Int>(v);
   }
+  // An array of strings (replaces `out` when present).
+  void readStrings(std::string_view key, std::vector<std::string>& out);
+  // A nested table (nullptr when absent); marks the key as read.
+  const toml::table* subtable(std::string_view key);
   // Throws if the table has a key that was never read.
   void finish() const;
   const toml::table* table() const { return table_; }

@@ -42,6 +42,21 @@ struct Counted {
   std::atomic<std::size_t>& counter;
 };
 
+// Releases a slot the accept loop took for a connection (taken there, so a burst of accepts
+// cannot overshoot max_connections before the sessions start).
+struct ConnectionSlot {
+  explicit ConnectionSlot(std::atomic<std::size_t>& c) : counter(c) {}
+  ~ConnectionSlot() { --counter; }
+  std::atomic<std::size_t>& counter;
+};
+
+// Sent without waiting to a connection over the limit, then closed: a clear answer that costs
+// the server no coroutine.
+constexpr std::string_view kTooManyConnections =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    "Retry-After: 1\r\nCache-Control: no-store\r\nContent-Length: 61\r\n\r\n"
+    "{\"error\":\"unavailable\",\"message\":\"too many open connections\"}";
+
 Request toRequest(bhttp::request<bhttp::string_body>&& msg, const std::string& remote) {
   Request r;
   r.method = std::string(msg.method_string());
@@ -202,9 +217,13 @@ class Server::Impl {
         continue;
       }
       if (connections_ >= opts_.max_connections) {
+        socket.non_blocking(true, ec);
+        socket.write_some(net::buffer(kTooManyConnections), ec);
+        socket.shutdown(tcp::socket::shutdown_both, ec);
         socket.close(ec);
         continue;
       }
+      ++connections_;
       socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
       net::co_spawn(executor, session(beast::tcp_stream(std::move(socket))), net::detached);
@@ -223,7 +242,7 @@ class Server::Impl {
   }
 
   net::awaitable<void> session(beast::tcp_stream stream) {
-    Counted connection(connections_);
+    ConnectionSlot connection(connections_);
     beast::error_code ec;
     const auto endpoint = stream.socket().remote_endpoint(ec);
     const std::string remote = ec ? std::string() : endpoint.address().to_string();
@@ -235,7 +254,15 @@ class Server::Impl {
       // The route's limit applies once the path is known. (Not boost::none: Beast 1.74 compares
       // the optional against Content-Length and treats none as smaller than everything.)
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      stream.expires_after(served == 0 ? opts_.read_timeout : opts_.idle_timeout);
+      if (served > 0 && buffer.size() == 0) {
+        // Keep-alive: wait up to idle_timeout for the next request to begin...
+        stream.expires_after(opts_.idle_timeout);
+        const std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), withEc(ec));
+        if (ec) break;
+        buffer.commit(n);
+      }
+      // ...and, once it has, its header must be complete within read_timeout (slowloris).
+      stream.expires_after(opts_.read_timeout);
       co_await bhttp::async_read_header(stream, buffer, parser, withEc(ec));
       if (ec) {
         if (ec == bhttp::error::header_limit)

@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include <algorithm>
+
 #include <curl/curl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -139,6 +141,10 @@ bool ServerProcess::start(const std::vector<std::string>& args, const std::map<s
                   .string();
   std::vector<std::string> full = {"serve", "--host", "127.0.0.1", "--port", "0"};
   full.insert(full.end(), args.begin(), args.end());
+  // Every test client is 127.0.0.1, so per-client limits would couple unrelated tests; tests
+  // of the limiter itself pass "--rate-limit on".
+  if (std::find(args.begin(), args.end(), "--rate-limit") == args.end())
+    full.insert(full.end(), {"--rate-limit", "off"});
   pid_ = spawn(full, env, log_path_);
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -41,7 +41,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   // Starts `cloud-sayings serve --host 127.0.0.1 --port 0 <args>` and waits until it logs
-  // the port it listens on. False if it exited or did not come up in time.
+  // the port it listens on. False if it exited or did not come up in time. Adds
+  // "--rate-limit off" unless args say "--rate-limit" themselves (all tests share 127.0.0.1).
   bool start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
              std::chrono::milliseconds wait = std::chrono::seconds(20));
   int port() const { return port_; }

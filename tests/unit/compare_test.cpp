@@ -67,6 +67,7 @@ class Compare : public ::testing::Test {
     app::Config config;
     config.store.url = "sqlite::memory:";
     config.cache.enabled = false;  // compare is fresh: no background building in these tests
+    config.rate_limit.enabled = false;  // every request here comes from one client
     app_ = std::make_unique<app::App>(config, SystemClock::instance(), std::move(gateway));
   }
   http::Response send(http::Request request) { return app_->handler().handle(request); }

@@ -1,0 +1,59 @@
+// HTTP bytes as they come off a socket: Beast's parser with the server's limits, then the
+// same conversion to a Request the server makes, then the whole Pipeline.
+#include <utility>
+// clang-format off
+#include <boost/beast/core.hpp>
+// clang-format on
+#include <boost/beast/http.hpp>
+#include <cstdlib>
+#include <limits>
+
+#include "fuzz_app.hpp"
+
+namespace bhttp = boost::beast::http;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto& handler = cs::fuzz::fuzzApp().handler();
+  boost::beast::error_code ec;
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  // Pipelined requests: keep parsing while complete messages come out.
+  for (int served = 0; served < 4 && !bytes.empty(); ++served) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser.eager(true);
+    std::size_t used = 0;
+    bool header_done = false;
+    while (!parser.is_done()) {
+      const std::size_t n =
+          parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) return 0;  // the server answers 400/413/431 and closes
+      used += n;
+      if (!header_done && parser.is_header_done()) {
+        header_done = true;
+        const auto target = parser.get().target();
+        parser.body_limit(
+            handler.bodyLimit(parser.get().method_string(), target.substr(0, target.find('?'))));
+      }
+      if (n == 0) break;
+    }
+    if (!parser.is_done()) return 0;
+    bytes.remove_prefix(used);
+    auto msg = parser.release();
+    cs::http::Request r;
+    r.method = std::string(msg.method_string());
+    r.target = std::string(msg.target());
+    const auto q = r.target.find('?');
+    r.path = cs::http::percentDecode(std::string_view(r.target).substr(0, q), false);
+    if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+    for (const auto& field : msg)
+      r.headers.add(std::string(field.name_string()), std::string(field.value()));
+    r.body = std::move(msg.body());
+    r.remote_address = "127.0.0.1";
+    if (handler.mayBlock(r) && r.path == "/api/compare") continue;
+    const auto response = handler.handle(r);
+    if (response.status < 100 || response.status > 599) std::abort();
+  }
+  return 0;
+}

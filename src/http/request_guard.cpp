@@ -1,0 +1,162 @@
+#include "http/request_guard.hpp"
+
+#include <charconv>
+#include <set>
+
+#include "http/json_error.hpp"
+
+namespace cs::http {
+
+namespace {
+Response bad(std::string message) {
+  return jsonError(400, "bad_request", message);
+}
+
+bool isHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool wellFormedPercent(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) return false;
+      if (!isHex(s[i + 1]) || !isHex(s[i + 2])) return false;
+      i += 2;
+    }
+  return true;
+}
+
+bool hasControl(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+bool plainName(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '-' || c == '.' || c == '[' || c == ']'))
+      return false;
+  return true;
+}
+
+// For messages: a caller's text, cut short and stripped of anything unprintable.
+std::string shown(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 40)) out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  if (s.size() > 40) out += "...";
+  return out;
+}
+}  // namespace
+
+bool validUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    char32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and out-of-range code points are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+std::optional<Response> RequestGuard::check(const Request& request) const {
+  const std::string_view target = request.target;
+  const std::string_view raw_path = target.substr(0, target.find('?'));
+  if (raw_path.size() > options_.max_path_bytes) return bad("path: longer than the server accepts");
+  if (!wellFormedPercent(raw_path)) return bad("path: malformed percent-encoding");
+  if (!request.path.empty() && request.path.front() != '/' && request.path != "*")
+    return bad("path: must start with /");
+  if (hasControl(request.path) || !validUtf8(request.path))
+    return bad("path: contains invalid characters");
+  for (std::string_view p = request.path; !p.empty();) {
+    const auto slash = p.find('/');
+    const auto seg = p.substr(0, slash);
+    if (seg == "..") return bad("path: '..' segments are not allowed");
+    if (slash == std::string_view::npos) break;
+    p.remove_prefix(slash + 1);
+  }
+
+  std::set<std::string, std::less<>> seen;
+  std::size_t count = 0;
+  std::string_view qs = request.query_string;
+  while (!qs.empty()) {
+    const auto amp = qs.find('&');
+    const auto part = qs.substr(0, amp);
+    if (!part.empty()) {
+      if (++count > options_.max_query_params) return bad("query: too many parameters");
+      const auto eq = part.find('=');
+      const auto raw_name = part.substr(0, eq);
+      const auto raw_value =
+          eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+      if (!wellFormedPercent(raw_name))
+        return bad("query: a parameter name has malformed percent-encoding");
+      const std::string name = percentDecode(raw_name, true);
+      if (!plainName(name)) return bad("query parameter '" + shown(name) + "': not a valid name");
+      if (!wellFormedPercent(raw_value))
+        return bad("query parameter '" + name + "': malformed percent-encoding");
+      const std::string value = percentDecode(raw_value, true);
+      if (value.size() > options_.max_query_value_bytes)
+        return bad("query parameter '" + name + "': longer than " +
+                   std::to_string(options_.max_query_value_bytes) + " bytes");
+      if (hasControl(value) || !validUtf8(value))
+        return bad("query parameter '" + name + "': contains invalid characters");
+      if (!seen.insert(name).second)
+        return bad("query parameter '" + name + "': given more than once");
+    }
+    if (amp == std::string_view::npos) break;
+    qs.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<Response> requireOneOf(const Request& request, const std::string& field,
+                                     const std::vector<std::string>& allowed) {
+  const auto v = request.queryParam(field);
+  if (!v) return std::nullopt;
+  for (const auto& a : allowed)
+    if (*v == a) return std::nullopt;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  return bad("query parameter '" + field + "': must be one of " + list);
+}
+
+std::optional<Response> requireIntInRange(const Request& request, const std::string& field,
+                                          long long min, long long max) {
+  const auto v = request.queryParam(field);
+  if (!v) return std::nullopt;
+  long long n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || ptr != v->data() + v->size() || n < min || n > max)
+    return bad("query parameter '" + field + "': must be an integer in " + std::to_string(min) +
+               ".." + std::to_string(max));
+  return std::nullopt;
+}
+
+}  // namespace cs::http
