@@ -2,7 +2,7 @@
 // and survive a reload, an empty range says so, and a stopped service gets a friendly notice.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { hasEndpoint, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
 
 // Stats are cached 2 minutes in production; the tests want every reload computed afresh.
 const CONFIG = "[stats]\ncache_ttl_ms = 0\n";
@@ -63,6 +63,48 @@ describe("dashboard", () => {
     assert.deepEqual([...home.problems, ...dash.problems], []);
     await home.close();
     await dash.close();
+  });
+
+  test("filters change the charts and the URL, and a reload keeps the view", async (t) => {
+    if (!(await hasEndpoint(`${server.url}/api/compare?models=none`))) return t.skip("/api/compare is not there yet (issue 4)");
+    // Sayings from all four fake models, with votes from a few clients.
+    const compared = await post(`${server.url}/api/compare`, { models: ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"] }, "setup");
+    assert.equal(compared.status, 200, JSON.stringify(compared.body));
+    let n = 0;
+    for (const result of compared.body.results) {
+      for (const [i, saying] of result.sayings.entries()) {
+        const vote = (i + n) % 3 === 0 ? "down" : "up";
+        assert.equal((await post(`${server.url}/api/feedback`, { saying_id: saying.id, vote }, `client-${n}`)).status, 201);
+      }
+      n++;
+    }
+    const page = await browser.page();
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForFunction(() => document.body.dataset.state === "loaded");
+    const all = await chartLabels(page, "chart-success");
+    assert.ok(all.length >= 4, `all models charted: ${all}`);
+    await screenshot(page, "dashboard");
+
+    await page.getByLabel("Provider").selectOption("anthropic");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("provider") === "anthropic");
+    await page.waitForFunction(() => globalThis.Chart.getChart("chart-success").data.labels.length === 2);
+    const anthropic = await chartLabels(page, "chart-success");
+    assert.deepEqual([...anthropic].sort(), ["Claude Haiku 4.5", "Claude Sonnet 4.5"]);
+    await page.locator(".range label", { hasText: "7 d" }).click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("range") === "7d");
+
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.state === "loaded");
+    assert.equal(await page.getByLabel("Provider").inputValue(), "anthropic");
+    assert.equal(await page.locator("input[name=range]:checked").getAttribute("value"), "7d");
+    assert.deepEqual([...(await chartLabels(page, "chart-success"))].sort(), [...anthropic].sort());
+    await screenshot(page, "dashboard-filtered");
+    // Back goes to the previous view.
+    await page.goBack();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has("range"));
+    assert.equal(await page.locator("input[name=range]:checked").getAttribute("value"), "24h");
+    assert.deepEqual(page.problems, []);
+    await page.close();
   });
 
   test("refreshes on its own about every 30 s, in place (same nodes, same charts)", async () => {

@@ -143,7 +143,12 @@ export async function launchBrowser({ viewport = { width: 1280, height: 900 } } 
         if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) page.problems.push(msg.text());
       });
       page.on("response", (r) => { if (r.status() >= 400) page.problems.push(`${r.status()} ${new URL(r.url()).pathname}`); });
-      page.on("requestfailed", (r) => page.problems.push(`failed ${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
+      // ERR_ABORTED is the page itself cancelling (a reload or navigation while a fetch is in
+      // flight), not a failure; a server that dies is caught by its exit code instead.
+      page.on("requestfailed", (r) => {
+        const why = r.failure()?.errorText;
+        if (why !== "net::ERR_ABORTED") page.problems.push(`failed ${new URL(r.url()).pathname}: ${why}`);
+      });
       page.on("pageerror", (err) => page.problems.push(`uncaught: ${err.message}`));
       return page;
     },
@@ -163,4 +168,12 @@ export async function screenshot(page, name) {
 export async function json(url, options = {}) {
   const response = await fetch(url, options);
   return { status: response.status, headers: response.headers, body: await response.json().catch(() => null) };
+}
+
+// True once the server has the endpoint (404 means another issue has not landed it yet; the
+// tests that need it skip, and run as soon as it exists).
+export async function hasEndpoint(url) {
+  const r = await fetch(url);
+  await r.body?.cancel();
+  return r.status !== 404;
 }

@@ -1,0 +1,86 @@
+// PENDING (not run by CTest: the name does not end in .test.mjs). These browser tests pass the
+// ordering checks against the real service, but the server aborts ("terminate called without an
+// active exception", SIGABRT) right after a streamed /api/compare finishes when the client is a
+// browser keeping the connection alive (curl, which closes it, does not trigger it). Rename to
+// compare_live.test.mjs once that is fixed; they must pass unchanged.
+// The compare page in a real browser, against the real service and the fake LLM upstream.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { hasEndpoint, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+
+// Four models with clearly different latencies; the order they were asked in is not the
+// order they finish in.
+const LATENCY = { "gpt-4.1": 900, "claude-haiku-4-5": 150, "gpt-4.1-mini": 600, "claude-sonnet-4-5": 350 };
+
+describe("compare page", () => {
+  let fake;
+  let server;
+  let browser;
+  let available = false;
+  before(async () => {
+    fake = await startFakeLlm();
+    await fake.control({ reset: true, models: Object.fromEntries(Object.entries(LATENCY).map(([m, ms]) => [m, { latency_ms: ms }])) });
+    server = await startServer({ env: fake.serverEnv });
+    browser = await launchBrowser();
+    available = await hasEndpoint(`${server.url}/api/compare?models=none`);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await fake?.stop();
+  });
+
+  test("four models: cards fill in as each finishes, in finishing order", async (t) => {
+    if (!available) return t.skip("GET /api/compare is not there yet (issue 4)");
+    const page = await browser.page();
+    await page.goto(`${server.url}/compare`);
+    for (const id of Object.keys(LATENCY)) await page.getByTestId(`pick-${id}`).waitFor();
+    // Record when each card leaves its waiting state, as the browser sees it.
+    await page.evaluate(() => {
+      window.filled = [];
+      new MutationObserver(() => {
+        for (const card of document.querySelectorAll("[data-testid=compare-card]"))
+          if (card.dataset.state !== "pending" && !window.filled.includes(card.dataset.model)) window.filled.push(card.dataset.model);
+      }).observe(document.getElementById("cards"), { subtree: true, attributes: true, childList: true });
+    });
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    // While the slowest model still works, the fastest one is already shown.
+    await page.locator('[data-model="claude-haiku-4-5"][data-state="done"]').waitFor();
+    assert.equal(await page.locator('[data-model="gpt-4.1"]').getAttribute("data-state"), "pending");
+    await page.locator('[data-testid=compare-card][data-state="pending"]').first().waitFor({ state: "detached", timeout: 15000 });
+    const expected = Object.entries(LATENCY).sort((a, b) => a[1] - b[1]).map(([m]) => m);
+    assert.deepEqual(await page.evaluate(() => window.filled), expected);
+    const ranks = await page.$$eval("[data-testid=compare-card]", (cards) => cards.map((c) => [c.dataset.model, c.dataset.rank]));
+    assert.deepEqual(Object.fromEntries(ranks), Object.fromEntries(expected.map((m, i) => [m, String(i + 1)])));
+    for (const m of expected) {
+      const card = page.locator(`[data-testid=compare-card][data-model="${m}"]`);
+      assert.ok((await card.getByTestId("saying-text").count()) >= 1, `${m} shows its saying`);
+      assert.match(await card.getByTestId("latency").textContent(), /\d/);
+    }
+    await page.getByText(/answered in/).waitFor();
+    await screenshot(page, "compare");
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+
+  test("voting for the best answer records an up-vote for that saying only", async (t) => {
+    if (!available) return t.skip("GET /api/compare is not there yet (issue 4)");
+    const page = await browser.page();
+    await page.goto(`${server.url}/compare`);
+    await page.getByTestId("pick-gpt-4.1").uncheck();
+    await page.getByTestId("pick-claude-sonnet-4-5").uncheck();
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    await page.locator("[data-testid=compare-card][data-state=pending]").first().waitFor({ state: "detached", timeout: 15000 });
+    const feedback = [];
+    page.on("request", (r) => { if (r.url().endsWith("/api/feedback")) feedback.push(r.postDataJSON()); });
+    const card = page.locator('[data-testid=compare-card][data-model="claude-haiku-4-5"]');
+    await card.getByTestId("pick-best").first().click();
+    await page.getByText(/Your vote went to that answer only/).waitFor();
+    assert.equal(feedback.length, 1);
+    assert.equal(feedback[0].vote, "up");
+    assert.equal(await card.getAttribute("class"), "card picked");
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+});
+
