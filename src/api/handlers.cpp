@@ -43,7 +43,7 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
     response.observation = http::Observation{"fallback", "", std::nullopt, 0, 0.0, false};
     return response;
   }
-  auto response = jsonResponse(200, sayingJson(*served, ms));
+  auto response = jsonTextResponse(200, sayingBody(*served, ms));
   const Saying& s = *served->saying;
   const bool generated_now = served->source == Source::kLlm;
   response.observation = http::Observation{sourceName(served->source),

@@ -13,6 +13,14 @@ http::Response render(int status, const Json& body) {
 }
 }  // namespace
 
+http::Response jsonTextResponse(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
 http::Response jsonResponse(int status, const nlohmann::json& body) { return render(status, body); }
 http::Response jsonResponse(int status, const nlohmann::ordered_json& body) { return render(status, body); }
 

@@ -7,6 +7,8 @@
 namespace cs::api {
 
 http::Response jsonResponse(int status, const nlohmann::json& body);
+// A body already serialized as JSON (the hot path renders without a JSON tree).
+http::Response jsonTextResponse(int status, std::string body);
 http::Response jsonResponse(int status, const nlohmann::ordered_json& body);
 
 }  // namespace cs::api

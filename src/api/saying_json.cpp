@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/json_text.hpp"
+
 namespace cs::api {
 
 namespace {
@@ -26,6 +28,52 @@ nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_m
   j["upvotes"] = s.upvotes;
   j["downvotes"] = s.downvotes;
   return j;
+}
+
+std::string sayingBody(const ServedSaying& served, double execution_ms) {
+  // The hot path: the same bytes as sayingJson(...).dump(), written straight into one string
+  // (no JSON tree, one allocation for a typical saying).
+  const Saying& s = *served.saying;
+  std::string out;
+  out.reserve(320 + s.text.size() + s.id.size() + s.model.size() + s.provider.size());
+  out += "{\"id\":";
+  appendJsonString(out, s.id);
+  out += ",\"text\":";
+  appendJsonString(out, s.text);
+  out += ",\"services\":[";
+  for (std::size_t i = 0; i < s.services.size(); ++i) {
+    if (i) out.push_back(',');
+    appendJsonString(out, s.services[i]);
+  }
+  out += "],\"model\":";
+  appendJsonString(out, s.model);
+  out += ",\"provider\":";
+  appendJsonString(out, s.provider);
+  out += ",\"source\":";
+  appendJsonString(out, sourceName(served.source));
+  out += ",\"cached\":";
+  appendJsonBool(out, served.source == Source::kCache);
+  out += ",\"request_number\":";
+  appendJsonNumber(out, served.request_number);
+  out += ",\"execution_ms\":";
+  appendJsonNumber(out, roundMs(execution_ms));
+  out += ",\"llm_ms\":";
+  if (s.llm_ms)
+    appendJsonNumber(out, roundMs(*s.llm_ms));
+  else
+    out += "null";
+  out += ",\"tokens\":{\"input\":";
+  appendJsonNumber(out, s.tokens.input_tokens);
+  out += ",\"output\":";
+  appendJsonNumber(out, s.tokens.output_tokens);
+  out += "},\"cost_usd\":";
+  appendJsonNumber(out, s.cost_usd);
+  out += ",\"upvotes\":";
+  appendJsonNumber(out, s.upvotes);
+  out += ",\"downvotes\":";
+  appendJsonNumber(out, s.downvotes);
+  out.push_back('}');
+  return out;
 }
 
 nlohmann::ordered_json fallbackJson(std::uint64_t request_number, double execution_ms) {

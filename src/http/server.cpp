@@ -1,9 +1,13 @@
+// GCC 12 at -O3 reports a false -Wnull-dereference inside Asio's scheduler (inlined from
+// /usr/include/boost/asio/detail/impl/scheduler.ipp); it must precede the Asio includes.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
 // Boost 1.74's Asio uses std::exchange without including <utility>.
 #include <utility>
 // clang-format off
 #include "http/server.hpp"
 // clang-format on
 
+#include <array>
 #include <atomic>
 #include <limits>
 #include <boost/asio.hpp>
@@ -76,6 +80,41 @@ void copyHeaders(Message& msg, const Response& res, bool keep_alive) {
   msg.keep_alive(keep_alive);
 }
 
+// The head Beast's serializer writes for a response<string_body> after copyHeaders() and
+// prepare_payload(), rendered into a reused string. Only for the statuses and headers where
+// that is plain (see writesPlainly); the rest still goes through Beast.
+void renderHead(std::string& out, const Response& res, bool keep_alive) {
+  out.clear();
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(res.status)));
+  out += "\r\nServer: cloud-sayings\r\n";
+  if (!res.content_type.empty()) {
+    out += "Content-Type: ";
+    out += res.content_type;
+    out += "\r\n";
+  }
+  for (const auto& [k, v] : res.headers.all()) {
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  if (!keep_alive) out += "Connection: close\r\n";
+  out += "Content-Length: ";
+  out += std::to_string(res.body.size());
+  out += "\r\n\r\n";
+}
+
+bool writesPlainly(const Response& res) {
+  if (res.status < 200 || res.status == 204 || res.status == 304 || res.status > 999) return false;
+  for (const auto& [k, v] : res.headers.all())
+    if (iequals(k, "Content-Length") || iequals(k, "Transfer-Encoding") || iequals(k, "Connection"))
+      return false;
+  return true;
+}
+
 bool isParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
@@ -88,11 +127,19 @@ class Server::Impl {
       : opts_(std::move(options)),
         handler_(handler),
         io_threads_(opts_.io_threads ? opts_.io_threads : std::max(1u, std::thread::hardware_concurrency())),
-        ioc_(static_cast<int>(io_threads_)),
+        ioc_(1),
         acceptor_(ioc_),
         signals_(ioc_),
         drain_timer_(ioc_),
-        workers_(std::max(1u, opts_.worker_threads)) {}
+        workers_(std::max(1u, opts_.worker_threads)) {
+    // One io_context per I/O thread, each run by exactly that thread (concurrency hint 1): a
+    // connection lives on one context, so its handlers never hop threads, need no strand and
+    // wake no other thread. ioc_ (thread 0) also owns the acceptor, signals and the drain.
+    for (unsigned i = 1; i < io_threads_; ++i) {
+      extra_.push_back(std::make_unique<net::io_context>(1));
+      keep_running_.push_back(net::make_work_guard(*extra_.back()));
+    }
+  }
 
   void listen() {
     beast::error_code ec;
@@ -123,8 +170,9 @@ class Server::Impl {
     }
     net::co_spawn(ioc_, acceptLoop(), net::detached);
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < io_threads_; ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (auto& ctx : extra_) threads.emplace_back([&ctx] { ctx->run(); });
     ioc_.run();
+    for (auto& ctx : extra_) ctx->stop();
     for (auto& t : threads) t.join();
     workers_.join();
   }
@@ -157,7 +205,10 @@ class Server::Impl {
   net::awaitable<void> acceptLoop() {
     for (;;) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(net::make_strand(ioc_), withEc(ec));
+      // Connections are dealt round-robin over the I/O threads' contexts.
+      const std::size_t slot = accepted_++ % io_threads_;
+      net::io_context& home = slot == 0 ? ioc_ : *extra_[slot - 1];
+      tcp::socket socket = co_await acceptor_.async_accept(home, withEc(ec));
       if (ec) {
         if (!acceptor_.is_open() || ec == net::error::operation_aborted) co_return;
         // Out of file descriptors and the like: back off briefly instead of spinning.
@@ -196,6 +247,7 @@ class Server::Impl {
     const auto endpoint = stream.socket().remote_endpoint(ec);
     const std::string remote = ec ? std::string() : endpoint.address().to_string();
     beast::flat_buffer buffer;
+    std::string head_text;  // reused for every response head on this connection
     for (std::size_t served = 0;; ++served) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
@@ -268,6 +320,12 @@ class Server::Impl {
         msg.content_length(response.body.size());
         stream.expires_after(opts_.read_timeout);
         co_await bhttp::async_write(stream, msg, withEc(ec));
+      } else if (writesPlainly(response)) {
+        // The hot path: head and body leave in one gather write, with no Beast message built.
+        renderHead(head_text, response, keep_alive);
+        const std::array<net::const_buffer, 2> buffers{net::buffer(head_text), net::buffer(response.body)};
+        stream.expires_after(opts_.read_timeout);
+        co_await net::async_write(stream, buffers, withEc(ec));
       } else {
         bhttp::response<bhttp::string_body> msg;
         copyHeaders(msg, response, keep_alive);
@@ -314,6 +372,9 @@ class Server::Impl {
   HttpHandler& handler_;
   unsigned io_threads_;
   net::io_context ioc_;
+  std::vector<std::unique_ptr<net::io_context>> extra_;  // the other I/O threads' contexts
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
+  std::size_t accepted_ = 0;
   tcp::acceptor acceptor_;
   net::signal_set signals_;
   net::steady_timer drain_timer_;

@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <cctype>
+#include <limits>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "core/time_format.hpp"
 
 namespace cs::obs {
@@ -19,6 +21,26 @@ void writeStdout(std::string_view data) {
     if (n <= 0) return;  // stdout closed: nothing sensible to do from a logger
     data.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+// The quoted ISO timestamp (formatIsoUtcMs). The date and time up to the second are formatted
+// once a second per thread; only the milliseconds change between lines.
+void appendTimestamp(std::string& out, std::int64_t epoch_ms) {
+  thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+  thread_local std::string cached;  // "YYYY-MM-DDTHH:MM:SS" of cached_second
+  const std::int64_t second = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  if (second != cached_second) {
+    cached = formatIsoUtcMs(second * 1000);
+    cached.resize(cached.size() - 5);  // drop ".000Z"
+    cached_second = second;
+  }
+  const auto millis = static_cast<int>(epoch_ms - second * 1000);
+  out.push_back('"');
+  out += cached;
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + millis / 100));
+  out.push_back(static_cast<char>('0' + millis / 10 % 10));
+  out.push_back(static_cast<char>('0' + millis % 10));
+  out += "Z\"";
 }
 }  // namespace
 
@@ -68,13 +90,24 @@ Logger::~Logger() {
 
 void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
   if (!enabled(level)) return;
-  nlohmann::ordered_json line;
-  line["timestamp"] = formatIsoUtcMs(SystemClock::instance().wallMs());
-  line["level"] = levelName(level);
-  line["message"] = message;
-  line["extra_fields"] = extra.is_object() ? std::move(extra) : nlohmann::json::object();
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  text.push_back('\n');
+  logFields(level, message,
+            extra.is_object() ? extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "{}");
+}
+
+void Logger::logFields(Level level, std::string_view message, std::string_view extra_json) {
+  if (!enabled(level)) return;
+  // Written by hand (not through a JSON tree): the access log calls this once per request.
+  std::string text;
+  text.reserve(96 + message.size() + extra_json.size());
+  text += "{\"timestamp\":";
+  appendTimestamp(text, SystemClock::instance().wallMs());
+  text += ",\"level\":";
+  appendJsonString(text, levelName(level));
+  text += ",\"message\":";
+  appendJsonString(text, message);
+  text += ",\"extra_fields\":";
+  text += extra_json;
+  text += "}\n";
   enqueue(std::move(text));
 }
 
@@ -84,16 +117,20 @@ void Logger::writeLine(std::string line) {
 }
 
 void Logger::enqueue(std::string text) {
+  bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
     if (pending_.size() + text.size() > kMaxPendingBytes) {
       ++dropped_;
       return;
     }
+    was_empty = pending_.empty();
     pending_ += text;
     ++enqueued_;
   }
-  wake_.notify_one();
+  // The writer takes everything pending when it wakes, so only the line that makes the queue
+  // non-empty needs to wake it: one futex call per batch instead of one per line.
+  if (was_empty) wake_.notify_one();
 }
 
 void Logger::flush() {

@@ -28,6 +28,8 @@ class Logger {
   Logger& operator=(const Logger&) = delete;
 
   void log(Level level, std::string_view message, nlohmann::json extra = nlohmann::json::object());
+  // The same line with `extra_fields` already serialized as one JSON object (hot paths).
+  void logFields(Level level, std::string_view message, std::string_view extra_json);
   void debug(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kDebug, m, std::move(e)); }
   void info(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kInfo, m, std::move(e)); }
   void warn(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kWarning, m, std::move(e)); }

@@ -1,0 +1,335 @@
+"""bench/load: the load suite of docs/performance.md. Run it through bench/load (which installs
+the tools and builds release first). Every figure is measured in this one run, with the
+baseline alternated against us, because the machine is shared and noisy: compare ratios.
+"""
+import argparse
+import atexit
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import loadlib as L  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+
+
+class Suite:
+    def __init__(self, args):
+        self.args = args
+        self.binary = os.path.join(ROOT, args.build, "cloud-sayings")
+        self.tmp = tempfile.mkdtemp(prefix="cs-bench-")
+        os.chmod(self.tmp, 0o755)  # nginx workers may run as another user
+        self.duration = 2 if args.quick else args.duration
+        self.rounds = 1 if args.quick else args.rounds
+        self.out = []  # report lines
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def say(self, text=""):
+        print(text, flush=True)
+        self.out.append(text)
+
+    # --- our server ---------------------------------------------------------------------------
+    def config(self, name, io_threads=0, access_log=True, store=None, extra=""):
+        store = store or "sqlite:" + self.path(name + ".db")
+        text = (f'[server]\nio_threads = {io_threads}\n[store]\nurl = "{store}"\n'
+                f'[log]\naccess_log = {"true" if access_log else "false"}\n{extra}')
+        cfg = self.path(name + ".toml")
+        with open(cfg, "w") as f:
+            f.write(text)
+        return cfg
+
+    def start_ours(self, name, **config):
+        port = L.free_port()
+        cfg = self.config(name, **config)
+        proc = L.start([self.binary, "serve", "--config", cfg, "--host", "127.0.0.1", "--port", str(port)],
+                       self.path(name + ".log"))
+        L.wait_ready(port, proc=proc)
+        return proc, port
+
+    # --- nginx: a static JSON file of our response's size -------------------------------------
+    def start_nginx(self, name, workers, access_log, body):
+        port = L.free_port()
+        root = self.path(name)
+        os.makedirs(os.path.join(root, "html/api"), exist_ok=True)
+        os.chmod(root, 0o755)
+        with open(os.path.join(root, "html/api/sayings"), "wb") as f:
+            f.write(body)
+        os.chmod(os.path.join(root, "html"), 0o755)
+        os.chmod(os.path.join(root, "html/api"), 0o755)
+        os.chmod(os.path.join(root, "html/api/sayings"), 0o644)
+        log = f"access_log {root}/access.log;" if access_log else "access_log off;"
+        conf = f"""daemon off;
+worker_processes {workers};
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  {log}
+  sendfile on; tcp_nodelay on; keepalive_requests 10000; keepalive_timeout 30s;
+  open_file_cache max=16; server_tokens off;
+  client_body_temp_path {root}/t1; proxy_temp_path {root}/t2; fastcgi_temp_path {root}/t3;
+  uwsgi_temp_path {root}/t4; scgi_temp_path {root}/t5;
+  server {{
+    listen 127.0.0.1:{port};
+    root {root}/html;
+    location / {{ default_type application/json; add_header Cache-Control no-store; }}
+  }}
+}}
+"""
+        with open(os.path.join(root, "nginx.conf"), "w") as f:
+            f.write(conf)
+        proc = L.start(["nginx", "-p", root, "-c", os.path.join(root, "nginx.conf"), "-e", root + "/error.log"],
+                       self.path(name + ".log"))
+        L.wait_ready(port, "/api/sayings", proc=proc)
+        return proc, port
+
+    # --- 1. hot path --------------------------------------------------------------------------
+    def hot(self):
+        self.say("## 1. Hot path: GET /api/sayings vs nginx (static file of the same size)")
+        self.say(f"wrk -t1 -c64 -d{self.duration}s --latency, pinned to core {L.wrk_core()}; "
+                 f"{self.rounds} rounds alternated; medians")
+        rows = []
+        variants = [(1, True), (2, True), (2, False)]
+        for io, access in variants:
+            tag = f"io{io}-{'log' if access else 'nolog'}"
+            ours, oport = self.start_ours("hot-" + tag, io_threads=io, access_log=access)
+            warm = L.wrk(f"http://127.0.0.1:{oport}/api/sayings", 64, 2 if not self.args.quick else 1)
+            status, body = L.get(oport, "/api/sayings")
+            if status != 200:
+                raise RuntimeError(f"/api/sayings answered {status}")
+            nginx, nport = self.start_nginx("nginx-" + tag, io, access, body)
+            L.wrk(f"http://127.0.0.1:{nport}/api/sayings", 64, 1)
+            results = {"ours": [], "nginx": []}
+            for r in range(self.rounds):
+                order = [("nginx", nport), ("ours", oport)]
+                if r % 2:
+                    order.reverse()
+                for who, port in order:
+                    results[who].append(L.wrk(f"http://127.0.0.1:{port}/api/sayings", 64, self.duration))
+            L.stop(ours)
+            L.stop(nginx)
+            o, n = self.summary(results["ours"]), self.summary(results["nginx"])
+            label = f"io_threads={io} / nginx workers={io}, access log {'on' if access else 'off'}"
+            rows.append([label, f"{o['rps']:.0f}", f"{n['rps']:.0f}", f"{o['rps'] / n['rps']:.2f}",
+                         f"{o['p50']:.3f} / {n['p50']:.3f}", f"{o['p99']:.3f} / {n['p99']:.3f}",
+                         f"{o['p99'] / n['p99']:.2f}", f"{o['errors']} / {n['errors']}", len(body)])
+            del warm
+        self.say(L.table(["config", "ours req/s", "nginx req/s", "ratio (≥0.8)", "p50 ms ours/nginx",
+                          "p99 ms ours/nginx", "p99 ratio (≤2)", "errors ours/nginx", "body bytes"], rows))
+        self.say()
+
+    @staticmethod
+    def summary(runs):
+        return {"rps": L.median([r["rps"] for r in runs]), "p50": L.median([r["p50"] for r in runs]),
+                "p99": L.median([r["p99"] for r in runs]), "errors": sum(r["errors"] for r in runs)}
+
+    # --- 2. gateway path ----------------------------------------------------------------------
+    MODEL = "gpt-4.1-mini"
+    KEY = "sk-test-FAKE-bench-0000"
+
+    def start_fake(self):
+        fake = os.path.join(ROOT, self.args.build, "tests", "fake_llm")
+        log = self.path("fake_llm.log")
+        proc = L.start([fake, "--host", "127.0.0.1", "--port", "0"], log)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with open(log) as f:
+                for line in f:
+                    if "Fake LLM listening" in line:
+                        return proc, json.loads(line)["extra_fields"]["port"]
+            time.sleep(0.05)
+        raise RuntimeError("fake_llm did not come up")
+
+    def start_portkey(self, fake_port):
+        port = L.free_port()
+        entry = os.path.join(BENCH, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js")
+        proc = L.start(["node", entry, f"--port={port}"], self.path("portkey.log"), cwd=BENCH)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                L.get(port, "/", timeout=1.0)
+                return proc, port
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("the Portkey gateway exited; see portkey.log")
+                time.sleep(0.1)
+        raise RuntimeError("the Portkey gateway did not come up")
+
+    def gateway_runs(self, url, headers, script=None, body=None):
+        """req/s at 32 connections and p50 at 1 connection, medians over the rounds."""
+        many, one = [], []
+        for _ in range(self.rounds):
+            many.append(L.wrk(url, 32, self.duration, headers, script=script, body=body))
+            one.append(L.wrk(url, 1, self.duration, headers, script=script, body=body))
+        return {"rps": L.median([r["rps"] for r in many]), "p50": L.median([r["p50"] for r in one]),
+                "errors": sum(r["errors"] for r in many + one)}
+
+    def gateway(self):
+        self.say("## 2. Gateway path: one model through a gateway to the fake upstream (no added latency)")
+        fake_bin = os.path.join(ROOT, self.args.build, "tests", "fake_llm")
+        if not os.path.exists(fake_bin):
+            self.say("not measured: build/release/tests/fake_llm is missing")
+            self.say()
+            return
+        fake, fport = self.start_fake()
+        post = os.path.join(BENCH, "wrk", "post.lua")
+        chat = json.dumps({"model": self.MODEL, "max_tokens": 300,
+                           "messages": [{"role": "user", "content": "Three sayings about Amazon S3."}]})
+        auth = f"Authorization: Bearer {self.KEY}"
+        rows = {}
+        rows["direct to the fake"] = self.gateway_runs(f"http://127.0.0.1:{fport}/v1/chat/completions", [auth],
+                                                      script=post, body=chat)
+        portkey, pport = self.start_portkey(fport)
+        rows["Portkey gateway"] = self.gateway_runs(
+            f"http://127.0.0.1:{pport}/v1/chat/completions",
+            [auth, "x-portkey-provider: openai", f"x-portkey-custom-host: http://127.0.0.1:{fport}/v1"],
+            script=post, body=chat)
+        L.stop(portkey)
+        ours_row = self.gateway_ours(fport)
+        if ours_row:
+            rows["ours (" + ours_row.pop("route") + ")"] = ours_row
+        L.stop(fake)
+        direct = rows["direct to the fake"]
+        portkey_rps = rows["Portkey gateway"]["rps"]
+        table = []
+        for name, r in rows.items():
+            added = "" if r is direct else f"{r['p50'] - direct['p50']:.3f}"
+            table.append([name, f"{r['rps']:.0f}", f"{r['p50']:.3f}", added,
+                          "" if r is direct else f"{r['rps'] / portkey_rps:.1f}", r["errors"]])
+        self.say(L.table(["path", "req/s at 32 conns", "p50 ms at 1 conn", "added p50 ms (ours ≤0.2)",
+                          "× Portkey req/s (ours ≥20)", "errors"], table))
+        if not ours_row:
+            self.say("ours: not measured, no single-model gateway route on main yet (GET /api/compare?models=M)")
+        self.say()
+
+    def gateway_ours(self, fake_port):
+        env = dict(os.environ, OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1", OPENAI_API_KEY=self.KEY)
+        port = L.free_port()
+        cfg = self.config("gw", io_threads=0, access_log=True)
+        proc = L.start([self.binary, "serve", "--config", cfg, "--host", "127.0.0.1", "--port", str(port)],
+                       self.path("gw.log"), env=env)
+        try:
+            L.wait_ready(port, proc=proc)
+            route = f"/api/compare?models={self.MODEL}"
+            status, _ = L.get(port, route, timeout=10)
+            if status != 200:
+                return None
+            row = self.gateway_runs(f"http://127.0.0.1:{port}{route}", [])
+            row["route"] = "GET " + route
+            return row
+        finally:
+            L.stop(proc)
+
+    # --- 3. cold start ------------------------------------------------------------------------
+    def make_store(self, count):
+        corpus = self.path("corpus10k.json")
+        services = ["Amazon S3", "AWS Lambda", "Amazon DynamoDB", "Amazon SQS", "Amazon EC2"]
+        with open(corpus, "w") as f:
+            json.dump([{"text": f"Saying {i}: {services[i % 5]} is like a cloud with {i} silver linings, "
+                                "each billed by the millisecond.", "services": [services[i % 5]]}
+                       for i in range(count)], f)
+        db = self.path("cold.db")
+        cfg = self.config("seed", store="sqlite:" + db)
+        subprocess.run([self.binary, "seed", "--config", cfg, "--file", corpus], check=True,
+                       stdout=subprocess.DEVNULL)
+        return db
+
+    def cold(self):
+        runs = 5 if self.args.quick else 20
+        self.say(f"## 3. Cold start: exec → first 200 on /api/sayings, 10,000-saying SQLite store, {runs} runs")
+        db = self.make_store(10_000)
+        cfg = self.config("cold", store="sqlite:" + db)
+        times = []
+        for _ in range(runs):
+            port = L.free_port()
+            cmd = [self.binary, "serve", "--config", cfg, "--host", "127.0.0.1", "--port", str(port)]
+            log = open(self.path("cold.log"), "ab")
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            log.close()
+            L._children.append(proc)
+            while True:
+                try:
+                    status, _ = L.get(port, "/api/sayings", timeout=2.0)
+                    if status == 200:
+                        break
+                    raise RuntimeError(f"cold start answered {status}")
+                except (ConnectionRefusedError, ConnectionResetError):
+                    if proc.poll() is not None:
+                        raise RuntimeError("server exited during cold start")
+                    time.sleep(0.0005)
+            times.append((time.perf_counter() - t0) * 1000.0)
+            L.stop(proc)
+        times.sort()
+        self.say(L.table(["median ms (≤50)", "min ms", "max ms"],
+                         [[f"{L.median(times):.1f}", f"{times[0]:.1f}", f"{times[-1]:.1f}"]]))
+        self.say()
+
+    # --- 4. memory ----------------------------------------------------------------------------
+    def memory(self):
+        total = 200_000 if self.args.quick else 1_000_000
+        self.say("## 4. Memory: RSS of one instance (io_threads=0, access log on) under hot-path load")
+        proc, port = self.start_ours("mem")
+        time.sleep(0.5)
+        idle = L.rss_kb(proc.pid)
+        script = os.path.join(BENCH, "wrk", "count.lua")
+        url = f"http://127.0.0.1:{port}/api/sayings"
+        first = L.wrk(url, 64, 300, script=script, env={"CS_WRK_LIMIT": str(100_000), "CS_WRK_DONE": self.path("done")})
+        time.sleep(0.5)
+        after_100k = L.rss_kb(proc.pid)
+        rest = L.wrk(url, 64, 600, script=script, env={"CS_WRK_LIMIT": str(total - first["requests"]), "CS_WRK_DONE": self.path("done")})
+        time.sleep(0.5)
+        after_total = L.rss_kb(proc.pid)
+        done = first["requests"] + rest["requests"]
+        L.stop(proc)
+        growth = (after_total - after_100k) / after_100k * 100.0
+        self.say(L.table(["idle RSS MB (≤30)", f"after {first['requests']:,} MB",
+                          f"after {done:,} MB", "growth % (≤10)", "errors"],
+                         [[f"{idle / 1024:.1f}", f"{after_100k / 1024:.1f}", f"{after_total / 1024:.1f}",
+                           f"{growth:+.1f}", first["errors"] + rest["errors"]]]))
+        self.say()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--build", default="build/release")
+    ap.add_argument("--only", default="hot,gateway,cold,memory")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    args = ap.parse_args()
+    suite = Suite(args)
+    atexit.register(L.stop_all)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:
+        load = os.getloadavg()
+        suite.say(f"# bench/load {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {os.cpu_count()} cores, "
+                  f"load average {load[0]:.1f} at start, commit "
+                  + subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                   text=True).stdout.strip())
+        suite.say()
+        for section in args.only.split(","):
+            getattr(suite, section.strip())()
+    finally:
+        L.stop_all()
+        report = os.path.join(ROOT, args.build, "bench-load.md")
+        with open(report, "w") as f:
+            f.write("\n".join(suite.out) + "\n")
+        print(f"(table saved to {os.path.relpath(report, ROOT)}; logs in {suite.tmp})" if args.keep
+              else f"(table saved to {os.path.relpath(report, ROOT)})")
+        if not args.keep:
+            shutil.rmtree(suite.tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
