@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "support/config_expect.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -42,21 +44,12 @@ model_deadline_ms = 2500
   EXPECT_EQ(c.flow.model_deadline_ms, 2500);
 }
 
-void expectError(const std::string& toml, const std::string& names) {
-  try {
-    parseConfig(toml);
-    FAIL() << "accepted: " << toml;
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find(names), std::string::npos) << e.what();
-  }
-}
-
 TEST(CacheConfig, BadValuesNameTheSetting) {
-  expectError("[cache]\nhigh_water = 2\nlow_water = 5", "cache.high_water");
-  expectError("[cache]\ndedup_threshold = 1.5", "cache.dedup_threshold");
-  expectError("[cache]\nbatch = 3", "cache.batch");
-  expectError("[budget]\nmax_usd_per_day = -1", "budget.max_usd_per_day");
-  expectError("[compare]\ndeadline_ms = 0", "compare.deadline_ms");
+  cs::testing::expectConfigError("[cache]\nhigh_water = 2\nlow_water = 5", "cache.high_water");
+  cs::testing::expectConfigError("[cache]\ndedup_threshold = 1.5", "cache.dedup_threshold");
+  cs::testing::expectConfigError("[cache]\nbatch = 3", "cache.batch");
+  cs::testing::expectConfigError("[budget]\nmax_usd_per_day = -1", "budget.max_usd_per_day");
+  cs::testing::expectConfigError("[compare]\ndeadline_ms = 0", "compare.deadline_ms");
 }
 
 TEST(CacheConfig, TheShippedFileDocumentsTheDefaults) {

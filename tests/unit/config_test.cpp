@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "support/config_expect.hpp"
+
 #include "app/config.hpp"
 
 namespace cs::app {
@@ -43,24 +45,14 @@ cold_start_store_requests = 5
   EXPECT_EQ(c.flow.cold_start_store_requests, 5u);
 }
 
-void expectError(const std::string& toml, const std::string& names) {
-  try {
-    parseConfig(toml);
-    FAIL() << "accepted: " << toml;
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find(names), std::string::npos) << e.what();
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
-  }
-}
-
 TEST(Config, BadValuesNameTheSetting) {
-  expectError("[server]\nport = 70000", "server.port");
-  expectError("[server]\nport = \"eighty\"", "server.port");
-  expectError("[server]\nprot = 80", "server.prot");
-  expectError("[log]\nlevel = \"loud\"", "log.level");
-  expectError("[nonsense]\nx = 1", "nonsense");
-  expectError("server = 3", "server");
-  expectError("[server\nport = 1", "config:1");
+  cs::testing::expectConfigError("[server]\nport = 70000", "server.port");
+  cs::testing::expectConfigError("[server]\nport = \"eighty\"", "server.port");
+  cs::testing::expectConfigError("[server]\nprot = 80", "server.prot");
+  cs::testing::expectConfigError("[log]\nlevel = \"loud\"", "log.level");
+  cs::testing::expectConfigError("[nonsense]\nx = 1", "nonsense");
+  cs::testing::expectConfigError("server = 3", "server");
+  cs::testing::expectConfigError("[server\nport = 1", "config:1");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "support/config_expect.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -12,15 +14,6 @@ namespace cs::app {
 namespace {
 
 using cs::testing::FakeClock;
-
-void expectError(const std::string& toml, const std::string& names) {
-  try {
-    parseConfig(toml);
-    FAIL() << "accepted: " << toml;
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find(names), std::string::npos) << e.what();
-  }
-}
 
 TEST(ConfigProtections, ReadsRateLimitCorsAndHeaders) {
   Config c = parseConfig(R"(
@@ -92,14 +85,14 @@ TEST(ConfigProtections, TheShippedFileStatesTheDefaults) {
 }
 
 TEST(ConfigProtections, BadValuesNameTheSetting) {
-  expectError("[rate_limit]\ntrusted_proxies = [\"proxy.local\"]", "rate_limit.trusted_proxies");
-  expectError("[rate_limit]\ntrusted_proxies = \"10.0.0.1\"", "rate_limit.trusted_proxies");
-  expectError("[rate_limit]\nburst = 0", "rate_limit.burst");
-  expectError("[rate_limit.routes]\n\"/x\" = { rate = 1 }", "rate_limit.routes./x.rate");
-  expectError("[rate_limit.routes]\n\"x\" = { burst = 1 }", "rate_limit.routes.x");
-  expectError("[cors]\nallowed_origins = [\"https://a.example/\"]", "cors.allowed_origins");
-  expectError("[cors]\norigins = []", "cors.origins");
-  expectError("[security_headers]\ncsp = \"\"", "security_headers.csp");
+  cs::testing::expectConfigError("[rate_limit]\ntrusted_proxies = [\"proxy.local\"]", "rate_limit.trusted_proxies");
+  cs::testing::expectConfigError("[rate_limit]\ntrusted_proxies = \"10.0.0.1\"", "rate_limit.trusted_proxies");
+  cs::testing::expectConfigError("[rate_limit]\nburst = 0", "rate_limit.burst");
+  cs::testing::expectConfigError("[rate_limit.routes]\n\"/x\" = { rate = 1 }", "rate_limit.routes./x.rate");
+  cs::testing::expectConfigError("[rate_limit.routes]\n\"x\" = { burst = 1 }", "rate_limit.routes.x");
+  cs::testing::expectConfigError("[cors]\nallowed_origins = [\"https://a.example/\"]", "cors.allowed_origins");
+  cs::testing::expectConfigError("[cors]\norigins = []", "cors.origins");
+  cs::testing::expectConfigError("[security_headers]\ncsp = \"\"", "security_headers.csp");
 }
 
 class ProtectedPipeline : public ::testing::Test {
