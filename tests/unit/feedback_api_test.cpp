@@ -92,7 +92,8 @@ TEST_F(FeedbackApiTest, ClientIsHeaderThenCookieThenAddressAndAgent) {
       << "header and cookie name the same client";
   EXPECT_EQ(post({{"X-Client-Id", "bad id!"}, {"User-Agent", "a"}}), 200)
       << "invalid id falls back to address";
-  for (const auto& r : app->store().listFeedback({}).value())
+  const auto records = app->store().listFeedback({}).value();  // not a temporary in the for
+  for (const auto& r : records)
     EXPECT_EQ(r.client_key.find("10.0.0.7"), std::string::npos) << "no raw address stored";
 }
 
