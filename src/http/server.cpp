@@ -371,9 +371,11 @@ class Server::Impl {
   ServerOptions opts_;
   HttpHandler& handler_;
   unsigned io_threads_;
-  net::io_context ioc_;
+  // Declared before ioc_ so they are destroyed after it: ioc_'s pending frames (the accept
+  // loop) may hold sockets bound to these contexts, which must still exist when freed.
   std::vector<std::unique_ptr<net::io_context>> extra_;  // the other I/O threads' contexts
   std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
+  net::io_context ioc_;
   std::size_t accepted_ = 0;
   tcp::acceptor acceptor_;
   net::signal_set signals_;
