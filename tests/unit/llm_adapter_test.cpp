@@ -167,6 +167,18 @@ TEST(ErrorClassify, StatusKindsAndRedaction) {
   EXPECT_EQ(redactSecrets("short words stay"), "short words stay");
 }
 
+TEST(ErrorClassify, HugeRetryAfterIsClampedToADay) {
+  // Regression (fuzz_llm_response): "1e300" seconds overflowed the int64 conversion (UB).
+  const auto day = std::chrono::milliseconds(24LL * 3600 * 1000);
+  auto r = response(429, "{}");
+  r.headers["retry-after"] = "1e300";
+  EXPECT_EQ(retryAfter(r), day);
+  r.headers["retry-after-ms"] = "9e18";
+  EXPECT_EQ(retryAfter(r), day);
+  r.headers["retry-after-ms"] = "250";
+  EXPECT_EQ(retryAfter(r), std::chrono::milliseconds(250));
+}
+
 TEST(ProviderRegistry, MapsNamesToAdapters) {
   const auto& r = builtinProviders();
   EXPECT_EQ(r.names(), (std::vector<std::string>{"anthropic", "openai"}));
