@@ -85,7 +85,11 @@ Result<Json> numberFromText(const Json& n) {
 Result<Json> fromAttributeValue(const Json& value) {
   if (!value.is_object() || value.size() != 1)
     return fail("store_error", "an AttributeValue must be an object with exactly one type key");
-  const auto& [type, v] = *value.items().begin();
+  // Not `*value.items().begin()`: that dereferences a temporary proxy, so `type` dangled as
+  // soon as the line ended (ASan stack-use-after-scope, found by fuzz_dynamo_json).
+  const auto entry = value.begin();
+  const std::string& type = entry.key();
+  const Json& v = entry.value();
   if (type == "S") {
     if (!v.is_string()) return fail("store_error", "S must be a string");
     return v;
