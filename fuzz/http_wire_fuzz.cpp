@@ -5,7 +5,6 @@
 #include <boost/beast/core.hpp>
 // clang-format on
 #include <boost/beast/http.hpp>
-#include <cstdlib>
 #include <limits>
 
 #include "fuzz_app.hpp"
@@ -15,7 +14,7 @@ namespace bhttp = boost::beast::http;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto& handler = cs::fuzz::fuzzApp().handler();
   boost::beast::error_code ec;
-  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  std::string_view bytes = cs::fuzz::asText(data, size);
   // Pipelined requests: keep parsing while complete messages come out.
   for (int served = 0; served < 4 && !bytes.empty(); ++served) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -53,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.remote_address = "127.0.0.1";
     if (handler.mayBlock(r) && r.path == "/api/compare") continue;
     const auto response = handler.handle(r);
-    if (response.status < 100 || response.status > 599) std::abort();
+    cs::fuzz::check(response.status >= 100 && response.status <= 599, "status is 100..599");
   }
   return 0;
 }
