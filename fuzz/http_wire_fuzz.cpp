@@ -20,20 +20,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    parser.eager(true);
     std::size_t used = 0;
-    bool header_done = false;
+    bool limited = false;
     while (!parser.is_done()) {
       const std::size_t n =
           parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
       if (ec == bhttp::error::need_more) break;
       if (ec) return 0;  // the server answers 400/413/431 and closes
       used += n;
-      if (!header_done && parser.is_header_done()) {
-        header_done = true;
+      if (!limited && parser.is_header_done()) {
+        // As the server does (server.cpp): the header alone first, then the route's body
+        // limit, a 413 for a larger Content-Length, and only then the body.
+        limited = true;
         const auto target = parser.get().target();
-        parser.body_limit(
-            handler.bodyLimit(parser.get().method_string(), target.substr(0, target.find('?'))));
+        const auto limit =
+            handler.bodyLimit(parser.get().method_string(), target.substr(0, target.find('?')));
+        if (parser.content_length() && *parser.content_length() > limit) return 0;
+        parser.body_limit(limit);
+        parser.eager(true);
       }
       if (n == 0) break;
     }
