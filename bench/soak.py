@@ -180,9 +180,9 @@ def faults(fake_port, stop_at, rng, every, log):
         if rng.random() < 0.3:  # sometimes one model only: the others must keep working
             doc = {"reset": True, "models": {rng.choice(MODELS): fault}}
         try:
-            L.get(fake_port, "/_control", method="POST", body=json.dumps(doc),
-                  headers={"Content-Type": "application/json"})
-            log.append(doc)
+            status, answer = L.get(fake_port, "/_control", method="POST", body=json.dumps(doc),
+                                   headers={"Content-Type": "application/json"})
+            log.append(doc if status == 200 else {"control_error": f"{status} {answer[:100]!r}"})
         except OSError as e:
             log.append({"control_error": str(e)})
         time.sleep(min(every, max(0.0, stop_at - time.monotonic())))
@@ -286,7 +286,10 @@ def report(stats, fault_log, alive, healthy, rss_before, rss_after, rss_peak, se
     print(f"RSS before {rss_before / 1024:.1f} MiB, after {rss_after / 1024:.1f} MiB, "
           f"peak {rss_peak / 1024:.1f} MiB; server {'alive' if alive else 'DIED'}, "
           f"/healthz {'200' if healthy else 'FAILED'}")
-    ok = failures == 0 and transport == 0 and alive and healthy and total > 0
+    control_errors = [d["control_error"] for d in fault_log if "control_error" in d]
+    for what in control_errors[:3]:
+        print(f"  fault not applied: {what}")
+    ok = failures == 0 and transport == 0 and not control_errors and alive and healthy and total > 0
     print("soak: PASS" if ok else "soak: FAIL")
     return 0 if ok else 1
 
