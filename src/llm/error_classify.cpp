@@ -2,7 +2,8 @@
 
 #include <cctype>
 #include <cmath>
-#include <regex>
+
+#include "core/redact.hpp"
 
 namespace cs::llm {
 
@@ -34,11 +35,6 @@ std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& res
   return std::nullopt;
 }
 
-std::string redactSecrets(std::string_view text) {
-  static const std::regex key_like(R"((sk-[A-Za-z0-9_\-*]{4,}|[A-Za-z0-9_\-]{32,}))");
-  return std::regex_replace(std::string(text), key_like, "[redacted]");
-}
-
 std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
                                                     const net::HttpResponse& response,
                                                     ErrorMessageFn message_of) {
@@ -47,7 +43,7 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
   if (!response.ok()) {
     const auto kind = response.error == net::TransportError::kTimeout ? K::kTimeout : K::kNetwork;
     return std::unexpected(
-        LlmError{kind, who + ": " + redactSecrets(response.error_message), 0, std::nullopt});
+        LlmError{kind, who + ": " + redact(response.error_message), 0, std::nullopt});
   }
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (response.status < 200 || response.status >= 300) {
@@ -55,7 +51,7 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
     if (detail.size() > 300) detail.resize(300);
     LlmError error{kindForStatus(response.status),
                    who + " answered HTTP " + std::to_string(response.status) +
-                       (detail.empty() ? "" : ": " + redactSecrets(detail)),
+                       (detail.empty() ? "" : ": " + redact(detail)),
                    static_cast<int>(response.status), retryAfter(response)};
     return std::unexpected(std::move(error));
   }

@@ -92,6 +92,10 @@ std::expected<GenerationResult, LlmError> GatewayImpl::generate(const Generation
                                            {"attempts", result->attempts},
                                            {"sayings", result->sayings.size()}});
   } else {
+    {
+      std::lock_guard lock(model.errors_mutex);
+      ++model.errors[kindName(result.error().kind)];
+    }
     obs::log().warn("LLM call failed", {{"model", model.info.id},
                                         {"provider", model.info.provider},
                                         {"error_type", kindName(result.error().kind)},
@@ -199,6 +203,10 @@ std::vector<ModelStatus> GatewayImpl::models() const {
     if (!s.enabled)
       s.disabled_reason = "no API key" + (key ? std::string() : ": " + key.error().message);
     s.health = m->breaker->health();
+    {
+      std::lock_guard lock(m->errors_mutex);
+      s.errors = m->errors;
+    }
     out.push_back(std::move(s));
   }
   return out;

@@ -8,6 +8,7 @@
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/redact.hpp"
 #include "core/time_format.hpp"
 
 namespace cs::obs {
@@ -90,6 +91,11 @@ Logger::~Logger() {
 
 void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
   if (!enabled(level)) return;
+  // The last line of defence for texts we did not write ourselves (upstream errors, exception
+  // what()): every site puts them in error_message, so that one field is always scrubbed.
+  if (extra.is_object())
+    if (auto it = extra.find("error_message"); it != extra.end() && it->is_string())
+      *it = redact(it->get_ref<const std::string&>());
   logFields(level, message,
             extra.is_object() ? extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "{}");
 }

@@ -198,4 +198,13 @@ CommandResult runBinary(const std::vector<std::string>& args, const std::map<std
   return r;
 }
 
+std::optional<double> metricValue(const std::string& prometheus_text, const std::string& series) {
+  std::istringstream lines(prometheus_text);
+  std::string line;
+  while (std::getline(lines, line))
+    if (line.size() > series.size() + 1 && line.starts_with(series) && line[series.size()] == ' ')
+      return std::stod(line.substr(series.size() + 1));
+  return std::nullopt;
+}
+
 }  // namespace cs::testing
