@@ -373,8 +373,14 @@ class Server::Impl {
   ServerOptions opts_;
   HttpHandler& handler_;
   unsigned io_threads_;
-  // Declared before ioc_ so they are destroyed after it: ioc_'s pending frames (the accept
-  // loop) may hold sockets bound to these contexts, which must still exist when freed.
+  // Destruction order matters (members die bottom-up). Pending coroutine frames are freed when
+  // their io_context is destroyed, and they touch these counters (ConnectionSlot), so the
+  // counters outlive every context. extra_ outlives ioc_: an accept still pending on ioc_ owns
+  // a socket bound to one of the extra contexts, which must exist when that op is freed.
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
+  std::chrono::steady_clock::time_point drain_deadline_;
   std::vector<std::unique_ptr<net::io_context>> extra_;  // the other I/O threads' contexts
   std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
   net::io_context ioc_;
@@ -384,10 +390,6 @@ class Server::Impl {
   net::steady_timer drain_timer_;
   net::thread_pool workers_;
   std::uint16_t port_ = 0;
-  std::atomic<std::size_t> connections_{0};
-  std::atomic<std::size_t> in_flight_{0};
-  std::atomic<bool> draining_{false};
-  std::chrono::steady_clock::time_point drain_deadline_;
 };
 
 Server::Server(ServerOptions options, HttpHandler& handler)

@@ -179,7 +179,8 @@ TEST(GatewayBinary, GenerateAndModelsWithKeysNeverShowTheKey) {
   ASSERT_TRUE(server.start({"--store", "sqlite::memory:"}, env)) << server.logs();
   auto r = testing::httpRequest("GET", server.url("/api/models"));
   everything += r.body;
-  for (const auto& m : json::parse(r.body)["models"])
+  const auto listed = json::parse(r.body);
+  for (const auto& m : listed["models"])
     EXPECT_TRUE(m["enabled"].get<bool>()) << m.dump();
   server.stop();
   everything += server.logs();

@@ -85,7 +85,10 @@ Result<Json> numberFromText(const Json& n) {
 Result<Json> fromAttributeValue(const Json& value) {
   if (!value.is_object() || value.size() != 1)
     return fail("store_error", "an AttributeValue must be an object with exactly one type key");
-  const auto& [type, v] = *value.items().begin();
+  // Not `*value.items().begin()`: that proxy is a temporary, and its key() would dangle.
+  const auto first = value.begin();
+  const std::string& type = first.key();
+  const Json& v = first.value();
   if (type == "S") {
     if (!v.is_string()) return fail("store_error", "S must be a string");
     return v;
