@@ -30,9 +30,8 @@ struct HttpResult {
 };
 
 // One blocking HTTP request with libcurl (a real client on a real socket).
-HttpResult httpRequest(const std::string& method, const std::string& url,
-                       const std::string& body = {}, const std::vector<std::string>& headers = {},
-                       long timeout_ms = 10'000);
+HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body = {},
+                       const std::vector<std::string>& headers = {}, long timeout_ms = 10'000);
 
 // The real `cloud-sayings` binary as a child process; stdout/stderr go to a log file.
 class ServerProcess {
@@ -45,8 +44,7 @@ class ServerProcess {
   // Starts `cloud-sayings serve --host 127.0.0.1 --port 0 <args>` and waits until it logs
   // the port it listens on. False if it exited or did not come up in time. Adds
   // "--rate-limit off" unless args say "--rate-limit" themselves (all tests share 127.0.0.1).
-  bool start(const std::vector<std::string>& args,
-             const std::map<std::string, std::string>& env = {},
+  bool start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
              std::chrono::milliseconds wait = std::chrono::seconds(20));
   int port() const { return port_; }
   std::string url(const std::string& path) const;
@@ -67,8 +65,7 @@ struct CommandResult {
   int exit_code = -1;
   std::string output;
 };
-CommandResult runBinary(const std::vector<std::string>& args,
-                        const std::map<std::string, std::string>& env = {});
+CommandResult runBinary(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
 
 // POST /api/feedback as client `client` (X-Client-Id): one vote per client and saying counts.
 HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
