@@ -1,6 +1,3 @@
-// GCC 12 at -O3 reports a false -Wnull-dereference inside Asio's scheduler (inlined from
-// /usr/include/boost/asio/detail/impl/scheduler.ipp); it must precede the Asio includes.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 // Boost 1.74's Asio uses std::exchange without including <utility>.
 #include <utility>
 // clang-format off
