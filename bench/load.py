@@ -137,17 +137,8 @@ http {{
     KEY = "sk-test-FAKE-bench-0000"
 
     def start_fake(self):
-        fake = os.path.join(ROOT, self.args.build, "tests", "fake_llm")
-        log = self.path("fake_llm.log")
-        proc = L.start([fake, "--host", "127.0.0.1", "--port", "0"], log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with open(log) as f:
-                for line in f:
-                    if "Fake LLM listening" in line:
-                        return proc, json.loads(line)["extra_fields"]["port"]
-            time.sleep(0.05)
-        raise RuntimeError("fake_llm did not come up")
+        return L.start_fake_llm(os.path.join(ROOT, self.args.build, "tests", "fake_llm"),
+                                self.path("fake_llm.log"))
 
     def start_portkey(self, fake_port):
         port = L.free_port()

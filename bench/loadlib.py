@@ -4,6 +4,7 @@ Everything runs on 127.0.0.1; every child started here is stopped by stop_all() 
 Ctrl-C), so a run never leaves a server behind.
 """
 import http.client
+import json
 import os
 import re
 import signal
@@ -70,6 +71,21 @@ def wait_ready(port, path="/healthz", timeout=30.0, proc=None):
             pass
         time.sleep(0.02)
     raise RuntimeError(f"no 200 from 127.0.0.1:{port}{path} within {timeout}s")
+
+
+def start_fake_llm(binary, log_path):
+    """Starts tests/fakes' fake_llm on a free port; returns (process, port)."""
+    proc = start([binary, "--host", "127.0.0.1", "--port", "0"], log_path)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with open(log_path) as f:
+            for line in f:
+                if "Fake LLM listening" in line:
+                    return proc, json.loads(line)["extra_fields"]["port"]
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise RuntimeError("fake_llm did not come up; see " + log_path)
 
 
 def rss_kb(pid):

@@ -4,7 +4,6 @@
 // {"error", "message"} JSON.
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "fuzz_app.hpp"
@@ -50,11 +49,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto& handler = cs::fuzz::fuzzApp().handler();
   if (handler.mayBlock(request) && request.path == "/api/compare") return 0;  // real upstream calls
   const auto response = handler.handle(request);
-  if (response.status < 100 || response.status > 599) std::abort();
+  cs::fuzz::check(response.status >= 100 && response.status <= 599, "status is 100..599");
   if (response.status >= 400 && !response.stream) {
     // Every error is our JSON shape, never an HTML page or a stack trace.
     const auto j = nlohmann::json::parse(response.body, nullptr, false);
-    if (j.is_discarded() || !j.contains("error") || !j.contains("message")) std::abort();
+    cs::fuzz::check(!j.is_discarded() && j.contains("error") && j.contains("message"),
+                    "an error body is {\"error\", \"message\"}");
   }
   return 0;
 }

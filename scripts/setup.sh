@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   clang-format curl ca-certificates nodejs chromium wrk nginx-light
   prometheus  # promtool: tests check /metrics with `promtool check metrics`
   clang-19 libclang-rt-19-dev
+  python3  # bench/soak.py (soak_smoke in the release preset)
 )
 
 missing=()

@@ -18,6 +18,12 @@ LlmError::Kind kindForStatus(long status) {
 }
 
 std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& response) {
+  // A day is "longer than any deadline"; clamping first keeps the integer conversion defined
+  // for huge values such as "1e300" (found by fuzz_llm_response: UB, not just a big wait).
+  auto toMs = [](double ms) {
+    constexpr double kMaxMs = 24.0 * 3600 * 1000;
+    return std::chrono::milliseconds(static_cast<std::int64_t>(ms < kMaxMs ? ms : kMaxMs));
+  };
   auto parse = [](std::string_view text) -> std::optional<double> {
     try {
       std::size_t used = 0;
@@ -29,9 +35,9 @@ std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& res
     }
   };
   if (auto ms = response.header("retry-after-ms"))
-    if (auto v = parse(*ms)) return std::chrono::milliseconds(static_cast<std::int64_t>(*v));
+    if (auto v = parse(*ms)) return toMs(*v);
   if (auto s = response.header("retry-after"))
-    if (auto v = parse(*s)) return std::chrono::milliseconds(static_cast<std::int64_t>(*v * 1000));
+    if (auto v = parse(*s)) return toMs(*v * 1000);
   return std::nullopt;
 }
 
@@ -59,7 +65,9 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
   if (type.find("json") == std::string_view::npos)
     return std::unexpected(LlmError{
         K::kBadResponse,
-        who + ": expected JSON, got content type '" + std::string(type.substr(0, 60)) + "'",
+        // The header is upstream text like a body: redacted too (fuzz_llm_response put a key
+        // there and saw it come back in our message).
+        who + ": expected JSON, got content type '" + redactSecrets(type).substr(0, 60) + "'",
         static_cast<int>(response.status), std::nullopt});
   if (body.is_discarded() || !body.is_object())
     return std::unexpected(LlmError{K::kBadResponse, who + ": malformed or truncated JSON body",

@@ -15,6 +15,7 @@ namespace cs::obs {
 
 namespace {
 constexpr std::size_t kMaxPendingBytes = 8 * 1024 * 1024;
+constexpr std::size_t kKeepBatchBytes = 64 * 1024;
 
 void writeStdout(std::string_view data) {
   while (!data.empty()) {
@@ -161,7 +162,13 @@ void Logger::run() {
     const auto upto = enqueued_;
     lock.unlock();
     sink_(batch);
-    batch.clear();
+    // The two buffers swap roles, so each keeps the largest burst it ever held; give back a
+    // large one, or a load spike would show as lasting RSS growth (up to kMaxPendingBytes).
+    if (batch.capacity() > kKeepBatchBytes) {
+      std::string().swap(batch);
+    } else {
+      batch.clear();
+    }
     lock.lock();
     written_ = upto;
     drained_.notify_all();

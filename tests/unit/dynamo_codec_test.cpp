@@ -61,6 +61,17 @@ TEST(DynamoAttributeValue, RejectsMalformedValues) {
                   .is_number_float());
 }
 
+TEST(DynamoAttributeValue, TypeNameStaysValidThroughTheDecode) {
+  // Regression (fuzz_dynamo_json): the type key was bound through a temporary proxy that died
+  // at the end of its line; ASan reported stack-use-after-scope on every decode.
+  const auto value = Json::parse(R"({"XYZZY":1})");
+  auto r = fromAttributeValue(value);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("\"XYZZY\""), std::string::npos) << r.error().message;
+  const auto spaced = Json::parse(R"({"N":" 12"})");
+  EXPECT_FALSE(fromAttributeValue(spaced));
+}
+
 TEST(DynamoAttributeValue, NumbersRoundTripExactly) {
   for (double d : {0.1, 1.0 / 3.0, 1e-9, 123456.789, -0.0025, 1e21}) {
     auto text = attrN(d)["N"].get<std::string>();

@@ -165,6 +165,29 @@ TEST(ErrorClassify, StatusKinds) {
   EXPECT_EQ(kindForStatus(502), LlmError::Kind::kServer);
 }
 
+TEST(ErrorClassify, HugeRetryAfterIsClampedToADay) {
+  // Regression (fuzz_llm_response): "1e300" seconds overflowed the int64 conversion (UB).
+  const auto day = std::chrono::milliseconds(24LL * 3600 * 1000);
+  auto r = response(429, "{}");
+  r.headers["retry-after"] = "1e300";
+  EXPECT_EQ(retryAfter(r), day);
+  r.headers["retry-after-ms"] = "9e18";
+  EXPECT_EQ(retryAfter(r), day);
+  r.headers["retry-after-ms"] = "250";
+  EXPECT_EQ(retryAfter(r), std::chrono::milliseconds(250));
+}
+
+TEST(ErrorClassify, KeyInAContentTypeIsRedacted) {
+  // Regression (fuzz_llm_response): the content type was quoted into the message unredacted.
+  const OpenAiAdapter o({});
+  auto r = response(200, "{}", "text/html; sk-test-FAKE-0123456789abcdef");
+  const auto e = o.parseResponse(r);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().kind, LlmError::Kind::kBadResponse);
+  EXPECT_EQ(e.error().message.find("sk-test-FAKE"), std::string::npos) << e.error().message;
+  EXPECT_NE(e.error().message.find("text/html"), std::string::npos) << e.error().message;
+}
+
 TEST(ProviderRegistry, MapsNamesToAdapters) {
   const auto& r = builtinProviders();
   EXPECT_EQ(r.names(), (std::vector<std::string>{"anthropic", "openai"}));

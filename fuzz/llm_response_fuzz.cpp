@@ -1,0 +1,59 @@
+// LLM response parsing for both providers: an upstream answer (transport error, status,
+// content type, Retry-After headers, body) through the adapter's parseResponse, as the
+// gateway calls it. Finds: crashes, UB (e.g. in Retry-After arithmetic), an API key echoed
+// by the provider reaching our error message, and "successes" that break the contract.
+//
+// Input: 4 control bytes (provider and transport error, status, content type, which Retry-After
+// headers), then the chosen text fields one per line, then the body.
+#include "fuzz_support.hpp"
+#include "llm/anthropic_adapter.hpp"
+#include "llm/openai_adapter.hpp"
+
+namespace {
+// Providers echo (parts of) the key in error messages; it must never reach ours.
+constexpr std::string_view kFakeKey = "sk-test-FAKE-fuzz0123456789abcdef";
+const char* const kContentTypes[] = {
+    "application/json",        "application/json; charset=utf-8", "text/html", "text/plain", "",
+    "application/problem+json"};
+const long kStatuses[] = {200, 201, 204, 400, 401, 403, 404, 408, 429, 500, 502, 503, 504, 529};
+
+// "KEY" in fuzzer text stands for the key, so the fuzzer can place it anywhere cheaply.
+std::string withKey(std::string text) {
+  for (auto at = text.find("KEY"); at != std::string::npos; at = text.find("KEY", at))
+    text.replace(at, 3, kFakeKey);
+  return text;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using cs::fuzz::check;
+  static const cs::llm::OpenAiAdapter openai({});
+  static const cs::llm::AnthropicAdapter anthropic({});
+  cs::fuzz::Input in(cs::fuzz::asText(data, size));
+  const auto who = in.byte(), status = in.byte(), type = in.byte(), retry = in.byte();
+  const cs::llm::ProviderAdapter& adapter =
+      who & 1 ? static_cast<const cs::llm::ProviderAdapter&>(anthropic) : openai;
+  cs::net::HttpResponse r;
+  r.status = status < 14 ? kStatuses[status] : status * 4 - 60;  // else -4..960
+  r.headers["content-type"] = type % 7 < 6 ? kContentTypes[type % 7] : in.line();
+  if (retry & 1) r.headers["retry-after"] = in.line();
+  if (retry & 2) r.headers["retry-after-ms"] = in.line();
+  if (who & 2) {
+    r.error = who & 4 ? cs::net::TransportError::kTimeout : cs::net::TransportError::kOther;
+    r.error_message = withKey(in.line());
+  }
+  r.body = withKey(in.rest());
+
+  const auto result = adapter.parseResponse(r);
+  if (result) {
+    check(r.ok() && r.status >= 200 && r.status < 300, "a success needs a 2xx answer");
+    check(result->text.find_first_not_of(" \t\r\n") != std::string::npos, "a success has text");
+    check(result->finish_reason != "length", "a cut-off answer is not a success");
+  } else {
+    const auto& e = result.error();
+    check(!e.message.empty(), "an error has a message");
+    check(e.message.find(kFakeKey) == std::string::npos, "no API key in error messages");
+    check(!e.retry_after || e.retry_after->count() >= 0, "Retry-After is not negative");
+  }
+  return 0;
+}
