@@ -67,7 +67,7 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
         K::kBadResponse,
         // The header is upstream text like a body: redacted too (fuzz_llm_response put a key
         // there and saw it come back in our message).
-        who + ": expected JSON, got content type '" + redactSecrets(type).substr(0, 60) + "'",
+        who + ": expected JSON, got content type '" + redact(type).substr(0, 60) + "'",
         static_cast<int>(response.status), std::nullopt});
   if (body.is_discarded() || !body.is_object())
     return std::unexpected(LlmError{K::kBadResponse, who + ": malformed or truncated JSON body",
