@@ -7,6 +7,7 @@
 #include "app/app.hpp"
 #include "app/generate_command.hpp"
 #include "app/store_factory.hpp"
+#include "core/redact.hpp"
 #include "http/server.hpp"
 #include "obs/logger.hpp"
 #include "store/corpus.hpp"
@@ -45,6 +46,13 @@ int serve(const CommonFlags& common, const ServeFlags& flags) {
   try {
     App app(config);
     http::Server server(config.server, app.handler());
+    // Scrapes only arrive through this server, so the hook never outlives it in use.
+    app.metrics().onRender([&server](obs::Metrics& m) {
+      m.gauge("cloudsayings_http_connections", "Open client connections (the scrape's own included).")
+          .set(static_cast<double>(server.connections()));
+      m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
+          .set(static_cast<double>(server.inFlight()));
+    });
     server.listen();
     logger.info("Server listening", {{"host", config.server.host},
                                      {"port", server.port()},
@@ -153,10 +161,10 @@ int runCli(int argc, char** argv) {
     if (*store_init_cmd) return storeInit(common);
     if (*generate_cmd) return generateCommand(buildConfig(common), generate_flags);
   } catch (const ConfigError& e) {
-    std::cerr << "cloud-sayings: bad setting: " << e.what() << "\n";
+    std::cerr << "cloud-sayings: bad setting: " << redact(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "cloud-sayings: " << e.what() << "\n";
+    std::cerr << "cloud-sayings: " << redact(e.what()) << "\n";
     return 1;
   }
   return 2;

@@ -153,6 +153,8 @@ class Server::Impl {
     port_ = acceptor_.local_endpoint().port();
   }
 
+  std::size_t connections() const { return connections_.load(); }
+  std::size_t inFlight() const { return in_flight_.load(); }
   std::uint16_t port() const { return port_; }
 
   void run(bool handle_signals) {
@@ -394,5 +396,7 @@ void Server::listen() { impl_->listen(); }
 std::uint16_t Server::port() const { return impl_->port(); }
 void Server::run(bool handle_signals) { impl_->run(handle_signals); }
 void Server::stop() { impl_->stop(); }
+std::size_t Server::connections() const { return impl_->connections(); }
+std::size_t Server::inFlight() const { return impl_->inFlight(); }
 
 }  // namespace cs::http

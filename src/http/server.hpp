@@ -38,6 +38,10 @@ class Server {
   void run(bool handle_signals = true);
   // Thread-safe; begins a graceful shutdown.
   void stop();
+  // Open client connections and requests being handled now (for /metrics: neither may grow
+  // without bound when upstreams misbehave).
+  std::size_t connections() const;
+  std::size_t inFlight() const;
 
  private:
   class Impl;

@@ -52,6 +52,11 @@ void CircuitBreaker::onFailure() {
   }
 }
 
+void CircuitBreaker::onAbandoned() {
+  std::lock_guard lock(mutex_);
+  if (state_ == State::kHalfOpen) probe_in_flight_ = false;
+}
+
 CircuitBreaker::State CircuitBreaker::state() const {
   std::lock_guard lock(mutex_);
   return state_;

@@ -26,6 +26,10 @@ class CircuitBreaker {
   bool allow();
   void onSuccess();
   void onFailure();
+  // The call allow() let through ended without reaching the provider (deadline already gone,
+  // no key after a refresh): neither outcome is known, so a half-open probe slot is freed for
+  // the next caller instead of staying taken forever.
+  void onAbandoned();
 
   State state() const;
   // "ok" (closed, no recent failures), "degraded" (closed with recent failures), "open"

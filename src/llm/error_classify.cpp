@@ -2,7 +2,8 @@
 
 #include <cctype>
 #include <cmath>
-#include <regex>
+
+#include "core/redact.hpp"
 
 namespace cs::llm {
 
@@ -40,11 +41,6 @@ std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& res
   return std::nullopt;
 }
 
-std::string redactSecrets(std::string_view text) {
-  static const std::regex key_like(R"((sk-[A-Za-z0-9_\-*]{4,}|[A-Za-z0-9_\-]{32,}))");
-  return std::regex_replace(std::string(text), key_like, "[redacted]");
-}
-
 std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
                                                     const net::HttpResponse& response,
                                                     ErrorMessageFn message_of) {
@@ -53,7 +49,7 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
   if (!response.ok()) {
     const auto kind = response.error == net::TransportError::kTimeout ? K::kTimeout : K::kNetwork;
     return std::unexpected(
-        LlmError{kind, who + ": " + redactSecrets(response.error_message), 0, std::nullopt});
+        LlmError{kind, who + ": " + redact(response.error_message), 0, std::nullopt});
   }
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (response.status < 200 || response.status >= 300) {
@@ -61,7 +57,7 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
     if (detail.size() > 300) detail.resize(300);
     LlmError error{kindForStatus(response.status),
                    who + " answered HTTP " + std::to_string(response.status) +
-                       (detail.empty() ? "" : ": " + redactSecrets(detail)),
+                       (detail.empty() ? "" : ": " + redact(detail)),
                    static_cast<int>(response.status), retryAfter(response)};
     return std::unexpected(std::move(error));
   }
@@ -71,7 +67,7 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
         K::kBadResponse,
         // The header is upstream text like a body: redacted too (fuzz_llm_response put a key
         // there and saw it come back in our message).
-        who + ": expected JSON, got content type '" + redactSecrets(type).substr(0, 60) + "'",
+        who + ": expected JSON, got content type '" + redact(type).substr(0, 60) + "'",
         static_cast<int>(response.status), std::nullopt});
   if (body.is_discarded() || !body.is_object())
     return std::unexpected(LlmError{K::kBadResponse, who + ": malformed or truncated JSON body",

@@ -17,10 +17,6 @@ LlmError::Kind kindForStatus(long status);
 // Retry-After as seconds ("2", "1.5"), or OpenAI's retry-after-ms; nullopt when absent/unusable.
 std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& response);
 
-// Replaces anything that looks like an API key (sk-..., long opaque tokens) with "[redacted]":
-// provider error messages sometimes echo part of the key we sent.
-std::string redactSecrets(std::string_view text);
-
 // Shared first steps of parseResponse: transport failures, non-2xx statuses (with the
 // provider's error message, via `message_of`), content type and JSON parsing.
 using ErrorMessageFn = std::string (*)(const nlohmann::json& body);

@@ -92,6 +92,10 @@ std::expected<GenerationResult, LlmError> GatewayImpl::generate(const Generation
                                            {"attempts", result->attempts},
                                            {"sayings", result->sayings.size()}});
   } else {
+    {
+      std::lock_guard lock(model.errors_mutex);
+      ++model.errors[kindName(result.error().kind)];
+    }
     obs::log().warn("LLM call failed", {{"model", model.info.id},
                                         {"provider", model.info.provider},
                                         {"error_type", kindName(result.error().kind)},
@@ -111,6 +115,15 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
     return failure(K::kDisabled,
                    "no API key for " + info.provider + (key ? "" : ": " + key.error().message));
   if (!model.breaker->allow()) return failure(K::kCircuitOpen, "circuit open for model " + info.id);
+  // Every way out of this function must tell the breaker something: a half-open probe that
+  // reports nothing would keep the circuit "open" for good.
+  struct Outcome {
+    CircuitBreaker& breaker;
+    bool reported = false;
+    ~Outcome() {
+      if (!reported) breaker.onAbandoned();
+    }
+  } outcome{*model.breaker};
 
   const int count = std::clamp(request.count, 1, 10);
   const auto prompt = model.prompt.render(count, request.avoid_services, request.topic);
@@ -144,6 +157,7 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
                                 ParseOptions{.max_count = static_cast<std::size_t>(count)});
       if (!texts.empty()) {
         model.breaker->onSuccess();
+        outcome.reported = true;
         GenerationResult r;
         r.model_id = info.id;
         r.provider = info.provider;
@@ -176,6 +190,7 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
       model.breaker->onFailure();
     else
       model.breaker->onSuccess();  // the provider answered; releases a half-open probe
+    outcome.reported = true;
     if (!last.retryable() || counted >= options_.retry.max_attempts) break;
     if (model.breaker->state() != CircuitBreaker::State::kClosed) break;
     const auto wait =
@@ -199,6 +214,10 @@ std::vector<ModelStatus> GatewayImpl::models() const {
     if (!s.enabled)
       s.disabled_reason = "no API key" + (key ? std::string() : ": " + key.error().message);
     s.health = m->breaker->health();
+    {
+      std::lock_guard lock(m->errors_mutex);
+      s.errors = m->errors;
+    }
     out.push_back(std::move(s));
   }
   return out;

@@ -51,6 +51,8 @@ class GatewayImpl final : public Gateway {
     const ProviderAdapter* adapter = nullptr;
     PromptTemplate prompt;
     std::unique_ptr<CircuitBreaker> breaker;
+    mutable std::mutex errors_mutex;
+    std::map<std::string, std::uint64_t> errors;  // by kindName, for /metrics
   };
   std::expected<GenerationResult, LlmError> attempt(Model& model, const GenerationRequest& request,
                                                     Deadline deadline);

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct ModelStatus {
   bool enabled = false;
   std::string disabled_reason;     // e.g. "no API key"
   std::string health = "unknown";  // "ok" | "degraded" (retries/errors) | "open" (circuit open)
+  std::map<std::string, std::uint64_t> errors;  // failed generate() calls since start, by kindName
 };
 
 using Deadline = std::chrono::steady_clock::time_point;

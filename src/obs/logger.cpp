@@ -8,12 +8,14 @@
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/redact.hpp"
 #include "core/time_format.hpp"
 
 namespace cs::obs {
 
 namespace {
 constexpr std::size_t kMaxPendingBytes = 8 * 1024 * 1024;
+constexpr std::size_t kKeepBatchBytes = 64 * 1024;
 
 void writeStdout(std::string_view data) {
   while (!data.empty()) {
@@ -90,6 +92,11 @@ Logger::~Logger() {
 
 void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
   if (!enabled(level)) return;
+  // The last line of defence for texts we did not write ourselves (upstream errors, exception
+  // what()): every site puts them in error_message, so that one field is always scrubbed.
+  if (extra.is_object())
+    if (auto it = extra.find("error_message"); it != extra.end() && it->is_string())
+      *it = redact(it->get_ref<const std::string&>());
   logFields(level, message,
             extra.is_object() ? extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "{}");
 }
@@ -155,7 +162,13 @@ void Logger::run() {
     const auto upto = enqueued_;
     lock.unlock();
     sink_(batch);
-    batch.clear();
+    // The two buffers swap roles, so each keeps the largest burst it ever held; give back a
+    // large one, or a load spike would show as lasting RSS growth (up to kMaxPendingBytes).
+    if (batch.capacity() > kKeepBatchBytes) {
+      std::string().swap(batch);
+    } else {
+      batch.clear();
+    }
     lock.lock();
     written_ = upto;
     drained_.notify_all();

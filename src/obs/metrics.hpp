@@ -34,6 +34,13 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 class Counter {
  public:
   void inc(double v = 1.0) { value_.fetch_add(v, std::memory_order_relaxed); }
+  // Mirrors a monotonic count kept elsewhere (e.g. the rate limiter's refusals), refreshed by
+  // an onRender hook: never goes down, and concurrent scrapes cannot add the same delta twice.
+  void raiseTo(double v) {
+    double seen = value_.load(std::memory_order_relaxed);
+    while (v > seen && !value_.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
+    }
+  }
   double value() const { return value_.load(std::memory_order_relaxed); }
 
  private:

@@ -1,5 +1,6 @@
 #include "secrets/secret_chain.hpp"
 
+#include "core/redact.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::secrets {
@@ -33,7 +34,7 @@ Result<std::string> SecretChain::fetch(const std::string& name) {
                                                {"secret", name},
                                                {"error_type", "secret_source"},
                                                {"error_message", value.error().message}});
-      problems += (problems.empty() ? "" : "; ") + value.error().message;
+      problems += (problems.empty() ? "" : "; ") + redact(value.error().message);
       continue;
     }
     if (*value) {

@@ -86,6 +86,8 @@ class CompareService {
     return std::chrono::steady_clock::now() + options_.deadline;
   }
   const Options& options() const { return options_; }
+  // Calls still running (a stalled upstream keeps one until its own deadline).
+  std::size_t callsInFlight() const { return calls_.running(); }
 
  private:
   CompareOutcome callOne(const std::string& model, const llm::GenerationRequest& request);

@@ -75,13 +75,15 @@ class Transaction {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path) {
-  if (path != ":memory:") {
+  // "file:...?mode=ro" (an SQLite URI) opens the store read-only, e.g. a replica copy; it names
+  // no plain directory to create.
+  if (path != ":memory:" && !path.starts_with("file:")) {
     const auto parent = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
   const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
                                  nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

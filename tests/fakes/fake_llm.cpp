@@ -78,6 +78,7 @@ void applyScript(FakeLlm::Script& s, const json& doc) {
     s.statuses.clear();
     for (const auto& v : doc["statuses"]) s.statuses.push_back(v.get<int>());
   }
+  if (doc.contains("status")) s.status = doc["status"];
   if (doc.contains("retry_after"))
     s.retry_after = doc["retry_after"].is_string() ? doc["retry_after"].get<std::string>()
                                                    : doc["retry_after"].dump();
@@ -163,6 +164,7 @@ FakeLlm::Plan FakeLlm::plan(const std::string& model) {
   p.retry_after = s.retry_after;
   p.stall_ms = s.stall_ms;
   p.format = s.format;
+  p.status = s.status;
   if (!s.statuses.empty()) {
     p.status = s.statuses.front();
     s.statuses.pop_front();

@@ -24,6 +24,7 @@ class FakeLlm {
   struct Script {
     int latency_ms = 0;
     std::deque<int> statuses;  // popped one per request; 200 = a normal answer
+    int status = 200;          // every answer's status once `statuses` is empty (a lasting fault)
     std::string retry_after;   // Retry-After on error answers, when set
     std::string mode =
         "normal";         // normal|malformed_json|truncated|stall|wrong_content_type|empty|cutoff

@@ -27,9 +27,7 @@ TEST(DurabilityLoop, EveryAcknowledgedVoteSurvivesRepeatedKill9) {
     // A few votes per life, each from a new client (one vote per client and saying counts).
     for (int i = 0; i < 3; ++i) {
       const std::string client = "loop-" + std::to_string(round) + "-" + std::to_string(i);
-      auto r = httpRequest("POST", server.url("/api/feedback"),
-                           R"({"saying_id":")" + saying + R"(","vote":"up"})",
-                           {"Content-Type: application/json", "X-Client-Id: " + client});
+      auto r = postVote(server, saying, "up", client);
       ASSERT_EQ(r.status, 201) << r.body;
       acknowledged.insert(nlohmann::json::parse(r.body)["id"].get<std::string>());
     }

@@ -24,14 +24,6 @@ std::string anySayingId(const ServerProcess& server) {
   return nlohmann::json::parse(r.body)["id"];
 }
 
-HttpResult postVote(const ServerProcess& server, const std::string& id, const std::string& vote,
-                    const std::string& client) {
-  return httpRequest(
-      "POST", server.url("/api/feedback"),
-      R"({"saying_id":")" + id + R"(","vote":")" + vote + R"(","execution_time":420})",
-      {"Content-Type: application/json", "X-Client-Id: " + client});
-}
-
 std::vector<nlohmann::json> jsonLines(const ServerProcess& server) {
   std::vector<nlohmann::json> out;
   for (const auto& line : server.logLines()) {

@@ -46,6 +46,10 @@ burst = 50
   EXPECT_EQ(refused.headers["content-type"], "application/json");
   for (int i = 0; i < 20; ++i) EXPECT_EQ(httpRequest("GET", server.url("/healthz")).status, 200);
   EXPECT_NE(server.logs().find("Rate limit reached"), std::string::npos);
+  // Exactly the one refusal above is counted (healthz is exempt, the scrape is within burst).
+  const auto metrics = httpRequest("GET", server.url("/metrics")).body;
+  EXPECT_NE(metrics.find("# TYPE cloudsayings_rate_limited_total counter"), std::string::npos);
+  EXPECT_NE(metrics.find("\ncloudsayings_rate_limited_total 1\n"), std::string::npos) << metrics;
 }
 
 TEST_F(Protected, CorsPreflightAndSecurityHeaders) {

@@ -198,4 +198,21 @@ CommandResult runBinary(const std::vector<std::string>& args, const std::map<std
   return r;
 }
 
+HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
+                    const std::string& vote, const std::string& client) {
+  return httpRequest(
+      "POST", server.url("/api/feedback"),
+      R"({"saying_id":")" + saying_id + R"(","vote":")" + vote + R"(","execution_time":420})",
+      {"Content-Type: application/json", "X-Client-Id: " + client});
+}
+
+std::optional<double> metricValue(const std::string& prometheus_text, const std::string& series) {
+  std::istringstream lines(prometheus_text);
+  std::string line;
+  while (std::getline(lines, line))
+    if (line.size() > series.size() + 1 && line.starts_with(series) && line[series.size()] == ' ')
+      return std::stod(line.substr(series.size() + 1));
+  return std::nullopt;
+}
+
 }  // namespace cs::testing

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,14 @@ struct CommandResult {
   std::string output;
 };
 CommandResult runBinary(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+// POST /api/feedback as client `client` (X-Client-Id): one vote per client and saying counts.
+HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
+                    const std::string& vote, const std::string& client);
+
+// One series' value in Prometheus text: `series` is the name with its labels exactly as
+// rendered (`cloudsayings_circuit_open{model="gpt-4.1"}`); nullopt when absent.
+std::optional<double> metricValue(const std::string& prometheus_text, const std::string& series);
 
 std::string binaryPath();
 std::string sourceDir();

@@ -220,6 +220,27 @@ TEST_F(GatewayTest, BreakerOpensThenFailsFastAndShowsInModels) {
   EXPECT_TRUE(gateway_->generate(request()));  // the half-open probe closes it
 }
 
+// Regression: a half-open probe whose call never went out (its deadline had already passed)
+// kept the probe slot taken, so the circuit stayed open for good and every call failed fast.
+TEST_F(GatewayTest, AProbeThatNeverWentOutDoesNotWedgeTheBreaker) {
+  transport_.script = {status(500), status(500), status(500), status(500)};
+  (void)gateway_->generate(request());
+  (void)gateway_->generate(request());  // open
+  clock_.advance(milliseconds(31'000));
+  auto late = gateway_->generate(request(milliseconds(0)));  // allowed as the probe, no time left
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().kind, LlmError::Kind::kTimeout);
+  const auto sent = transport_.sent.size();
+  transport_.script = {anthropicOk()};
+  auto r = gateway_->generate(request());
+  ASSERT_TRUE(r) << r.error().message;  // the next call probes and closes the circuit
+  EXPECT_EQ(transport_.sent.size(), sent + 1);
+  for (const auto& m : gateway_->models())
+    if (m.info.id == "claude-haiku-4-5") {
+      EXPECT_EQ(m.health, "ok");
+    }
+}
+
 TEST_F(GatewayTest, ModelsWithoutKeysAreDisabled) {
   for (const auto& m : gateway_->models()) {
     EXPECT_EQ(m.enabled, m.info.provider == "anthropic") << m.info.id;

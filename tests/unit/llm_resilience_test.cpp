@@ -75,5 +75,18 @@ TEST_F(BreakerTest, HalfOpenProbeClosesOrReopens) {
   EXPECT_TRUE(breaker_.allow());
 }
 
+TEST_F(BreakerTest, AnAbandonedProbeFreesTheSlot) {
+  for (int i = 0; i < 3; ++i) breaker_.onFailure();
+  clock_.advance(milliseconds(5'001));
+  ASSERT_TRUE(breaker_.allow());   // the probe...
+  breaker_.onAbandoned();          // ...never reached the provider
+  EXPECT_EQ(breaker_.health(), "open");
+  EXPECT_TRUE(breaker_.allow());   // the next caller probes instead
+  breaker_.onSuccess();
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kClosed);
+  breaker_.onAbandoned();  // closed: nothing to free, nothing changes
+  EXPECT_EQ(breaker_.state(), CircuitBreaker::State::kClosed);
+}
+
 }  // namespace
 }  // namespace cs::llm

@@ -1,0 +1,64 @@
+// cs::redact: what may reach a log line or a client once scrubbed.
+#include <gtest/gtest.h>
+
+#include "core/redact.hpp"
+#include "obs/logger.hpp"
+
+namespace cs {
+namespace {
+
+TEST(Redact, UrlUserinfoAndQueryStringsGo) {
+  EXPECT_EQ(redact("GET https://user:hunter2@proxy.example.com:8080/v1/messages failed"),
+            "GET https://[redacted]@proxy.example.com:8080/v1/messages failed");
+  EXPECT_EQ(redact("url=https://s3.amazonaws.com/b/k?X-Amz-Signature=abc&X-Amz-Credential=AK"),
+            "url=https://s3.amazonaws.com/b/k?[redacted]");
+  EXPECT_EQ(redact("\"http://127.0.0.1:1/chat/completions?api_key=x\" refused"),
+            "\"http://127.0.0.1:1/chat/completions?[redacted]\" refused");
+  // Hosts and paths are what an operator needs: they stay.
+  EXPECT_EQ(redact("Failed to connect to api.openai.com port 443 after 3 ms: Connection refused"),
+            "Failed to connect to api.openai.com port 443 after 3 ms: Connection refused");
+  EXPECT_EQ(redact("https://api.anthropic.com/v1/messages"),
+            "https://api.anthropic.com/v1/messages");
+}
+
+TEST(Redact, CredentialFieldValuesGo) {
+  EXPECT_EQ(redact("Authorization: Bearer abc.def"), "Authorization: [redacted]");
+  EXPECT_EQ(redact("{\"x-api-key\":\"anything-at-all\",\"model\":\"m\"}"),
+            "{\"x-api-key\":\"[redacted]\",\"model\":\"m\"}");
+  EXPECT_EQ(redact("authorization=AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261128/us-east-1"),
+            "authorization=[redacted]");
+  EXPECT_EQ(redact("X-Amz-Security-Token: FQoGZXIvYXdzEJr"), "X-Amz-Security-Token: [redacted]");
+  EXPECT_EQ(redact("password=swordfish&user=bob"), "password=[redacted]&user=bob");
+  EXPECT_EQ(redact("the password is wrong"), "the password is wrong");  // prose, no value
+}
+
+TEST(Redact, KeyLikeTokensGo) {
+  EXPECT_EQ(redact("key sk-ant-api03-abcdefgh is bad"), "key [redacted] is bad");
+  EXPECT_EQ(redact("Incorrect API key provided: sk-test-****************FAKE."),
+            "Incorrect API key provided: [redacted].");
+  EXPECT_EQ(redact("id AKIAIOSFODNN7EXAMPLE denied"), "id [redacted] denied");
+  EXPECT_EQ(redact("opaque 0123456789abcdefghijABCDEFGHIJ0123 token"), "opaque [redacted] token");
+  EXPECT_EQ(redact("short words stay, ids like req_fake12 too"),
+            "short words stay, ids like req_fake12 too");
+  EXPECT_EQ(redact(""), "");
+}
+
+TEST(Redact, TheLoggerScrubsErrorMessageFields) {
+  std::string written;
+  {
+    obs::Logger logger(obs::Level::kInfo, [&](std::string_view lines) { written += lines; });
+    logger.warn("Upstream failed",
+                {{"error_message", "POST https://u:p@h.example/x?k=v: key sk-test-FAKE-123456"},
+                 {"model", "gpt-4.1"}});
+    logger.flush();
+  }
+  EXPECT_EQ(written.find("u:p@"), std::string::npos) << written;
+  EXPECT_EQ(written.find("k=v"), std::string::npos) << written;
+  EXPECT_EQ(written.find("sk-test-FAKE"), std::string::npos) << written;
+  EXPECT_NE(written.find("https://[redacted]@h.example/x?[redacted]"), std::string::npos)
+      << written;
+  EXPECT_NE(written.find("gpt-4.1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cs
