@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +12,7 @@
 #include "fakes/dynalite_process.hpp"
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_llm.hpp"
+#include "fakes/loopback_server.hpp"
 #include "net/curl_transport.hpp"
 #include "store/dynamo/item_codec.hpp"
 #include "store/dynamo/requests.hpp"
@@ -33,6 +35,54 @@ std::string tablesToml(const dynamo::Tables& t) {
   return "[dynamodb]\nsayings_table = \"" + t.sayings + "\"\nfeedback_table = \"" + t.feedback +
          "\"\nstats_table = \"" + t.stats + "\"\n";
 }
+
+// A DynamoDB front: forwards every call to dynalite, except that while `throttle_writes` is
+// above zero each PutItem/UpdateItem is answered with a throttling error instead (and counts
+// it down; negative = throttle for good), as DynamoDB does under load.
+class ThrottlingFront {
+ public:
+  explicit ThrottlingFront(std::string target) : target_(std::move(target)) {
+    http::Router router;
+    router.add(
+        "POST", "/", [this](const http::Request& r) { return handle(r); }, /*may_block=*/true);
+    server_ = std::make_unique<LoopbackServer>(std::move(router));
+  }
+  std::string endpoint() const { return server_->url(); }
+  std::atomic<int> throttle_writes{0};
+  std::atomic<int> throttled{0};
+
+ private:
+  http::Response handle(const http::Request& r) {
+    const auto op = std::string(r.headers.get("X-Amz-Target").value_or(""));
+    const bool write = op.ends_with(".PutItem") || op.ends_with(".UpdateItem");
+    if (int left = throttle_writes.load(); write && left != 0) {
+      if (left > 0) --throttle_writes;
+      ++throttled;
+      http::Response busy;
+      busy.status = 400;
+      busy.content_type = "application/x-amz-json-1.0";
+      busy.body = R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"Rate of requests exceeds the allowed throughput."})";
+      return busy;
+    }
+    net::HttpRequest forward;
+    forward.method = "POST";
+    forward.url = target_ + "/";
+    for (const auto& [name, value] : r.headers.all())
+      if (!http::iequals(name, "host") && !http::iequals(name, "content-length"))
+        forward.headers.emplace_back(name, value);
+    forward.body = r.body;
+    auto answer = transport_.sendBlocking(std::move(forward));
+    http::Response out;
+    out.status = answer.ok() ? static_cast<int>(answer.status) : 502;
+    out.content_type =
+        std::string(answer.header("content-type").value_or("application/x-amz-json-1.0"));
+    out.body = answer.body;
+    return out;
+  }
+  std::string target_;
+  net::CurlTransport transport_;
+  std::unique_ptr<LoopbackServer> server_;
+};
 
 class DynamoService : public ::testing::Test {
  protected:
@@ -227,6 +277,58 @@ TEST_F(DynamoService, ASayingGeneratedByAIsServedByB) {
       << served.dump();
   EXPECT_EQ(served["provider"],
             "anthropic");  // A's builder may have filled other models' pools too
+}
+
+// Throttled writes are retried with backoff and succeed; throttling that outlasts the store's
+// deadline is a clear 503 (not a 500); afterwards votes succeed and none acknowledged is lost.
+TEST_F(DynamoService, ThrottledVotesAreRetriedOrRefusedClearlyAndNoneIsLost) {
+  ThrottlingFront front(dynalite_.endpoint());
+  auto env = awsEnv(dynalite_);
+  env["AWS_ENDPOINT_URL_DYNAMODB"] = front.endpoint();
+  ASSERT_EQ(runBinary({"store", "init", "--config", writeConfig("init.toml", "")}, env).exit_code,
+            0);
+  const std::string config = dir_.file("s.toml");  // tablesToml leaves [dynamodb] open
+  std::ofstream(config) << "[store]\nurl = \"dynamodb\"\n[cache]\nenabled = false\n"
+                        << "[stats]\nflush_interval_ms = 600000\n"
+                        << tablesToml(tables_) << "deadline_ms = 1500\nattempt_timeout_ms = 1000\n";
+  ServerProcess server;
+  ASSERT_TRUE(server.start({"--config", config}, env)) << server.logs();
+  auto pick = httpRequest("GET", server.url("/api/sayings"));
+  ASSERT_EQ(pick.status, 200) << pick.body << server.logs();
+  const std::string saying = json::parse(pick.body)["id"];
+  std::set<std::string> acknowledged;
+  auto vote = [&](const std::string& client) {
+    auto r = postVote(server, saying, "up", client);
+    if (r.status == 201) acknowledged.insert(json::parse(r.body)["id"].get<std::string>());
+    return r;
+  };
+
+  front.throttle_writes = 2;  // two throttled writes, then through: the retries absorb them
+  auto retried = vote("throttle-client-1");
+  EXPECT_EQ(retried.status, 201) << retried.body << server.logs();
+  EXPECT_EQ(front.throttled.load(), 2);
+
+  front.throttle_writes = -1;  // throttled past the deadline
+  auto refused = vote("throttle-client-2");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  auto body = json::parse(refused.body, nullptr, false);
+  EXPECT_EQ(body["error"], "store_unavailable") << refused.body;
+  EXPECT_EQ(refused.body.find("ProvisionedThroughput"), std::string::npos) << refused.body;
+  EXPECT_EQ(httpRequest("GET", server.url("/api/sayings")).status, 200);  // reads still work
+
+  front.throttle_writes = 0;
+  EXPECT_EQ(vote("throttle-client-2").status, 201);
+  EXPECT_EQ(vote("throttle-client-3").status, 201);
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_NE(server.logs().find("ProvisionedThroughputExceededException"), std::string::npos);
+
+  auto store = makeDynaliteStore(dynalite_, tables_);
+  auto votes = store->listFeedback({});
+  ASSERT_TRUE(votes) << votes.error().message;
+  std::set<std::string> stored;
+  for (const auto& v : *votes) stored.insert(v.id);
+  for (const auto& id : acknowledged) EXPECT_TRUE(stored.contains(id)) << "lost vote " << id;
+  EXPECT_EQ(acknowledged.size(), 3u);
 }
 
 }  // namespace
