@@ -15,18 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kModels = {"claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1",
-                                          "gpt-4.1-mini"};
-
-bool waitFor(const std::function<bool()>& done,
-             std::chrono::seconds cap = std::chrono::seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + cap;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+const std::vector<std::string>& kModels = kDefaultModels;
 
 class CacheFlow : public ::testing::Test {
  protected:

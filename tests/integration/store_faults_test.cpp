@@ -44,8 +44,11 @@ class StoreFault : public ::testing::Test {
     EXPECT_EQ(j["error"], "store_unavailable");
     EXPECT_FALSE(j["message"].get<std::string>().empty());
     EXPECT_EQ(last_.headers["content-type"], "application/json");
-    for (auto internal : {"SQLITE", "sqlite", "main_humor", "saying_feedback", "INSERT", "UPDATE",
-                          "locked", "readonly", db().c_str()})
+    const std::string path = db();  // named: a c_str() of the temporary would dangle
+    for (const std::string& internal :
+         {std::string("SQLITE"), std::string("sqlite"), std::string("main_humor"),
+          std::string("saying_feedback"), std::string("INSERT"), std::string("UPDATE"),
+          std::string("locked"), std::string("readonly"), path})
       EXPECT_EQ(last_.body.find(internal), std::string::npos) << internal << ": " << last_.body;
   }
   void expectEveryAcknowledgedVoteStored() {

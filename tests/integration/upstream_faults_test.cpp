@@ -21,18 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kModels = {"claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1",
-                                          "gpt-4.1-mini"};
-
-bool waitFor(const std::function<bool()>& done,
-             std::chrono::seconds cap = std::chrono::seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + cap;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
+const std::vector<std::string>& kModels = kDefaultModels;
 
 // A TCP port on 127.0.0.1 that is either listening but never accepts (the kernel completes the
 // handshake, nobody ever answers: a stalled connection) or closed (connection refused).
@@ -204,7 +193,8 @@ TEST_P(UpstreamFault, ServiceStaysCalmAndSaysWhatHappened) {
       compare();
       return circuitsAre(kModels, 0.0);
     })) << metrics();
-    for (const auto& r : compare()["results"]) EXPECT_EQ(r["ok"], true) << r.dump();
+    const json answered = compare();  // named: a range-for over compare()["results"] dangles
+    for (const auto& r : answered["results"]) EXPECT_EQ(r["ok"], true) << r.dump();
   }
 
   // 5. Metrics count the upstream errors by model and type; nothing is left running.

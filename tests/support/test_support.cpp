@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 
 TempDir::TempDir() {
   std::random_device rd;
-  path_ = fs::temp_directory_path() / ("cs-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  path_ = fs::temp_directory_path() /
+          ("cs-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   fs::create_directories(path_);
 }
 TempDir::~TempDir() {
@@ -70,8 +71,10 @@ HttpResult httpRequest(const std::string& method, const std::string& url, const 
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   const CURLcode rc = curl_easy_perform(curl);
-  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  else result.error = curl_easy_strerror(rc);
+  if (rc == CURLE_OK)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  else
+    result.error = curl_easy_strerror(rc);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
   return result;
@@ -86,7 +89,9 @@ std::string binaryPath() {
 #endif
 }
 
-std::string sourceDir() { return CS_SOURCE_DIR; }
+std::string sourceDir() {
+  return CS_SOURCE_DIR;
+}
 
 namespace {
 pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
@@ -133,11 +138,12 @@ ServerProcess::~ServerProcess() {
   if (!log_path_.empty()) ::unlink(log_path_.c_str());
 }
 
-bool ServerProcess::start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+bool ServerProcess::start(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env,
                           std::chrono::milliseconds wait) {
   static std::atomic<int> counter{0};
-  log_path_ = (fs::temp_directory_path() /
-               ("cs-server-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log"))
+  log_path_ = (fs::temp_directory_path() / ("cs-server-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(counter++) + ".log"))
                   .string();
   std::vector<std::string> full = {"serve", "--host", "127.0.0.1", "--port", "0"};
   full.insert(full.end(), args.begin(), args.end());
@@ -179,7 +185,9 @@ int ServerProcess::stop(int signo, std::chrono::milliseconds wait) {
   return code;
 }
 
-std::string ServerProcess::logs() const { return readFile(log_path_); }
+std::string ServerProcess::logs() const {
+  return readFile(log_path_);
+}
 
 std::vector<std::string> ServerProcess::logLines() const {
   std::vector<std::string> lines;
@@ -188,7 +196,8 @@ std::vector<std::string> ServerProcess::logLines() const {
   return lines;
 }
 
-CommandResult runBinary(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+CommandResult runBinary(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env) {
   TempDir dir;
   const std::string log = dir.file("out.log");
   const pid_t pid = spawn(args, env, log);
@@ -213,6 +222,18 @@ std::optional<double> metricValue(const std::string& prometheus_text, const std:
     if (line.size() > series.size() + 1 && line.starts_with(series) && line[series.size()] == ' ')
       return std::stod(line.substr(series.size() + 1));
   return std::nullopt;
+}
+
+const std::vector<std::string> kDefaultModels = {"claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1",
+                                                 "gpt-4.1-mini"};
+
+bool waitFor(const std::function<bool()>& done, std::chrono::seconds cap) {
+  const auto until = std::chrono::steady_clock::now() + cap;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 }  // namespace cs::testing

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,8 +31,9 @@ struct HttpResult {
 };
 
 // One blocking HTTP request with libcurl (a real client on a real socket).
-HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body = {},
-                       const std::vector<std::string>& headers = {}, long timeout_ms = 10'000);
+HttpResult httpRequest(const std::string& method, const std::string& url,
+                       const std::string& body = {}, const std::vector<std::string>& headers = {},
+                       long timeout_ms = 10'000);
 
 // The real `cloud-sayings` binary as a child process; stdout/stderr go to a log file.
 class ServerProcess {
@@ -44,7 +46,8 @@ class ServerProcess {
   // Starts `cloud-sayings serve --host 127.0.0.1 --port 0 <args>` and waits until it logs
   // the port it listens on. False if it exited or did not come up in time. Adds
   // "--rate-limit off" unless args say "--rate-limit" themselves (all tests share 127.0.0.1).
-  bool start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+  bool start(const std::vector<std::string>& args,
+             const std::map<std::string, std::string>& env = {},
              std::chrono::milliseconds wait = std::chrono::seconds(20));
   int port() const { return port_; }
   std::string url(const std::string& path) const;
@@ -65,7 +68,8 @@ struct CommandResult {
   int exit_code = -1;
   std::string output;
 };
-CommandResult runBinary(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+CommandResult runBinary(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env = {});
 
 // POST /api/feedback as client `client` (X-Client-Id): one vote per client and saying counts.
 HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
@@ -74,6 +78,13 @@ HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
 // One series' value in Prometheus text: `series` is the name with its labels exactly as
 // rendered (`cloudsayings_circuit_open{model="gpt-4.1"}`); nullopt when absent.
 std::optional<double> metricValue(const std::string& prometheus_text, const std::string& series);
+
+// The four default models of config/models.toml, in catalog order.
+extern const std::vector<std::string> kDefaultModels;
+
+// Polls `done` every 20 ms until it holds (true) or `cap` passes (false).
+bool waitFor(const std::function<bool()>& done,
+             std::chrono::seconds cap = std::chrono::seconds(30));
 
 std::string binaryPath();
 std::string sourceDir();
