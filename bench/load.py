@@ -207,20 +207,32 @@ http {{
     def gateway_ours(self, fake_port):
         env = dict(os.environ, OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1", OPENAI_API_KEY=self.KEY)
         port = L.free_port()
-        cfg = self.config("gw", io_threads=0, access_log=True)
+        # No budget cap: past it, compare answers fast with a "budget exhausted" error per model,
+        # which would measure the guard instead of the gateway.
+        cfg = self.config("gw", io_threads=0, access_log=True,
+                          extra="[budget]\nmax_calls_per_minute = 0\nmax_usd_per_day = 0\n")
         proc = L.start([self.binary, "serve", "--config", cfg, "--host", "127.0.0.1", "--port", str(port)],
                        self.path("gw.log"), env=env)
         try:
             L.wait_ready(port, proc=proc)
             route = f"/api/compare?models={self.MODEL}"
-            status, _ = L.get(port, route, timeout=10)
-            if status != 200:
+            status, body = L.get(port, route, timeout=10)
+            if status != 200 or not all(r.get("ok") for r in json.loads(body).get("results", [])):
+                self.say(f"ours: the first compare did not succeed ({status}): {body[:200]!r}")
                 return None
+            calls_before = self.fake_calls(fake_port)
             row = self.gateway_runs(f"http://127.0.0.1:{port}{route}", [])
             row["route"] = "GET " + route
+            # Every compare must have been one upstream call (no cache, no budget refusals).
+            self.say(f"ours: {self.fake_calls(fake_port) - calls_before:,} upstream calls during the runs")
             return row
         finally:
             L.stop(proc)
+
+    @staticmethod
+    def fake_calls(fake_port):
+        _, body = L.get(fake_port, "/_control", timeout=10)
+        return json.loads(body)["requests"]
 
     # --- 3. cold start ------------------------------------------------------------------------
     def make_store(self, count):
