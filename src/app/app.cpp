@@ -56,7 +56,8 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
                             std::chrono::milliseconds(config_.store.item_cache_ttl_ms)});
   buildCache();
   request_stats_ = std::make_unique<RequestStatsRecorder>(
-      *store_, clock_, RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+      *store_, clock_,
+      RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
   feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
   // Rollup rows carry only the model: the catalog says whose it is (votes carry both).
   std::unordered_map<std::string, std::string> provider_of_model;
@@ -71,38 +72,46 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
       });
   metrics_.onRender([this](obs::Metrics& m) {
     for (const auto& status : gateway().models())
-      m.gauge("cloudsayings_circuit_open", "1 while the model's circuit breaker is open (calls fail fast).",
+      m.gauge("cloudsayings_circuit_open",
+              "1 while the model's circuit breaker is open (calls fail fast).",
               {{"model", status.info.id}})
           .set(status.health == "open" ? 1.0 : 0.0);
     for (const auto& status : gateway().models())
       for (const auto& [type, count] : status.errors)
-        m.counter("cloudsayings_llm_errors_total", "Failed LLM calls (retries included) by model and error type.",
+        m.counter("cloudsayings_llm_errors_total",
+                  "Failed LLM calls (retries included) by model and error type.",
                   {{"model", status.info.id}, {"error_type", type}})
             .raiseTo(static_cast<double>(count));
-    m.gauge("cloudsayings_compare_calls_in_flight", "Compare LLM calls running now (bounded by compare.max_concurrent_calls).")
+    m.gauge("cloudsayings_compare_calls_in_flight",
+            "Compare LLM calls running now (bounded by compare.max_concurrent_calls).")
         .set(static_cast<double>(compare_->callsInFlight()));
     if (protections_)
-      m.counter("cloudsayings_rate_limited_total", "Requests refused with 429 by the per-client rate limiter.")
+      m.counter("cloudsayings_rate_limited_total",
+                "Requests refused with 429 by the per-client rate limiter.")
           .raiseTo(static_cast<double>(protections_->rate_limiter->rejectedTotal()));
   });
   // The cache's own figures, refreshed at render (the builder never touches metrics).
   metrics_.onRender([this](obs::Metrics& m) {
     for (const auto& p : cache_->stats()) {
       const obs::Labels model{{"model", p.model}};
-      m.gauge("cloudsayings_cache_size", "Sayings ready in the model's pool.", model).set(static_cast<double>(p.size));
-      m.gauge("cloudsayings_cache_llm_calls", "Background (refill) LLM calls made since start.", model)
-          .set(static_cast<double>(p.calls));
-      m.gauge("cloudsayings_cache_refill_failures", "Refill calls that failed since start.", model)
-          .set(static_cast<double>(p.failures));
-      m.gauge("cloudsayings_dedup_dropped", "Generated sayings dropped as (near-)duplicates since start.", model)
-          .set(static_cast<double>(p.duplicates));
+      m.gauge("cloudsayings_cache_size", "Sayings ready in the model's pool.", model)
+          .set(static_cast<double>(p.size));
+      // Running totals kept by the cache: counters, raised to the cache's figure at each scrape.
+      m.counter("cloudsayings_cache_llm_calls_total", "Background (refill) LLM calls.", model)
+          .raiseTo(static_cast<double>(p.calls));
+      m.counter("cloudsayings_cache_refill_failures_total", "Refill calls that failed.", model)
+          .raiseTo(static_cast<double>(p.failures));
+      m.counter("cloudsayings_dedup_drops_total", "Generated sayings dropped as (near-)duplicates.",
+                model)
+          .raiseTo(static_cast<double>(p.duplicates));
     }
     const auto budget = budget_->snapshot();
     m.gauge("cloudsayings_budget_exhausted", "1 while the LLM budget guard pauses calls.")
         .set(budget.exhausted ? 1.0 : 0.0);
-    m.gauge("cloudsayings_budget_refusals", "LLM calls the budget guard refused since start.")
-        .set(static_cast<double>(budget.refusals));
-    m.gauge("cloudsayings_budget_usd_today", "Dollars spent on LLM calls today (UTC).").set(budget.usd_today);
+    m.counter("cloudsayings_budget_refusals_total", "LLM calls the budget guard refused.")
+        .raiseTo(static_cast<double>(budget.refusals));
+    m.gauge("cloudsayings_budget_usd_today", "Dollars spent on LLM calls today (UTC).")
+        .set(budget.usd_today);
   });
   if (config_.web.enabled) {
     if (config_.web.assets_dir.empty()) {
@@ -119,7 +128,8 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
   pipeline_->setBodyLimit("POST", "/api/feedback", config_.feedback.body_limit);
   // EMF by default only in Lambda mode, where stdout goes to CloudWatch Logs.
   const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
-  pipeline_->addAfter(api::metricsHook(metrics_, request_stats_.get(), clock_, {emf, config_.metrics.emf_namespace}));
+  pipeline_->addAfter(api::metricsHook(metrics_, request_stats_.get(), clock_,
+                                       {emf, config_.metrics.emf_namespace}));
   protections_ = installProtections(*pipeline_, config_, clock_);
 }
 
@@ -129,13 +139,16 @@ void App::buildCache() {
   const SayingService::Options flow{config_.flow.cold_start_store_requests,
                                     std::chrono::milliseconds(config_.flow.model_deadline_ms)};
   const auto& c = config_.cache;
-  dedup_ = std::make_unique<cache::DedupIndex>(cache::DedupIndex::Options{
-      c.dedup_threshold, static_cast<std::size_t>(c.dedup_shingle_words), static_cast<std::size_t>(c.dedup_capacity)});
+  dedup_ = std::make_unique<cache::DedupIndex>(
+      cache::DedupIndex::Options{c.dedup_threshold, static_cast<std::size_t>(c.dedup_shingle_words),
+                                 static_cast<std::size_t>(c.dedup_capacity)});
   tracker_ = std::make_unique<cache::ServiceTracker>(cache::ServiceTracker::Options{
       static_cast<std::size_t>(c.service_window), static_cast<std::size_t>(c.avoid_services)});
   budget_ = std::make_unique<cache::BudgetGuard>(
-      clock_, cache::BudgetGuard::Options{config_.budget.max_calls_per_minute, config_.budget.max_usd_per_day});
-  ingestor_ = std::make_unique<cache::Ingestor>(*store_, *picker_, *catalog_, *dedup_, *tracker_, clock_);
+      clock_, cache::BudgetGuard::Options{config_.budget.max_calls_per_minute,
+                                          config_.budget.max_usd_per_day});
+  ingestor_ =
+      std::make_unique<cache::Ingestor>(*store_, *picker_, *catalog_, *dedup_, *tracker_, clock_);
   cache::CacheOptions options;
   options.low_water = static_cast<std::size_t>(c.low_water);
   options.high_water = static_cast<std::size_t>(c.high_water);
@@ -148,7 +161,8 @@ void App::buildCache() {
   std::vector<std::string> models;
   const auto statuses = gateway().models();
   for (const auto& m : statuses) models.push_back(m.info.id);
-  cache_ = std::make_unique<cache::SayingCache>(gateway(), *ingestor_, *tracker_, *budget_, clock_, options,
+  cache_ = std::make_unique<cache::SayingCache>(gateway(), *ingestor_, *tracker_, *budget_, clock_,
+                                                options,
                                                 c.enabled ? models : std::vector<std::string>{});
   for (const auto& m : statuses) cache_->setEnabled(m.info.id, m.enabled);
   compare_ = std::make_unique<CompareService>(
@@ -164,18 +178,22 @@ void App::registerRoutes() {
   router_.add("GET", "/healthz", api::healthz);
   router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
   router_.addBlockingIf(
-      "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
-      api::sayingMayBlock);
-  router_.add("POST", "/api/feedback",
-              [this](const http::Request& r) { return api::postFeedback(*feedback_, metrics_, r); });
-  router_.add("GET", "/api/stats", [this](const http::Request& r) { return api::getStats(*stats_, r); });
+      "GET", "/api/sayings",
+      [this](const http::Request& r) { return api::getSaying(*sayings_, r); }, api::sayingMayBlock);
+  router_.add("POST", "/api/feedback", [this](const http::Request& r) {
+    return api::postFeedback(*feedback_, metrics_, r);
+  });
+  router_.add("GET", "/api/stats",
+              [this](const http::Request& r) { return api::getStats(*stats_, r); });
   // may_block: rendering asks the gateway for circuit states, which may look up a key.
   if (config_.metrics.prometheus)
     router_.add(
-        "GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); }, true);
+        "GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); },
+        true);
   // may_block: the first look at a key may ask SSM.
   router_.add(
-      "GET", "/api/models", [this](const http::Request&) { return api::listModels(gateway()); }, true);
+      "GET", "/api/models", [this](const http::Request&) { return api::listModels(gateway()); },
+      true);
   auto compare = [this](const http::Request& r) { return api::compare(*compare_, r); };
   router_.add("GET", "/api/compare", compare, /*may_block=*/true);
   router_.add("POST", "/api/compare", compare, /*may_block=*/true);

@@ -229,6 +229,12 @@ TEST_F(CacheFlow, BudgetGuardPausesCallsAndSaysSo) {
   EXPECT_EQ(upstreamCalls(), 2);
   auto metrics = httpRequest("GET", server_.url("/metrics")).body;
   EXPECT_NE(metrics.find("cloudsayings_budget_exhausted 1"), std::string::npos) << metrics;
+  EXPECT_GE(metricValue(metrics, "cloudsayings_budget_refusals_total").value_or(0.0), 1.0)
+      << metrics;
+  for (const char* family : {"cloudsayings_cache_llm_calls_total", "cloudsayings_dedup_drops_total",
+                             "cloudsayings_cache_refill_failures_total"})
+    EXPECT_NE(metrics.find(std::string("# TYPE ") + family + " counter"), std::string::npos)
+        << family;
   ASSERT_EQ(server_.stop(), 0);
   EXPECT_NE(server_.logs().find("LLM budget exhausted"), std::string::npos);
 }
