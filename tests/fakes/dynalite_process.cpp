@@ -37,6 +37,10 @@ bool DynaliteProcess::start(std::chrono::milliseconds wait) {
   log_path_ = (fs::temp_directory_path() / ("cs-dynalite-" + std::to_string(::getpid()) + "-" +
                                             std::to_string(counter++) + ".log"))
                   .string();
+  // A file left by an earlier process with the same PID would show its stale port before the
+  // child truncates it (see ServerProcess::start): start from no file.
+  std::error_code ignored;
+  fs::remove(log_path_, ignored);
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     why_ = "pipe failed";

@@ -151,6 +151,11 @@ bool ServerProcess::start(const std::vector<std::string>& args,
   // of the limiter itself pass "--rate-limit on".
   if (std::find(args.begin(), args.end(), "--rate-limit") == args.end())
     full.insert(full.end(), {"--rate-limit", "off"});
+  // PIDs are reused across test processes, so a file of this name may be left from an earlier
+  // run; the child truncates it only after the fork, and reading a stale "Server listening"
+  // line first would hand the test another server's (dead) port. Start from no file.
+  std::error_code ignored;
+  fs::remove(log_path_, ignored);
   pid_ = spawn(full, env, log_path_);
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (std::chrono::steady_clock::now() < deadline) {
