@@ -73,17 +73,21 @@ TEST(CacheBuilder, FiftyConcurrentMissesMakeExactlyOneUpstreamCall) {
   SayingService service(stack.picker, cache, stack.gateway,
                         SayingService::Options{0, std::chrono::seconds(20)});
   std::vector<std::thread> clients;
-  std::atomic<int> from_model{0};
+  std::atomic<int> from_model{0}, started{0};
   for (int i = 0; i < 50; ++i)
     clients.emplace_back([&] {
       std::uint64_t n = 0;
+      ++started;
       auto served = service.nextForModel("m1", n);
       if (served && served->saying->model == "m1") ++from_model;
     });
   stack.gateway.waitForCalls(1);
+  // All 50 must be misses concurrent with the held call: a thread that only got going after
+  // the release would find the batch gone and rightly make a call of its own (seen under ASan).
+  ASSERT_TRUE(eventually([&] { return started.load() == 50; }));
   // Give the other 49 requests every chance to (wrongly) start calls of their own.
   ASSERT_TRUE(eventually([&] { return cache.stats()[0].in_flight; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(stack.gateway.calls("m1"), 1);
   stack.gateway.release();
   for (auto& c : clients) c.join();
