@@ -71,17 +71,17 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
         return it == providers.end() ? std::string() : it->second;
       });
   metrics_.onRender([this](obs::Metrics& m) {
-    for (const auto& status : gateway().models())
+    for (const auto& status : gateway().models()) {
       m.gauge("cloudsayings_circuit_open",
               "1 while the model's circuit breaker is open (calls fail fast).",
               {{"model", status.info.id}})
           .set(status.health == "open" ? 1.0 : 0.0);
-    for (const auto& status : gateway().models())
       for (const auto& [type, count] : status.errors)
         m.counter("cloudsayings_llm_errors_total",
                   "Failed LLM calls (retries included) by model and error type.",
                   {{"model", status.info.id}, {"error_type", type}})
             .raiseTo(static_cast<double>(count));
+    }
     m.gauge("cloudsayings_compare_calls_in_flight",
             "Compare LLM calls running now (bounded by compare.max_concurrent_calls).")
         .set(static_cast<double>(compare_->callsInFlight()));
