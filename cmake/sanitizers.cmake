@@ -1,5 +1,6 @@
 # CS_SANITIZER: "" | "address" (ASan+UBSan) | "thread" (TSan) | "fuzzer" (clang: libFuzzer
-# coverage + ASan + UBSan; the fuzz preset).
+# coverage + ASan + UBSan; the asan preset, so one build serves the unit and integration tests
+# and the libFuzzer targets).
 set(CS_SANITIZER "" CACHE STRING "Sanitizer to build with")
 add_library(cs_sanitizers INTERFACE)
 if(CS_SANITIZER STREQUAL "address")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up, then builds and runs the whole suite: release, ASan+UBSan and TSan builds.
-# CS_TEST_PRESETS="fuzz" builds the clang + libFuzzer preset and fuzzes each target for 20 s.
+# Sets up, then builds and runs the whole suite: release (g++), asan (clang-19: ASan+UBSan with
+# libFuzzer coverage, so it also fuzzes each target for 20 s) and tsan (g++) builds.
 # CS_TEST_PRESETS="release" limits the presets (e.g. for a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."

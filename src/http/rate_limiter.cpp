@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "http/json_error.hpp"
 #include "obs/logger.hpp"
@@ -30,13 +34,19 @@ RateLimiter::RateLimiter(RateLimitOptions options, const Clock& clock)
   };
   sane(options_.fallback);
   for (auto& r : rules_) sane(r);
-  // Most specific first: exact paths, then longer prefixes, whatever order the config used.
-  std::stable_sort(rules_.begin(), rules_.end(),
-                   [](const RateLimitRule& a, const RateLimitRule& b) {
-                     const bool ap = a.path.ends_with('*'), bp = b.path.ends_with('*');
-                     if (ap != bp) return !ap;
-                     return ap && a.path.size() > b.path.size();
-                   });
+  // Most specific first: exact paths, then longer prefixes, whatever order the config used;
+  // ties keep the config's order. (Sorted by key + position rather than std::stable_sort, whose
+  // libstdc++ 12 buffer uses std::get_temporary_buffer, deprecated in C++23: clang warns.)
+  std::vector<std::pair<std::tuple<bool, std::size_t, std::size_t>, RateLimitRule>> keyed;
+  keyed.reserve(rules_.size());
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const bool prefix = rules_[i].path.ends_with('*');
+    const std::size_t shorter = prefix ? SIZE_MAX - rules_[i].path.size() : 0;
+    keyed.emplace_back(std::tuple{prefix, shorter, i}, std::move(rules_[i]));
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < keyed.size(); ++i) rules_[i] = std::move(keyed[i].second);
 }
 
 std::size_t RateLimiter::ruleFor(std::string_view path) const {

@@ -44,6 +44,10 @@ void appendTimestamp(std::string& out, std::int64_t epoch_ms) {
   out.push_back(static_cast<char>('0' + millis % 10));
   out += "Z\"";
 }
+bool carriesForeignText(std::string_view field) {
+  return field.ends_with("_message") || field == "url" || field == "endpoint" || field == "detail";
+}
+
 }  // namespace
 
 const char* levelName(Level level) {
@@ -93,10 +97,13 @@ Logger::~Logger() {
 void Logger::log(Level level, std::string_view message, nlohmann::json extra) {
   if (!enabled(level)) return;
   // The last line of defence for texts we did not write ourselves (upstream errors, exception
-  // what()): every site puts them in error_message, so that one field is always scrubbed.
+  // what(), addresses): sites put them in error_message, *_message, url, endpoint or detail,
+  // and those fields are always scrubbed. Not every field: redact() also masks long opaque
+  // runs, which would hide the ids (request, saying, vote key) a log reader needs.
   if (extra.is_object())
-    if (auto it = extra.find("error_message"); it != extra.end() && it->is_string())
-      *it = redact(it->get_ref<const std::string&>());
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+      if (it->is_string() && carriesForeignText(it.key()))
+        *it = redact(it->get_ref<const std::string&>());
   logFields(level, message,
             extra.is_object() ? extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "{}");
 }

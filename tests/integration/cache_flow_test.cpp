@@ -112,7 +112,7 @@ TEST_F(CacheFlow, FirstThreeFromTheStoreThenTheCacheAndTheStoreGrows) {
     EXPECT_EQ(j["source"], "cache") << j.dump();
     EXPECT_EQ(j["cached"], true);
     EXPECT_EQ(j["request_number"], i);
-    EXPECT_NE(std::find(kModels.begin(), kModels.end(), j["model"]), kModels.end());
+    EXPECT_NE(std::find(kModels.begin(), kModels.end(), j["model"].get<std::string>()), kModels.end());
     EXPECT_GT(j["tokens"]["output"].get<int>(), 0);
     EXPECT_GT(j["cost_usd"].get<double>(), 0.0);
     EXPECT_FALSE(j["llm_ms"].is_null());

@@ -155,7 +155,7 @@ TEST_P(UpstreamFault, ServiceStaysCalmAndSaysWhatHappened) {
   const auto first = compare();
   ASSERT_EQ(first["results"].size(), kModels.size()) << first.dump();
   for (const auto& r : first["results"]) {
-    const bool bad = std::find(faulty.begin(), faulty.end(), r["model"]) != faulty.end();
+    const bool bad = std::find(faulty.begin(), faulty.end(), r["model"].get<std::string>()) != faulty.end();
     if (bad) {
       EXPECT_EQ(r["ok"], false) << r.dump();
       EXPECT_EQ(r["error"]["error"], fault.error_type) << r.dump();
@@ -180,7 +180,7 @@ TEST_P(UpstreamFault, ServiceStaysCalmAndSaysWhatHappened) {
   })) << metrics();
   auto models = json::parse(httpRequest("GET", server_.url("/api/models")).body)["models"];
   for (const auto& m : models) {
-    if (std::find(broken.begin(), broken.end(), m["id"]) != broken.end()) {
+    if (std::find(broken.begin(), broken.end(), m["id"].get<std::string>()) != broken.end()) {
       EXPECT_EQ(m["health"], "open") << m.dump();
     }
   }

@@ -95,7 +95,7 @@ TEST_F(Compare, CallsAllModelsAtOnceAndReturnsEveryResult) {
     const auto id = r["sayings"][0]["id"].get<std::string>();
     auto stored = app_->store().getSaying(id);
     ASSERT_TRUE(stored && *stored) << id;
-    EXPECT_EQ((*stored)->model, r["model"]);
+    EXPECT_EQ((*stored)->model, r["model"].get<std::string>());
     EXPECT_NE((*stored)->text.find("about Amazon S3"),
               std::string::npos);  // the topic reached the prompt
   }

@@ -60,5 +60,23 @@ TEST(Redact, TheLoggerScrubsErrorMessageFields) {
   EXPECT_NE(written.find("gpt-4.1"), std::string::npos);
 }
 
+TEST(Redact, TheLoggerScrubsEveryFieldThatCarriesForeignText) {
+  std::string written;
+  {
+    obs::Logger logger(obs::Level::kInfo, [&](std::string_view lines) { written += lines; });
+    logger.error("Store failed",
+                 {{"url", "https://u1:p1@dynamo.example/?X-Amz-Signature=abc"},
+                  {"endpoint", "http://u2:p2@ssm.example"},
+                  {"detail", "x-api-key: sk-ant-test-FAKE-detail"},
+                  {"upstream_message", "Bearer sk-test-FAKE-upstream"},
+                  {"request_id", "0123456789abcdef0123456789abcdef"}});
+    logger.flush();
+  }
+  for (auto part : {"u1:p1", "X-Amz-Signature", "u2:p2", "FAKE-detail", "FAKE-upstream"})
+    EXPECT_EQ(written.find(part), std::string::npos) << part << " in " << written;
+  // Ids are ours and needed to follow a request: not masked although long and opaque.
+  EXPECT_NE(written.find("0123456789abcdef0123456789abcdef"), std::string::npos) << written;
+}
+
 }  // namespace
 }  // namespace cs
