@@ -21,6 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import loadlib as L  # noqa: E402
+from gate import Gate  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"]
@@ -42,6 +43,7 @@ FAULTS = [
     {"statuses": [500] * 20},
     {"statuses": [503] * 20},
     {"statuses": [401] * 5},
+    {"refuse": True},  # the OpenAI upstream's port closed: connects refused (see gate.py)
 ]
 
 CONFIG = """[server]
@@ -173,9 +175,15 @@ def traffic(port, stats, stop_at, rng, timeout, mix):
     client.close()
 
 
-def faults(fake_port, stop_at, rng, every, log):
+def faults(fake_port, gate, stop_at, rng, every, log):
     while time.monotonic() < stop_at:
         fault = dict(rng.choice(FAULTS))
+        if fault.get("refuse"):
+            gate.down()
+            log.append(fault)
+            time.sleep(min(every, max(0.0, stop_at - time.monotonic())))
+            continue
+        gate.up()
         doc = {"reset": True, **fault}
         if rng.random() < 0.3:  # sometimes one model only: the others must keep working
             doc = {"reset": True, "models": {rng.choice(MODELS): fault}}
@@ -186,6 +194,7 @@ def faults(fake_port, stop_at, rng, every, log):
         except OSError as e:
             log.append({"control_error": str(e)})
         time.sleep(min(every, max(0.0, stop_at - time.monotonic())))
+    gate.up()
     L.get(fake_port, "/_control", method="POST", body=json.dumps({"reset": True}),
           headers={"Content-Type": "application/json"})
 
@@ -216,11 +225,12 @@ def main():
 
 def run(args, seed, build, tmp):
     fake, fake_port = L.start_fake_llm(os.path.join(build, "tests", "fake_llm"), os.path.join(tmp, "fake.log"))
+    gate = Gate(fake_port)  # OpenAI's traffic goes through it, so it can be refused
     cfg = os.path.join(tmp, "soak.toml")
     with open(cfg, "w") as f:
         f.write(CONFIG.format(db=os.path.join(tmp, "soak.db")))
     env = dict(os.environ, ANTHROPIC_BASE_URL=f"http://127.0.0.1:{fake_port}",
-               OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1",
+               OPENAI_BASE_URL=f"http://127.0.0.1:{gate.port}/v1",
                ANTHROPIC_API_KEY="sk-ant-test-FAKE-soak", OPENAI_API_KEY="sk-test-FAKE-soak")
     port = L.free_port()
     server = L.start([os.path.join(build, "cloud-sayings"), "serve", "--config", cfg,
@@ -235,7 +245,7 @@ def run(args, seed, build, tmp):
     mix = {k: MIX[k] for k in args.routes.split(",")}
     threads = [threading.Thread(target=traffic, args=(port, stats, stop_at, random.Random(seed + i), args.timeout, mix))
                for i in range(args.threads)]
-    threads.append(threading.Thread(target=faults, args=(fake_port, stop_at, random.Random(seed - 1),
+    threads.append(threading.Thread(target=faults, args=(fake_port, gate, stop_at, random.Random(seed - 1),
                                                          args.fault_every, fault_log)))
     for t in threads:
         t.start()
@@ -281,7 +291,8 @@ def report(stats, fault_log, alive, healthy, rss_before, rss_after, rss_peak, se
           f"unintended statuses {failures}; transport errors {transport}")
     for what, n in sorted(stats.transport.items()):
         print(f"  transport error {what}: {n}")
-    print(f"faults switched: {len(fault_log)}; "
+    refused = sum(1 for d in fault_log if d.get("refuse"))
+    print(f"faults switched: {len(fault_log)} ({refused} × OpenAI's port closed); "
           + ", ".join(sorted({json.dumps(d, sort_keys=True)[:60] for d in fault_log})[:4]) + " ...")
     print(f"RSS before {rss_before / 1024:.1f} MiB, after {rss_after / 1024:.1f} MiB, "
           f"peak {rss_peak / 1024:.1f} MiB; server {'alive' if alive else 'DIED'}, "
