@@ -2,6 +2,8 @@
 
 #include <unordered_set>
 
+#include "core/memory.hpp"
+
 #include "service/stats_filter.hpp"
 
 namespace cs {
@@ -25,7 +27,11 @@ Result<StatsResultPtr> StatsService::stats(const std::map<std::string, std::stri
   if (!filter) return std::unexpected(filter.error());
   const std::string key = statsCacheKey(query);
   if (auto hit = cache_.get(key)) return *hit;
+  std::lock_guard one_at_a_time(compute_mutex_);
+  if (auto hit = cache_.get(key)) return *hit;
   auto computed = compute(*filter);
+  // compute() held every vote of the range; without this the process keeps that peak.
+  returnFreeMemoryToTheSystem();
   if (computed) cache_.put(key, *computed);
   return computed;
 }

@@ -51,6 +51,10 @@ class StatsService {
   const Clock& clock_;
   ProviderResolver provider_of_;
   TtlCache<std::string, StatsResultPtr> cache_;
+  // One computation at a time: each holds every vote of its range in memory, so concurrent
+  // ones would multiply the peak; a caller that waited for the same filter takes the result
+  // just cached instead of computing it again.
+  std::mutex compute_mutex_;
   // A saying's services never change, so they are kept once fetched (bounded).
   std::mutex services_mutex_;
   std::unordered_map<std::string, std::vector<std::string>> services_by_saying_;

@@ -12,6 +12,8 @@
 #include "http/rate_limiter.hpp"
 #include "obs/logger.hpp"
 #include "obs/metrics.hpp"
+#include "service/stats_service.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace {
 
@@ -94,6 +96,44 @@ TEST(Concurrency, LoggerKeepsEveryLineWholeFromManyThreads) {
   for (std::size_t pos = 0; (pos = out.find('\n', pos)) != std::string::npos; ++pos) ++lines;
   EXPECT_EQ(lines, static_cast<std::size_t>(kEach * kThreads));
   EXPECT_EQ(out.find("}{"), std::string::npos);  // no two lines run together
+}
+
+TEST(Concurrency, StatsForOneFilterAreComputedOnceWhileManyAsk) {
+  cs::SqliteStore store(":memory:");
+  cs::testing::FakeClock clock;
+  clock.setWallMs(10'000'000);
+  cs::Saying saying;
+  saying.id = "s1";
+  saying.text = "Amazon S3 is a closet that never fills up.";
+  saying.services = {"Amazon S3"};
+  saying.model = "claude-haiku-4-5";
+  saying.provider = "anthropic";
+  saying.created_at_ms = 1'000;
+  ASSERT_TRUE(store.putSaying(saying));
+  for (int i = 0; i < 2'000; ++i) {
+    cs::FeedbackRecord vote;
+    vote.id = "v" + std::to_string(i);
+    vote.saying_id = "s1";
+    vote.vote = i % 3 ? cs::Vote::kUp : cs::Vote::kDown;
+    vote.model = "claude-haiku-4-5";
+    vote.provider = "anthropic";
+    vote.client_key = "client-" + std::to_string(i);
+    vote.created_at_ms = 2'000 + i;
+    ASSERT_TRUE(store.recordVote(vote));
+  }
+  cs::StatsService service(store, nullptr, clock, {});
+  std::vector<cs::StatsResultPtr> results(kThreads);
+  onThreads([&](int t) {
+    auto r = service.stats({});
+    ASSERT_TRUE(r) << r.error().message;
+    results[static_cast<std::size_t>(t)] = *r;
+  });
+  // Every caller got the one computed result (a second computation makes a new object).
+  for (const auto& r : results) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.get(), results.front().get());
+    EXPECT_EQ(r->stats.totals.total(), 2'000);
+  }
 }
 
 }  // namespace
