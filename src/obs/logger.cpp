@@ -44,6 +44,7 @@ void appendTimestamp(std::string& out, std::int64_t epoch_ms) {
   out.push_back(static_cast<char>('0' + millis % 10));
   out += "Z\"";
 }
+
 bool carriesForeignText(std::string_view field) {
   return field.ends_with("_message") || field == "url" || field == "endpoint" || field == "detail";
 }
