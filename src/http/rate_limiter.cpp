@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <functional>
-#include <tuple>
-#include <utility>
-#include <vector>
+#include <iterator>
 
 #include "http/json_error.hpp"
 #include "obs/logger.hpp"
@@ -35,18 +32,15 @@ RateLimiter::RateLimiter(RateLimitOptions options, const Clock& clock)
   sane(options_.fallback);
   for (auto& r : rules_) sane(r);
   // Most specific first: exact paths, then longer prefixes, whatever order the config used;
-  // ties keep the config's order. (Sorted by key + position rather than std::stable_sort, whose
-  // libstdc++ 12 buffer uses std::get_temporary_buffer, deprecated in C++23: clang warns.)
-  std::vector<std::pair<std::tuple<bool, std::size_t, std::size_t>, RateLimitRule>> keyed;
-  keyed.reserve(rules_.size());
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    const bool prefix = rules_[i].path.ends_with('*');
-    const std::size_t shorter = prefix ? SIZE_MAX - rules_[i].path.size() : 0;
-    keyed.emplace_back(std::tuple{prefix, shorter, i}, std::move(rules_[i]));
-  }
-  std::sort(keyed.begin(), keyed.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (std::size_t i = 0; i < keyed.size(); ++i) rules_[i] = std::move(keyed[i].second);
+  // ties keep the config's order. A stable insertion sort (a handful of rules): libstdc++ 12's
+  // std::stable_sort uses std::get_temporary_buffer, deprecated in C++23, and clang warns.
+  const auto more_specific = [](const RateLimitRule& a, const RateLimitRule& b) {
+    const bool ap = a.path.ends_with('*'), bp = b.path.ends_with('*');
+    if (ap != bp) return !ap;
+    return ap && a.path.size() > b.path.size();
+  };
+  for (auto it = rules_.begin(); it != rules_.end(); ++it)
+    std::rotate(std::upper_bound(rules_.begin(), it, *it, more_specific), it, std::next(it));
 }
 
 std::size_t RateLimiter::ruleFor(std::string_view path) const {

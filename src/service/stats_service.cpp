@@ -3,7 +3,6 @@
 #include <unordered_set>
 
 #include "core/memory.hpp"
-
 #include "service/stats_filter.hpp"
 
 namespace cs {
