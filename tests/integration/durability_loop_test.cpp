@@ -34,12 +34,7 @@ TEST(DurabilityLoop, EveryAcknowledgedVoteSurvivesRepeatedKill9) {
     EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);  // at once after the last 201
   }
   SqliteStore store(db);
-  auto votes = store.listFeedback({});
-  ASSERT_TRUE(votes) << votes.error().message;
-  std::set<std::string> stored;
-  for (const auto& v : *votes) stored.insert(v.id);
-  for (const auto& id : acknowledged)
-    EXPECT_TRUE(stored.contains(id)) << "lost acknowledged vote " << id;
+  expectAcknowledgedVotesStored(store, acknowledged);
   EXPECT_EQ(acknowledged.size(), static_cast<std::size_t>(kRounds * 3));
 }
 

@@ -323,11 +323,7 @@ TEST_F(DynamoService, ThrottledVotesAreRetriedOrRefusedClearlyAndNoneIsLost) {
   EXPECT_NE(server.logs().find("ProvisionedThroughputExceededException"), std::string::npos);
 
   auto store = makeDynaliteStore(dynalite_, tables_);
-  auto votes = store->listFeedback({});
-  ASSERT_TRUE(votes) << votes.error().message;
-  std::set<std::string> stored;
-  for (const auto& v : *votes) stored.insert(v.id);
-  for (const auto& id : acknowledged) EXPECT_TRUE(stored.contains(id)) << "lost vote " << id;
+  expectAcknowledgedVotesStored(*store, acknowledged);
   EXPECT_EQ(acknowledged.size(), 3u);
 }
 

@@ -53,12 +53,7 @@ class StoreFault : public ::testing::Test {
   }
   void expectEveryAcknowledgedVoteStored() {
     SqliteStore store(db());
-    auto votes = store.listFeedback({});
-    ASSERT_TRUE(votes) << votes.error().message;
-    std::set<std::string> stored;
-    for (const auto& v : *votes) stored.insert(v.id);
-    for (const auto& id : acknowledged_)
-      EXPECT_TRUE(stored.contains(id)) << "lost acknowledged vote " << id;
+    const auto stored = expectAcknowledgedVotesStored(store, acknowledged_);
     EXPECT_EQ(stored.size(), acknowledged_.size());  // and no refused one slipped in
   }
   std::string db() const { return dir_.file("cs.db"); }

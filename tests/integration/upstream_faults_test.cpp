@@ -51,7 +51,6 @@ class DeadPort {
   std::string url(const std::string& path = "") const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
-  int port() const { return port_; }
 
  private:
   int fd_ = -1;
@@ -110,9 +109,6 @@ class UpstreamFault : public ::testing::TestWithParam<Fault> {
   }
   std::string metrics() { return httpRequest("GET", server_.url("/metrics"), {}, {}, 30'000).body; }
   double metric(const std::string& series) { return metricValue(metrics(), series).value_or(-1); }
-  double circuitOpen(const std::string& model) {
-    return metric("cloudsayings_circuit_open{model=\"" + model + "\"}");
-  }
   json compare() {
     auto r = httpRequest("POST", server_.url("/api/compare"), json{{"models", kModels}}.dump(),
                          {"Content-Type: application/json"}, 30'000);

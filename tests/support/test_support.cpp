@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 
 #include <curl/curl.h>
@@ -218,6 +220,20 @@ HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
       "POST", server.url("/api/feedback"),
       R"({"saying_id":")" + saying_id + R"(","vote":")" + vote + R"(","execution_time":420})",
       {"Content-Type: application/json", "X-Client-Id: " + client});
+}
+
+std::set<std::string> expectAcknowledgedVotesStored(Store& store,
+                                                    const std::set<std::string>& acknowledged) {
+  std::set<std::string> stored;
+  auto votes = store.listFeedback({});
+  if (!votes) {
+    ADD_FAILURE() << "listing the stored votes failed: " << votes.error().message;
+    return stored;
+  }
+  for (const auto& v : *votes) stored.insert(v.id);
+  for (const auto& id : acknowledged)
+    EXPECT_TRUE(stored.contains(id)) << "lost acknowledged vote " << id;
+  return stored;
 }
 
 std::optional<double> metricValue(const std::string& prometheus_text, const std::string& series) {

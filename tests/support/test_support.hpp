@@ -6,8 +6,11 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "store/store.hpp"
 
 namespace cs::testing {
 
@@ -74,6 +77,11 @@ CommandResult runBinary(const std::vector<std::string>& args,
 // POST /api/feedback as client `client` (X-Client-Id): one vote per client and saying counts.
 HttpResult postVote(const ServerProcess& server, const std::string& saying_id,
                     const std::string& vote, const std::string& client);
+
+// Expects every id in `acknowledged` (votes answered 201) among the votes `store` holds, and
+// returns the ids it holds so a caller can check more (e.g. that no refused vote got in).
+std::set<std::string> expectAcknowledgedVotesStored(Store& store,
+                                                    const std::set<std::string>& acknowledged);
 
 // One series' value in Prometheus text: `series` is the name with its labels exactly as
 // rendered (`cloudsayings_circuit_open{model="gpt-4.1"}`); nullopt when absent.
