@@ -78,11 +78,11 @@ std::optional<http::Response> parse(const http::Request& request, Parsed& out) {
   }
   auto type = request.headers.get("Content-Type").value_or("");
   if (type.find("application/json") == std::string_view::npos)
-    return http::jsonError(415, "unsupported_media_type",
+    return http::jsonError(ErrorCode::kUnsupportedMediaType,
                            "POST /api/compare takes application/json");
   auto body = nlohmann::json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
-    return http::jsonError(400, "invalid_json", "the body must be a JSON object");
+    return http::jsonError(ErrorCode::kInvalidJson, "the body must be a JSON object");
   if (body.contains("models")) {
     const auto& m = body["models"];
     if (m.is_string()) {
@@ -90,16 +90,16 @@ std::optional<http::Response> parse(const http::Request& request, Parsed& out) {
     } else if (m.is_array()) {
       for (const auto& id : m) {
         if (!id.is_string())
-          return http::jsonError(400, "invalid_models", "models must be strings");
+          return http::jsonError(ErrorCode::kInvalidModels, "models must be strings");
         out.models.push_back(id.get<std::string>());
       }
     } else if (!m.is_null()) {
-      return http::jsonError(400, "invalid_models", "models must be a list of model ids");
+      return http::jsonError(ErrorCode::kInvalidModels, "models must be a list of model ids");
     }
   }
   if (body.contains("topic") && !body["topic"].is_null()) {
     if (!body["topic"].is_string())
-      return http::jsonError(400, "invalid_topic", "topic must be a string");
+      return http::jsonError(ErrorCode::kInvalidTopic, "topic must be a string");
     out.topic = body["topic"].get<std::string>();
   }
   return std::nullopt;
@@ -120,10 +120,9 @@ http::Response compare(CompareService& service, const http::Request& request) {
   if (auto bad = parse(request, parsed)) return std::move(*bad);
   auto models = service.resolveModels(parsed.models);
   if (!models)
-    return http::jsonError(models.error().code == "no_models" ? 503 : 400, models.error().code,
-                           models.error().message);
+    return http::jsonError(models.error());
   auto topic = service.validateTopic(parsed.topic);
-  if (!topic) return http::jsonError(400, topic.error().code, topic.error().message);
+  if (!topic) return http::jsonError(topic.error());
 
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = service.deadlineFromNow();

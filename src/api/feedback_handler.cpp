@@ -24,38 +24,38 @@ Result<std::optional<double>> optionalMs(const nlohmann::json& body, const char*
   if (it == body.end() || it->is_null()) return std::optional<double>();
   if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0 ||
       it->get<double>() > kMaxMs)
-    return fail("bad_request",
+    return fail(ErrorCode::kBadRequest,
                 std::string(name) + ": expected a number of milliseconds from 0 to 86400000");
   return std::optional<double>(it->get<double>());
 }
 
 // The access log line carries error_type and error_message for these (one line per error,
 // so the Logs Insights error count is not doubled).
-http::Response reject(int status, const std::string& code, const std::string& message) {
-  return http::jsonError(status, code, message);
+http::Response reject(ErrorCode code, const std::string& message) {
+  return http::jsonError(code, message);
 }
 }  // namespace
 
 Result<VoteRequest> parseVoteRequest(const http::Request& request) {
   auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return fail("bad_request", "body: not valid JSON");
-  if (!body.is_object()) return fail("bad_request", "body: expected a JSON object");
+  if (body.is_discarded()) return fail(ErrorCode::kBadRequest, "body: not valid JSON");
+  if (!body.is_object()) return fail(ErrorCode::kBadRequest, "body: expected a JSON object");
   VoteRequest v;
   auto id = body.find("saying_id");
-  if (id == body.end() || id->is_null()) return fail("bad_request", "saying_id: required");
-  if (!id->is_string()) return fail("bad_request", "saying_id: expected a string");
+  if (id == body.end() || id->is_null()) return fail(ErrorCode::kBadRequest, "saying_id: required");
+  if (!id->is_string()) return fail(ErrorCode::kBadRequest, "saying_id: expected a string");
   v.saying_id = id->get<std::string>();
   if (v.saying_id.empty() || v.saying_id.size() > 128)
-    return fail("bad_request", "saying_id: expected 1 to 128 characters");
+    return fail(ErrorCode::kBadRequest, "saying_id: expected 1 to 128 characters");
   auto vote = body.find("vote");
-  if (vote == body.end() || vote->is_null()) return fail("bad_request", "vote: required");
-  if (!vote->is_string()) return fail("bad_request", "vote: expected \"up\" or \"down\"");
+  if (vote == body.end() || vote->is_null()) return fail(ErrorCode::kBadRequest, "vote: required");
+  if (!vote->is_string()) return fail(ErrorCode::kBadRequest, "vote: expected \"up\" or \"down\"");
   if (*vote == "up")
     v.vote = Vote::kUp;
   else if (*vote == "down")
     v.vote = Vote::kDown;
   else
-    return fail("bad_request", "vote: expected \"up\" or \"down\"");
+    return fail(ErrorCode::kBadRequest, "vote: expected \"up\" or \"down\"");
   auto exec = optionalMs(body, "execution_time");
   if (!exec) return std::unexpected(exec.error());
   v.execution_time = *exec;
@@ -63,7 +63,7 @@ Result<VoteRequest> parseVoteRequest(const http::Request& request) {
   if (!llm) return std::unexpected(llm.error());
   v.original_llm_time = *llm;
   if (auto cached = body.find("is_cached"); cached != body.end() && !cached->is_null()) {
-    if (!cached->is_boolean()) return fail("bad_request", "is_cached: expected true or false");
+    if (!cached->is_boolean()) return fail(ErrorCode::kBadRequest, "is_cached: expected true or false");
     v.is_cached = cached->get<bool>();
   }
   v.client_key = clientKey(request);
@@ -74,22 +74,22 @@ http::Response postFeedback(FeedbackService& service, obs::Metrics& metrics,
                             const http::Request& request) {
   const auto ct = request.headers.get("Content-Type");
   if (!ct || !isJsonContentType(*ct))
-    return reject(415, "unsupported_media_type", "Content-Type: expected application/json");
+    return reject(ErrorCode::kUnsupportedMediaType, "Content-Type: expected application/json");
   auto parsed = parseVoteRequest(request);
-  if (!parsed) return reject(400, parsed.error().code, parsed.error().message);
+  if (!parsed) return reject(parsed.error().code, parsed.error().message);
 
   auto result = service.vote(*parsed);
   if (!result) {
     const auto& e = result.error();
-    if (e.code == "not_found")
-      return reject(404, "not_found", "saying_id: no saying with id " + parsed->saying_id);
+    if (e.code == ErrorCode::kNotFound)
+      return reject(ErrorCode::kNotFound, "saying_id: no saying with id " + parsed->saying_id);
     obs::log().error(
         "Feedback not stored",
-        {{"error_type", e.code}, {"error_message", e.message}, {"request_id", request.request_id}});
-    if (e.code == "store_unavailable")
-      return http::jsonError(503, "store_unavailable",
+        {{"error_type", e.name()}, {"error_message", e.message}, {"request_id", request.request_id}});
+    if (e.code == ErrorCode::kStoreUnavailable)
+      return http::jsonError(ErrorCode::kStoreUnavailable,
                              "the vote could not be stored; please retry");
-    return http::jsonError(500, "internal_error", "the vote could not be stored");
+    return http::jsonError(ErrorCode::kInternal, "the vote could not be stored");
   }
   const bool counted = result->outcome.counted;
   const char* vote = voteName(parsed->vote);

@@ -32,11 +32,11 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!served) {
     const auto& error = served.error();
-    if (error.code == "unknown_model" || error.code == "model_disabled")
-      return http::jsonError(400, error.code, error.message);
+    if (error.code == ErrorCode::kUnknownModel || error.code == ErrorCode::kModelDisabled)
+      return http::jsonError(error);
     obs::log().error("Fallback response", {{"source", "fallback"},
                                            {"request_number", request_number},
-                                           {"error_type", error.code},
+                                           {"error_type", error.name()},
                                            {"error_message", error.message},
                                            {"request_id", request.request_id}});
     auto response = jsonResponse(503, fallbackJson(request_number, ms));

@@ -117,18 +117,18 @@ StaticFiles StaticFiles::embedded() {
 Result<StaticFiles> StaticFiles::fromDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
-    return fail("not_found", dir.string() + " is not a directory");
+    return fail(ErrorCode::kNotFound, dir.string() + " is not a directory");
   std::vector<File> files;
   for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     std::ifstream in(it->path(), std::ios::binary);
-    if (!in) return fail("unreadable", "cannot read " + it->path().string());
+    if (!in) return fail(ErrorCode::kUnreadable, "cannot read " + it->path().string());
     std::ostringstream ss;
     ss << in.rdbuf();
     files.push_back({it->path().lexically_relative(dir).generic_string(), ss.str()});
   }
-  if (ec) return fail("unreadable", "cannot list " + dir.string() + ": " + ec.message());
+  if (ec) return fail(ErrorCode::kUnreadable, "cannot list " + dir.string() + ": " + ec.message());
   return StaticFiles(std::move(files));
 }
 
@@ -143,7 +143,7 @@ void StaticFiles::registerRoutes(http::Router& router) const {
 
 http::Response StaticFiles::page(const http::Request& request, const std::string& file) const {
   auto it = files_.find(file);
-  if (it == files_.end()) return http::jsonError(404, "not_found", "no such page: " + request.path);
+  if (it == files_.end()) return http::jsonError(ErrorCode::kNotFound, "no such page: " + request.path);
   return respond(request, it->second, kShortCache, true);
 }
 
@@ -152,12 +152,12 @@ http::Response StaticFiles::asset(const http::Request& request) const {
   std::string_view rest = std::string_view(request.path).substr(kAssetsPrefix.size());
   const std::size_t slash = rest.find('/');
   if (slash == std::string_view::npos)
-    return http::jsonError(404, "not_found", "no such asset: " + request.path);
+    return http::jsonError(ErrorCode::kNotFound, "no such asset: " + request.path);
   const std::string_view version = rest.substr(0, slash);
   const std::string_view file = rest.substr(slash + 1);
   auto it = files_.find(file);
   if (it == files_.end() || isPage(file))
-    return http::jsonError(404, "not_found", "no such asset: " + request.path);
+    return http::jsonError(ErrorCode::kNotFound, "no such asset: " + request.path);
   return respond(request, it->second, version == version_ ? kLongCache : kShortCache, false);
 }
 

@@ -93,13 +93,13 @@ http::Response getStats(StatsService& service, const http::Request& request) {
   auto result = service.stats(request.query());
   if (!result) {
     const auto& e = result.error();
-    if (e.code == "bad_request") return http::jsonError(400, "bad_request", e.message);
+    if (e.code == ErrorCode::kBadRequest) return http::jsonError(ErrorCode::kBadRequest, e.message);
     obs::log().error(
         "Stats failed",
-        {{"error_type", e.code}, {"error_message", e.message}, {"request_id", request.request_id}});
-    if (e.code == "store_unavailable")
-      return http::jsonError(503, "store_unavailable", "statistics are unavailable; please retry");
-    return http::jsonError(500, "internal_error", "statistics could not be computed");
+        {{"error_type", e.name()}, {"error_message", e.message}, {"request_id", request.request_id}});
+    if (e.code == ErrorCode::kStoreUnavailable)
+      return http::jsonError(ErrorCode::kStoreUnavailable, "statistics are unavailable; please retry");
+    return http::jsonError(ErrorCode::kInternal, "statistics could not be computed");
   }
   return jsonResponse(200, statsJson(**result));
 }

@@ -39,7 +39,7 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
     auto ids = store_->listSayingIds();
     if (!ids)  // serve anyway: /readyz reports the store, and requests fall back
       obs::log().warn("Store not readable at start; not seeded",
-                      {{"error_type", ids.error().code}, {"error_message", ids.error().message}});
+                      {{"error_type", ids.error().name()}, {"error_message", ids.error().message}});
     if (ids && ids->empty()) {
       auto corpus = loadCorpus(config_, clock_);
       if (!corpus) throw ConfigError("store.corpus_file: " + corpus.error().message);

@@ -27,7 +27,7 @@ Ingestor::Outcome Ingestor::ingest(const llm::GenerationResult& result) {
     auto put = store_.putSaying(s);
     if (!put) {
       // Still served from the pool: a store outage must not waste a paid-for saying.
-      obs::log().warn("Generated saying not stored", {{"error_type", put.error().code},
+      obs::log().warn("Generated saying not stored", {{"error_type", put.error().name()},
                                                       {"error_message", put.error().message},
                                                       {"model", s.model}});
     } else {
@@ -43,7 +43,7 @@ void Ingestor::primeFromStore(std::size_t recent) {
   if (!sayings) {
     obs::log().warn(
         "Dedup index not primed from the store",
-        {{"error_type", sayings.error().code}, {"error_message", sayings.error().message}});
+        {{"error_type", sayings.error().name()}, {"error_message", sayings.error().message}});
     return;
   }
   // Oldest first, so the newest stay longest in the bounded index.

@@ -28,15 +28,15 @@ ServiceCatalog::ServiceCatalog(std::vector<CloudService> services) : services_(s
 Result<ServiceCatalog> ServiceCatalog::fromJson(std::string_view json_text) {
   auto doc = nlohmann::json::parse(json_text, nullptr, false);
   if (doc.is_discarded() || !doc.is_array())
-    return fail("bad_catalog", "service catalog must be a JSON array");
+    return fail(ErrorCode::kBadCatalog, "service catalog must be a JSON array");
   std::vector<CloudService> services;
   for (const auto& item : doc) {
     if (!item.is_object() || !item.contains("name") || !item["name"].is_string())
-      return fail("bad_catalog", "every service needs a string \"name\"");
+      return fail(ErrorCode::kBadCatalog, "every service needs a string \"name\"");
     CloudService s{item["name"].get<std::string>(), {}};
     if (item.contains("aliases")) {
       for (const auto& a : item["aliases"]) {
-        if (!a.is_string()) return fail("bad_catalog", "aliases of " + s.name + " must be strings");
+        if (!a.is_string()) return fail(ErrorCode::kBadCatalog, "aliases of " + s.name + " must be strings");
         s.aliases.push_back(a.get<std::string>());
       }
     }
@@ -47,7 +47,7 @@ Result<ServiceCatalog> ServiceCatalog::fromJson(std::string_view json_text) {
 
 Result<ServiceCatalog> ServiceCatalog::fromFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return fail("bad_catalog", "cannot read service catalog " + path);
+  if (!in) return fail(ErrorCode::kBadCatalog, "cannot read service catalog " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   return fromJson(ss.str());

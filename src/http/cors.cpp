@@ -86,7 +86,7 @@ std::optional<Response> Cors::preflight(const Request& request) const {
     }
   }
   if (!grant || !method_ok || !headers_ok) {
-    Response r = jsonError(403, "cors_forbidden",
+    Response r = jsonError(ErrorCode::kCorsForbidden,
                            !grant       ? "this origin may not call the API"
                            : !method_ok ? "this method is not allowed cross-origin"
                                         : "a requested header is not allowed cross-origin");

@@ -1,13 +1,14 @@
 #pragma once
 #include <string_view>
 
+#include "core/error.hpp"
 #include "http/message.hpp"
 
 namespace cs::http {
 
-// {"error": CODE, "message": TEXT} with the given status; the only error shape we send.
-Response jsonError(int status, std::string_view code, std::string_view message);
-// The conventional code for a status: 400 bad_request, 404 not_found, 405 method_not_allowed...
-std::string_view errorCodeFor(int status);
+// {"error": CODE, "message": TEXT} with the code's status from core/error's table; the only
+// error shape we send.
+Response jsonError(ErrorCode code, std::string_view message);
+inline Response jsonError(const Error& error) { return jsonError(error.code, error.message); }
 
 }  // namespace cs::http

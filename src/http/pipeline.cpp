@@ -40,7 +40,7 @@ void logAccess(const Request& request, const Response& response, double ms) {
     extra += "\"error_message\":";
     appendJsonString(extra, response.error_message);
     extra += ",\"error_type\":";
-    appendJsonString(extra, response.error_code.empty() ? errorCodeFor(response.status)
+    appendJsonString(extra, response.error_code.empty() ? errorName(errorCodeForStatus(response.status))
                                                         : std::string_view(response.error_code));
     extra.push_back(',');
   }
@@ -99,9 +99,9 @@ Response Pipeline::handle(Request& request) {
     obs::log().error("Unhandled error in handler",
                      {{"path", request.path}, {"request_id", request.request_id}, {"error_type", "internal"},
                       {"error_message", e.what()}});
-    response = jsonError(500, "internal_error", "the server failed to handle this request");
+    response = jsonError(ErrorCode::kInternal, "the server failed to handle this request");
   } catch (...) {
-    response = jsonError(500, "internal_error", "the server failed to handle this request");
+    response = jsonError(ErrorCode::kInternal, "the server failed to handle this request");
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -114,7 +114,7 @@ std::optional<Response> RateLimiter::check(const Request& request) {
   if (d.allowed) return std::nullopt;
   rejected_.fetch_add(1, std::memory_order_relaxed);
   Response res =
-      jsonError(429, "rate_limited",
+      jsonError(ErrorCode::kRateLimited,
                 "too many requests; retry after " + std::to_string(d.retry_after_s) + " s");
   res.headers.set("Retry-After", std::to_string(d.retry_after_s));
   return res;

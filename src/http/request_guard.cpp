@@ -9,7 +9,7 @@ namespace cs::http {
 
 namespace {
 Response bad(std::string message) {
-  return jsonError(400, "bad_request", message);
+  return jsonError(ErrorCode::kBadRequest, message);
 }
 
 bool isHex(char c) {

@@ -51,8 +51,8 @@ Response Router::dispatch(const Request& request) const {
   std::string allow;
   if (const Route* route = find(request.method, request.path, known, allow))
     return route->handler(request);
-  if (!known) return jsonError(404, "not_found", "no such path: " + request.path);
-  Response r = jsonError(405, "method_not_allowed",
+  if (!known) return jsonError(ErrorCode::kNotFound, "no such path: " + request.path);
+  Response r = jsonError(ErrorCode::kMethodNotAllowed,
                          request.method + " is not allowed on " + request.path + "; use " + allow);
   r.headers.set("Allow", allow);
   return r;

@@ -230,7 +230,7 @@ class Server::Impl {
   }
 
   net::awaitable<void> sendError(beast::tcp_stream& stream, int status, std::string_view message) {
-    Response res = jsonError(status, errorCodeFor(status), message);
+    Response res = jsonError(errorCodeForStatus(status), message);
     bhttp::response<bhttp::string_body> msg;
     copyHeaders(msg, res, false);
     msg.body() = std::move(res.body);

@@ -15,12 +15,12 @@ Result<std::vector<ModelInfo>> parseModelCatalog(std::string_view toml_text,
   try {
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
-    return fail("bad_catalog", origin + ":" + std::to_string(e.source().begin.line) + ": " +
+    return fail(ErrorCode::kBadCatalog, origin + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
   const auto* list = root["models"].as_array();
   if (!list || list->empty())
-    return fail("bad_catalog", origin + ": needs at least one [[models]] entry");
+    return fail(ErrorCode::kBadCatalog, origin + ": needs at least one [[models]] entry");
   std::vector<ModelInfo> out;
   std::set<std::string> ids;
   static const std::set<std::string, std::less<>> kKeys = {
@@ -30,10 +30,10 @@ Result<std::vector<ModelInfo>> parseModelCatalog(std::string_view toml_text,
   for (std::size_t i = 0; i < list->size(); ++i) {
     const auto* t = list->get(i)->as_table();
     const std::string where = origin + ": models[" + std::to_string(i) + "]";
-    if (!t) return fail("bad_catalog", where + ": expected a table");
+    if (!t) return fail(ErrorCode::kBadCatalog, where + ": expected a table");
     for (const auto& [k, v] : *t)
       if (!kKeys.contains(k.str()))
-        return fail("bad_catalog", where + "." + std::string(k.str()) + ": unknown key");
+        return fail(ErrorCode::kBadCatalog, where + "." + std::string(k.str()) + ": unknown key");
     ModelInfo m;
     m.id = (*t)["id"].value_or(std::string());
     m.provider = (*t)["provider"].value_or(std::string());
@@ -42,29 +42,29 @@ Result<std::vector<ModelInfo>> parseModelCatalog(std::string_view toml_text,
     m.prompt = (*t)["prompt"].value_or(m.provider);
     m.max_tokens = static_cast<int>((*t)["max_tokens"].value_or(std::int64_t{400}));
     m.temperature = (*t)["temperature"].value_or(0.9);
-    if (m.id.empty()) return fail("bad_catalog", where + ".id: required");
-    if (m.provider.empty()) return fail("bad_catalog", where + ".provider: required");
+    if (m.id.empty()) return fail(ErrorCode::kBadCatalog, where + ".id: required");
+    if (m.provider.empty()) return fail(ErrorCode::kBadCatalog, where + ".provider: required");
     if (!ids.insert(m.id).second)
-      return fail("bad_catalog", where + ".id: duplicate \"" + m.id + "\"");
+      return fail(ErrorCode::kBadCatalog, where + ".id: duplicate \"" + m.id + "\"");
     if (m.max_tokens < 16 || m.max_tokens > 32'000)
-      return fail("bad_catalog", where + ".max_tokens: must be 16..32000");
+      return fail(ErrorCode::kBadCatalog, where + ".max_tokens: must be 16..32000");
     const auto avg = (*t)["cost_per_1k_tokens"].value<double>();
     const auto in = (*t)["input_cost_per_token"].value<double>();
     const auto outp = (*t)["output_cost_per_token"].value<double>();
     if (in || outp) {
       if (!in || !outp)
-        return fail("bad_catalog",
+        return fail(ErrorCode::kBadCatalog,
                     where + ": set both input_cost_per_token and output_cost_per_token");
       m.input_cost_per_token = *in;
       m.output_cost_per_token = *outp;
     } else if (avg) {
       m.input_cost_per_token = m.output_cost_per_token = *avg / 1000.0;
     } else {
-      return fail("bad_catalog",
+      return fail(ErrorCode::kBadCatalog,
                   where + ": needs cost_per_1k_tokens or input/output_cost_per_token");
     }
     if (m.input_cost_per_token < 0 || m.output_cost_per_token < 0)
-      return fail("bad_catalog", where + ": prices must be >= 0");
+      return fail(ErrorCode::kBadCatalog, where + ": prices must be >= 0");
     out.push_back(std::move(m));
   }
   return out;
@@ -74,7 +74,7 @@ Result<std::vector<ModelInfo>> loadModelCatalog(const std::string& path) {
   if (path.empty())
     return parseModelCatalog(embeddedFile("config/models.toml"), "config/models.toml");
   std::ifstream in(path);
-  if (!in) return fail("bad_catalog", "cannot read " + path);
+  if (!in) return fail(ErrorCode::kBadCatalog, "cannot read " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   return parseModelCatalog(ss.str(), path);

@@ -63,10 +63,10 @@ Result<PromptTemplate> parsePromptTemplate(const std::string& toml_text,
     p.user = t["user"].value_or(std::string());
     p.avoid_line = t["avoid_line"].value_or(p.avoid_line);
     p.topic_line = t["topic_line"].value_or(p.topic_line);
-    if (p.user.empty()) return fail("bad_prompt", origin + ": user is required");
+    if (p.user.empty()) return fail(ErrorCode::kBadPrompt, origin + ": user is required");
     return p;
   } catch (const toml::parse_error& e) {
-    return fail("bad_prompt", origin + ": " + std::string(e.description()));
+    return fail(ErrorCode::kBadPrompt, origin + ": " + std::string(e.description()));
   }
 }
 
@@ -76,14 +76,14 @@ Result<const PromptTemplate*> PromptSet::get(const std::string& id) {
   if (!dir_.empty()) {
     origin = (std::filesystem::path(dir_) / (id + ".toml")).string();
     std::ifstream in(origin);
-    if (!in) return fail("bad_prompt", "cannot read " + origin);
+    if (!in) return fail(ErrorCode::kBadPrompt, "cannot read " + origin);
     std::stringstream ss;
     ss << in.rdbuf();
     text = ss.str();
   } else {
     origin = "config/prompts/" + id + ".toml";
     text = std::string(embeddedFile(origin));
-    if (text.empty()) return fail("bad_prompt", "no prompt template \"" + id + "\"");
+    if (text.empty()) return fail(ErrorCode::kBadPrompt, "no prompt template \"" + id + "\"");
   }
   auto parsed = parsePromptTemplate(text, origin);
   if (!parsed) return std::unexpected(parsed.error());

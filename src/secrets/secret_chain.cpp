@@ -43,7 +43,7 @@ Result<std::string> SecretChain::fetch(const std::string& name) {
       return std::move(**value);
     }
   }
-  return fail("no_secret", problems.empty() ? "not found in any source" : problems);
+  return fail(ErrorCode::kNoSecret, problems.empty() ? "not found in any source" : problems);
 }
 
 }  // namespace cs::secrets

@@ -19,7 +19,7 @@ Result<std::optional<std::string>> SsmSource::fetch(const std::string& name) {
   if (it == parameters_.end() || it->second.empty()) return std::nullopt;
   const std::string& parameter = it->second;
   if (options_.access_key_id.empty() || options_.secret_access_key.empty())
-    return fail("ssm",
+    return fail(ErrorCode::kSsm,
                 "SSM parameter " + parameter + " is configured but AWS credentials are not set");
   net::HttpRequest req;
   req.method = "POST";
@@ -33,19 +33,19 @@ Result<std::optional<std::string>> SsmSource::fetch(const std::string& name) {
                                 options_.secret_access_key, options_.session_token};
   auto resp = transport_.sendBlocking(std::move(req));
   if (!resp.ok())
-    return fail("ssm", "SSM GetParameter " + parameter +
+    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter +
                            " failed: " + std::string(net::transportErrorName(resp.error)));
   auto body = nlohmann::json::parse(resp.body, nullptr, false);
   if (resp.status != 200) {
     std::string type = body.is_object() ? body.value("__type", "") : "";
     if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
     if (type == "ParameterNotFound") return std::nullopt;
-    return fail("ssm", "SSM GetParameter " + parameter + " answered HTTP " +
+    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter + " answered HTTP " +
                            std::to_string(resp.status) + (type.empty() ? "" : " " + type));
   }
   if (!body.is_object() || !body.contains("Parameter") || !body["Parameter"].is_object() ||
       !body["Parameter"].contains("Value") || !body["Parameter"]["Value"].is_string())
-    return fail("ssm", "SSM GetParameter " + parameter + ": unexpected answer");
+    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter + ": unexpected answer");
   std::string value = body["Parameter"]["Value"];
   if (value.empty()) return std::nullopt;
   return value;

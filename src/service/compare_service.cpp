@@ -68,7 +68,7 @@ Result<std::vector<std::string>> CompareService::resolveModels(
   for (const auto& id : enabled) valid += (valid.empty() ? "" : ", ") + id;
   if (valid.empty()) valid = "none (no model has an API key)";
   if (requested.empty()) {
-    if (enabled.empty()) return fail("no_models", "no model can be called: none has an API key");
+    if (enabled.empty()) return fail(ErrorCode::kNoModels, "no model can be called: none has an API key");
     return enabled;
   }
   std::vector<std::string> out;
@@ -77,9 +77,9 @@ Result<std::vector<std::string>> CompareService::resolveModels(
     auto it =
         std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.info.id == id; });
     if (it == models.end())
-      return fail("unknown_model", "unknown model '" + id + "'; valid models: " + valid);
+      return fail(ErrorCode::kUnknownModel, "unknown model '" + id + "'; valid models: " + valid);
     if (!it->enabled)
-      return fail("model_disabled", "model '" + id + "' is disabled (" + it->disabled_reason +
+      return fail(ErrorCode::kModelDisabled, "model '" + id + "' is disabled (" + it->disabled_reason +
                                         "); valid models: " + valid);
     out.push_back(id);
   }
@@ -94,13 +94,13 @@ Result<std::optional<std::string>> CompareService::validateTopic(
   if (first == std::string::npos) return std::optional<std::string>{};  // blank = no topic
   t = t.substr(first, t.find_last_not_of(" \t") - first + 1);
   if (t.size() > options_.topic_max_length)
-    return fail("invalid_topic", "topic must be at most " +
+    return fail(ErrorCode::kInvalidTopic, "topic must be at most " +
                                      std::to_string(options_.topic_max_length) + " characters");
   // Service names and plain words only: the topic goes into a prompt.
   for (unsigned char c : t)
     if (!(std::isalnum(c) || c == ' ' || c == '-' || c == '_' || c == '.' || c == '/' || c == '&' ||
           c == '+' || c == '(' || c == ')' || c == '\'' || c == ','))
-      return fail("invalid_topic",
+      return fail(ErrorCode::kInvalidTopic,
                   "topic may contain letters, digits, spaces and - _ . / & + ( ) ' , only");
   return std::optional<std::string>{std::move(t)};
 }

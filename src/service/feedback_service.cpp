@@ -11,7 +11,7 @@ Result<VoteResult> FeedbackService::vote(const VoteRequest& request) {
   // The picker's 5-minute item cache answers repeat votes on popular sayings without SQL.
   auto saying = picker_.get(request.saying_id);
   if (!saying) return std::unexpected(saying.error());
-  if (!*saying) return fail("not_found", "no saying with id " + request.saying_id);
+  if (!*saying) return fail(ErrorCode::kNotFound, "no saying with id " + request.saying_id);
 
   FeedbackRecord record;
   record.id = randomId();

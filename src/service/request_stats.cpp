@@ -72,7 +72,7 @@ Result<std::size_t> RequestStatsRecorder::flush() {
       std::lock_guard lock(mutex_);
       dropped_rows_ += rows.size();
     }
-    obs::log().error("Request statistics flush failed", {{"error_type", written.error().code},
+    obs::log().error("Request statistics flush failed", {{"error_type", written.error().name()},
                                                          {"error_message", written.error().message},
                                                          {"rows", rows.size()},
                                                          {"invocations_lost", lost}});

@@ -59,10 +59,10 @@ Result<void> SayingService::checkModel(const std::string& model_id) {
   }
   if (valid.empty()) valid = "none (no model has an API key)";
   if (!found)
-    return fail("unknown_model", "unknown model '" + model_id + "'; valid models: " + valid);
+    return fail(ErrorCode::kUnknownModel, "unknown model '" + model_id + "'; valid models: " + valid);
   if (!found->enabled) {
     if (cache_) cache_->setEnabled(model_id, false);
-    return fail("model_disabled", "model '" + model_id + "' is disabled (" +
+    return fail(ErrorCode::kModelDisabled, "model '" + model_id + "' is disabled (" +
                                       found->disabled_reason + "); valid models: " + valid);
   }
   if (cache_) cache_->setEnabled(model_id, true);
@@ -111,7 +111,7 @@ Result<ServedSaying> SayingService::fromStore(std::uint64_t request_number) {
     avoid = last_store_id_;
   }
   auto picked = picker_.pickRandom(avoid);
-  if (!picked) return fail("unavailable", picked.error().message);
+  if (!picked) return fail(ErrorCode::kUnavailable, picked.error().message);
   {
     std::lock_guard lock(last_mutex_);
     last_store_id_ = picked->id;

@@ -49,7 +49,7 @@ Result<std::int64_t> timeParam(const char* name, const std::string& text, std::i
   if (allow_now && text == "now") return now_ms;
   if (auto rel = relativeMs(text)) return now_ms - *rel;
   if (auto abs = parseIsoUtc(text)) return *abs;
-  return fail("bad_request",
+  return fail(ErrorCode::kBadRequest,
               std::string(name) + ": \"" + text.substr(0, 64) +
                   "\" is neither ISO-8601 (2024-01-15T10:30:00Z) nor relative (24h, 7d, 30m)");
 }
@@ -80,14 +80,14 @@ Result<StatsFilter> parseStatsFilter(const std::map<std::string, std::string>& q
     f.to_ms = *t;
   }
   if (f.from_given && f.from_ms >= f.to_ms)
-    return fail("bad_request", "from: must be earlier than to");
-  if (f.to_ms <= 0) return fail("bad_request", "to: must be after 1970-01-01");
+    return fail(ErrorCode::kBadRequest, "from: must be earlier than to");
+  if (f.to_ms <= 0) return fail(ErrorCode::kBadRequest, "to: must be after 1970-01-01");
   for (const char* name : {"provider", "model"}) {
     const auto* v = param(q, name);
     if (!v || v->empty()) continue;
     if (!validName(*v))
       return fail(
-          "bad_request",
+          ErrorCode::kBadRequest,
           std::string(name) + ": expected a name of letters, digits and . _ - : / (at most 64)");
     (std::string_view(name) == "provider" ? f.provider : f.model) = *v;
   }

@@ -10,7 +10,7 @@ namespace cs {
 
 Result<std::vector<Saying>> parseCorpus(std::string_view json_text, std::int64_t created_at_ms) {
   auto doc = nlohmann::json::parse(json_text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_array()) return fail("bad_corpus", "corpus must be a JSON array");
+  if (doc.is_discarded() || !doc.is_array()) return fail(ErrorCode::kBadCorpus, "corpus must be a JSON array");
   std::vector<Saying> out;
   out.reserve(doc.size());
   std::size_t index = 0;
@@ -19,7 +19,7 @@ Result<std::vector<Saying>> parseCorpus(std::string_view json_text, std::int64_t
     const auto where = "corpus entry " + std::to_string(index);
     if (!item.is_object() || !item.contains("text") || !item["text"].is_string() ||
         item["text"].get_ref<const std::string&>().empty())
-      return fail("bad_corpus", where + ": needs a non-empty string \"text\"");
+      return fail(ErrorCode::kBadCorpus, where + ": needs a non-empty string \"text\"");
     Saying s;
     s.text = item["text"].get<std::string>();
     s.id = contentId("c-", s.text);
@@ -27,9 +27,9 @@ Result<std::vector<Saying>> parseCorpus(std::string_view json_text, std::int64_t
     s.provider = "corpus";
     s.created_at_ms = created_at_ms;
     if (item.contains("services")) {
-      if (!item["services"].is_array()) return fail("bad_corpus", where + ": \"services\" must be an array");
+      if (!item["services"].is_array()) return fail(ErrorCode::kBadCorpus, where + ": \"services\" must be an array");
       for (const auto& sv : item["services"]) {
-        if (!sv.is_string()) return fail("bad_corpus", where + ": services must be strings");
+        if (!sv.is_string()) return fail(ErrorCode::kBadCorpus, where + ": services must be strings");
         s.services.push_back(sv.get<std::string>());
       }
     }
@@ -40,7 +40,7 @@ Result<std::vector<Saying>> parseCorpus(std::string_view json_text, std::int64_t
 
 Result<std::vector<Saying>> loadCorpusFile(const std::string& path, std::int64_t created_at_ms) {
   std::ifstream in(path);
-  if (!in) return fail("bad_corpus", "cannot read corpus file " + path);
+  if (!in) return fail(ErrorCode::kBadCorpus, "cannot read corpus file " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   return parseCorpus(ss.str(), created_at_ms);

@@ -26,7 +26,7 @@ Result<Saying> SayingPicker::pickRandom(const std::string& avoid_id) {
   auto list = ids();
   if (!list) return std::unexpected(list.error());
   const auto& all = **list;
-  if (all.empty()) return fail("empty_store", "the store holds no sayings");
+  if (all.empty()) return fail(ErrorCode::kEmptyStore, "the store holds no sayings");
   // A few tries cover ids deleted since the list was read.
   for (int attempt = 0; attempt < 4; ++attempt) {
     std::size_t index;
@@ -39,7 +39,7 @@ Result<Saying> SayingPicker::pickRandom(const std::string& avoid_id) {
     if (!saying) return std::unexpected(saying.error());
     if (*saying) return std::move(**saying);
   }
-  return fail("empty_store", "the store's sayings could not be read");
+  return fail(ErrorCode::kEmptyStore, "the store's sayings could not be read");
 }
 
 Result<std::optional<Saying>> SayingPicker::get(const std::string& id) {

@@ -203,7 +203,7 @@ Result<std::vector<Saying>> SqliteStore::recentSayings(std::size_t limit) {
 Result<VoteOutcome> SqliteStore::recordVote(const FeedbackRecord& r) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
-  if (!tx.ok()) return fail("store_unavailable", "recordVote: database is busy");
+  if (!tx.ok()) return fail(ErrorCode::kStoreUnavailable, "recordVote: database is busy");
   {
     Statement prior(db_, "SELECT id FROM saying_feedback WHERE saying_id = ? AND client_key = ?");
     prior.bind(1, r.saying_id).bind(2, r.client_key);
@@ -214,7 +214,7 @@ Result<VoteOutcome> SqliteStore::recordVote(const FeedbackRecord& r) {
                           : "UPDATE main_humor SET downvotes = downvotes + 1 WHERE id = ?");
   bump.bind(1, r.saying_id);
   if (int rc = bump.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recordVote"));
-  if (sqlite3_changes(db_) == 0) return fail("not_found", "no saying with id " + r.saying_id);
+  if (sqlite3_changes(db_) == 0) return fail(ErrorCode::kNotFound, "no saying with id " + r.saying_id);
   Statement ins(db_,
                 "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, execution_time, "
                 "original_llm_time, is_cached, client_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
@@ -247,7 +247,7 @@ Result<void> SqliteStore::addRequestStats(const std::vector<RequestStatsRow>& ro
   std::lock_guard lock(mutex_);
   // One transaction per batch: one fsync for the whole batch instead of one per row.
   Transaction tx(db_);
-  if (!tx.ok()) return fail("store_unavailable", "addRequestStats: database is busy");
+  if (!tx.ok()) return fail(ErrorCode::kStoreUnavailable, "addRequestStats: database is busy");
   Statement st(db_,
                "INSERT INTO request_stats (minute_ms, model, source, invocations, errors, cache_hits, "
                "tokens, cost_usd, total_ms, api_calls, api_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "

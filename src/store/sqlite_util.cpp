@@ -53,7 +53,7 @@ Error toError(sqlite3* db, int rc, std::string_view what) {
   const bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED ||
                          primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
                          primary == SQLITE_FULL || primary == SQLITE_CANTOPEN;
-  return Error{transient ? "store_unavailable" : "store_error",
+  return Error{transient ? ErrorCode::kStoreUnavailable : ErrorCode::kStoreError,
                std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
 }
 

@@ -128,7 +128,7 @@ TEST_F(DynamoService, MissingTablesAreAnErrorThatSaysWhatToRun) {
                             dynaliteClientOptions(dynalite_), options);
   auto r = store.getSaying("x");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "store_unavailable");
+  EXPECT_EQ(r.error().name(), "store_unavailable");
   EXPECT_NE(r.error().message.find("store init"), std::string::npos) << r.error().message;
   EXPECT_FALSE(store.ping());
   // The server still starts (readiness says the store is not there) rather than crashing.

@@ -184,7 +184,7 @@ TEST_P(StoreContract, VotesCountOncePerClientAndNeedTheSaying) {
   EXPECT_EQ(s->downvotes, 1);
   auto missing = store().recordVote(makeVote("nope", "client-1", Vote::kUp, 103));
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "not_found");
+  EXPECT_EQ(missing.error().name(), "not_found");
   EXPECT_EQ(store().listFeedback({}).value().size(), 2u);
 }
 

@@ -34,7 +34,7 @@ std::vector<std::string> accessLines(const std::vector<std::string>& paths) {
       return r;
     });
     router.add("GET", "/down", [](const cs::http::Request&) {
-      return cs::http::jsonError(503, "unavailable", "the store is \"down\"\n");
+      return cs::http::jsonError(ErrorCode::kUnavailable, "the store is \"down\"\n");
     });
     router.add("GET", "/teapot", [](const cs::http::Request&) {
       cs::http::Response r;
@@ -86,7 +86,7 @@ TEST(AccessLog, LinesAreCanonicalJsonWithSortedExtraFields) {
   EXPECT_FALSE(down.contains("source"));
   EXPECT_EQ(down["model"], "");
   const auto teapot = nlohmann::json::parse(lines[2])["extra_fields"];
-  EXPECT_EQ(teapot["error_type"], std::string(cs::http::errorCodeFor(418)));
+  EXPECT_EQ(teapot["error_type"], std::string(cs::errorName(cs::errorCodeForStatus(418))));
   EXPECT_EQ(teapot["error_message"], "");
   EXPECT_EQ(teapot["model"], "");
   const auto missing = nlohmann::json::parse(lines[3])["extra_fields"];

@@ -103,7 +103,7 @@ TEST(DynamoClient, GivesUpOnThrottlingAtTheDeadline) {
   auto r = f.client.call(Op::kUpdateItem, Json::object());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kThrottled);
-  EXPECT_EQ(r.error().toStoreError("UpdateItem").code, "store_unavailable");
+  EXPECT_EQ(r.error().toStoreError("UpdateItem").name(), "store_unavailable");
   EXPECT_LE(f.clock.now() - start, milliseconds(2'000));
   EXPECT_LE(f.client.calls(Op::kUpdateItem), 6u);  // max_attempts
   EXPECT_NE(logs.text().find("ProvisionedThroughputExceededException"), std::string::npos);

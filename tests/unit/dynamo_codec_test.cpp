@@ -49,7 +49,7 @@ TEST(DynamoAttributeValue, RejectsMalformedValues) {
     auto r = fromAttributeValue(Json::parse(bad));
     EXPECT_FALSE(r) << bad;
     if (!r) {
-      EXPECT_EQ(r.error().code, "store_error");
+      EXPECT_EQ(r.error().name(), "store_error");
     }
   }
   EXPECT_FALSE(parseInt64(" 1"));

@@ -180,20 +180,20 @@ TEST(DynamoErrors, TransportFailuresAndSuccess) {
 TEST(DynamoErrors, StoreErrorCodesSeparateOutagesFromBugs) {
   EXPECT_EQ((DynamoError{ErrorKind::kThrottled, "ThrottlingException", "", 400}
                  .toStoreError("GetItem")
-                 .code),
+                 .name()),
             "store_unavailable");
-  EXPECT_EQ((DynamoError{ErrorKind::kTransport, "", "refused", 0}.toStoreError("GetItem").code),
+  EXPECT_EQ((DynamoError{ErrorKind::kTransport, "", "refused", 0}.toStoreError("GetItem").name()),
             "store_unavailable");
   EXPECT_EQ((DynamoError{ErrorKind::kValidation, "ValidationException", "bad", 400}
                  .toStoreError("Scan")
-                 .code),
+                 .name()),
             "store_error");
-  EXPECT_EQ((DynamoError{ErrorKind::kMalformed, "", "x", 200}.toStoreError("Scan").code),
+  EXPECT_EQ((DynamoError{ErrorKind::kMalformed, "", "x", 200}.toStoreError("Scan").name()),
             "store_error");
   auto missing =
       DynamoError{ErrorKind::kTableNotFound, "ResourceNotFoundException", "", 400}.toStoreError(
           "GetItem");
-  EXPECT_EQ(missing.code, "store_unavailable");
+  EXPECT_EQ(missing.name(), "store_unavailable");
   EXPECT_NE(missing.message.find("store init"), std::string::npos);
   // A huge or multi-line message from a proxy is clipped to one short line.
   auto big = interpretResponse(

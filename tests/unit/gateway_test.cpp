@@ -81,7 +81,7 @@ class Keys final : public SecretProvider {
  public:
   Result<std::string> get(const std::string& name) override {
     auto it = keys.find(name);
-    if (it == keys.end()) return fail("no_secret", "not found in any source");
+    if (it == keys.end()) return fail(ErrorCode::kNoSecret, "not found in any source");
     return it->second;
   }
   void invalidate(const std::string& name) override {

@@ -19,7 +19,7 @@ class ScriptedSource final : public SecretSource {
   std::string_view kind() const override { return "scripted"; }
   Result<std::optional<std::string>> fetch(const std::string&) override {
     ++calls;
-    if (broken) return fail("down", "source down");
+    if (broken) return fail(ErrorCode::kUnavailable, "source down");
     return value;
   }
   std::optional<std::string> value;

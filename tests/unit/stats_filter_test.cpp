@@ -51,7 +51,7 @@ TEST(StatsFilter, BadValuesNameTheParameter) {
                                                         {"model", "a\"b"}}) {
     auto r = parse({{name, value}});
     ASSERT_FALSE(r) << name << "=" << value;
-    EXPECT_EQ(r.error().code, "bad_request");
+    EXPECT_EQ(r.error().name(), "bad_request");
     EXPECT_TRUE(r.error().message.starts_with(name + ":")) << r.error().message;
   }
 }

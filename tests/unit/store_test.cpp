@@ -105,7 +105,7 @@ TEST_P(SqliteStoreTest, VotesCountOncePerClientAndBumpCounters) {
   EXPECT_EQ(s->downvotes, 1);
   auto missing = store->recordVote(makeVote("nope", "client-1", Vote::kUp, 103));
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "not_found");
+  EXPECT_EQ(missing.error().name(), "not_found");
 }
 
 TEST_P(SqliteStoreTest, FeedbackIsFilteredByTime) {
@@ -219,7 +219,7 @@ TEST(SayingPicker, EmptyStoreIsAnError) {
   SayingPicker picker(store, clock, {});
   auto r = picker.pickRandom("");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "empty_store");
+  EXPECT_EQ(r.error().name(), "empty_store");
 }
 
 }  // namespace

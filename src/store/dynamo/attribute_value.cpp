@@ -74,39 +74,39 @@ std::optional<double> parseDouble(std::string_view text) {
 
 namespace {
 Result<Json> numberFromText(const Json& n) {
-  if (!n.is_string()) return fail("store_error", "N must be a string");
+  if (!n.is_string()) return fail(ErrorCode::kStoreError, "N must be a string");
   const auto& text = n.get_ref<const std::string&>();
   if (auto i = parseInt64(text)) return Json(*i);
   if (auto d = parseDouble(text)) return Json(*d);
-  return fail("store_error", "N \"" + text.substr(0, 40) + "\" is not a number");
+  return fail(ErrorCode::kStoreError, "N \"" + text.substr(0, 40) + "\" is not a number");
 }
 }  // namespace
 
 Result<Json> fromAttributeValue(const Json& value) {
   if (!value.is_object() || value.size() != 1)
-    return fail("store_error", "an AttributeValue must be an object with exactly one type key");
+    return fail(ErrorCode::kStoreError, "an AttributeValue must be an object with exactly one type key");
   // Not `*value.items().begin()`: that proxy is a temporary, and its key() would dangle.
   const auto first = value.begin();
   const std::string& type = first.key();
   const Json& v = first.value();
   if (type == "S") {
-    if (!v.is_string()) return fail("store_error", "S must be a string");
+    if (!v.is_string()) return fail(ErrorCode::kStoreError, "S must be a string");
     return v;
   }
   if (type == "N") return numberFromText(v);
   if (type == "BOOL") {
-    if (!v.is_boolean()) return fail("store_error", "BOOL must be true or false");
+    if (!v.is_boolean()) return fail(ErrorCode::kStoreError, "BOOL must be true or false");
     return v;
   }
   if (type == "NULL") return Json(nullptr);
   if (type == "SS") {
-    if (!v.is_array()) return fail("store_error", "SS must be an array");
+    if (!v.is_array()) return fail(ErrorCode::kStoreError, "SS must be an array");
     for (const auto& s : v)
-      if (!s.is_string()) return fail("store_error", "SS must hold strings");
+      if (!s.is_string()) return fail(ErrorCode::kStoreError, "SS must hold strings");
     return v;
   }
   if (type == "M") {
-    if (!v.is_object()) return fail("store_error", "M must be an object");
+    if (!v.is_object()) return fail(ErrorCode::kStoreError, "M must be an object");
     Json out = Json::object();
     for (const auto& [k, inner] : v.items()) {
       auto plain = fromAttributeValue(inner);
@@ -116,7 +116,7 @@ Result<Json> fromAttributeValue(const Json& value) {
     return out;
   }
   if (type == "L") {
-    if (!v.is_array()) return fail("store_error", "L must be an array");
+    if (!v.is_array()) return fail(ErrorCode::kStoreError, "L must be an array");
     Json out = Json::array();
     for (const auto& inner : v) {
       auto plain = fromAttributeValue(inner);
@@ -125,7 +125,7 @@ Result<Json> fromAttributeValue(const Json& value) {
     }
     return out;
   }
-  return fail("store_error", "unsupported AttributeValue type \"" + type.substr(0, 20) + "\"");
+  return fail(ErrorCode::kStoreError, "unsupported AttributeValue type \"" + type.substr(0, 20) + "\"");
 }
 
 // ---- ItemReader -------------------------------------------------------------------------
@@ -135,7 +135,7 @@ void ItemReader::setError(std::string message) {
 }
 
 Result<void> ItemReader::status() const {
-  if (error_) return fail("store_error", *error_);
+  if (error_) return fail(ErrorCode::kStoreError, *error_);
   return {};
 }
 

@@ -52,7 +52,7 @@ Error DynamoError::toStoreError(std::string_view operation) const {
     text += " (create the tables with `cloud-sayings store init`)";
   const bool bug =
       kind == ErrorKind::kValidation || kind == ErrorKind::kMalformed || kind == ErrorKind::kOther;
-  return Error{bug ? "store_error" : "store_unavailable", std::move(text)};
+  return Error{bug ? ErrorCode::kStoreError : ErrorCode::kStoreUnavailable, std::move(text)};
 }
 
 ErrorKind classifyType(std::string_view t, long status) {

@@ -83,7 +83,7 @@ Result<std::vector<Json>> DynamoStore::batchGet(const std::string& table, std::v
       // Keys DynamoDB could not serve this time (throttling, the 16 MB response cap) come back
       // as UnprocessedKeys: ask again for just those, after a backoff.
       if (attempt > 1 && !client_->pauseBeforeRetry(attempt, deadline))
-        return fail("store_unavailable", std::string("DynamoDB BatchGetItem (") + what +
+        return fail(ErrorCode::kStoreUnavailable, std::string("DynamoDB BatchGetItem (") + what +
                                              "): " + std::to_string(pending.size()) +
                                              " keys still unprocessed at the deadline");
       auto r = client_->call(Op::kBatchGetItem,
@@ -191,7 +191,7 @@ Result<VoteOutcome> DynamoStore::recordVote(const FeedbackRecord& record) {
                               getItemRequest(options_.tables.sayings, sayingKey(record.saying_id),
                                              options_.consistent_reads, namesOnly("#id", {"id"})));
   if (!exists) return storeError(exists, "GetItem (vote)");
-  if (!exists->contains("Item")) return fail("not_found", "no saying with id " + record.saying_id);
+  if (!exists->contains("Item")) return fail(ErrorCode::kNotFound, "no saying with id " + record.saying_id);
 
   // 2. The vote record, keyed by (saying, client): the condition makes a second vote by the
   //    same client fail, however many instances race.
@@ -207,7 +207,7 @@ Result<VoteOutcome> DynamoStore::recordVote(const FeedbackRecord& record) {
     auto item = parseGetItem(*prior);
     if (!item) return std::unexpected(item.error());
     if (!*item)
-      return fail("store_error", "vote record for " + voteKey(record.saying_id, record.client_key) +
+      return fail(ErrorCode::kStoreError, "vote record for " + voteKey(record.saying_id, record.client_key) +
                                      " exists for PutItem but not for GetItem");
     ItemReader reader(**item, "saying_feedback prior vote");
     std::string prior_id = reader.string("id");

@@ -8,10 +8,10 @@ Result<std::vector<Json>> itemList(const Json& response, const char* key, const 
   auto it = response.find(key);
   if (it == response.end()) return out;
   if (!it->is_array())
-    return fail("store_error", std::string(op) + ": " + key + " is not an array");
+    return fail(ErrorCode::kStoreError, std::string(op) + ": " + key + " is not an array");
   for (const auto& item : *it) {
     if (!item.is_object())
-      return fail("store_error", std::string(op) + ": an item is not an object");
+      return fail(ErrorCode::kStoreError, std::string(op) + ": an item is not an object");
     out.push_back(item);
   }
   return out;
@@ -40,7 +40,7 @@ Json getItemRequest(const std::string& table, const Json& key, bool consistent_r
 Result<std::optional<Json>> parseGetItem(const Json& response) {
   auto it = response.find("Item");
   if (it == response.end()) return std::optional<Json>();
-  if (!it->is_object()) return fail("store_error", "GetItem: Item is not an object");
+  if (!it->is_object()) return fail(ErrorCode::kStoreError, "GetItem: Item is not an object");
   return std::optional<Json>(*it);
 }
 
@@ -53,7 +53,7 @@ Result<BatchGetResult> parseBatchGetItem(const Json& response, const std::string
   BatchGetResult out;
   if (auto responses = response.find("Responses"); responses != response.end()) {
     if (!responses->is_object())
-      return fail("store_error", "BatchGetItem: Responses is not an object");
+      return fail(ErrorCode::kStoreError, "BatchGetItem: Responses is not an object");
     if (auto items = responses->find(table); items != responses->end()) {
       auto list = itemList(*responses, table.c_str(), "BatchGetItem");
       if (!list) return std::unexpected(list.error());
@@ -62,11 +62,11 @@ Result<BatchGetResult> parseBatchGetItem(const Json& response, const std::string
   }
   if (auto unprocessed = response.find("UnprocessedKeys"); unprocessed != response.end()) {
     if (!unprocessed->is_object())
-      return fail("store_error", "BatchGetItem: UnprocessedKeys is not an object");
+      return fail(ErrorCode::kStoreError, "BatchGetItem: UnprocessedKeys is not an object");
     if (auto mine = unprocessed->find(table); mine != unprocessed->end()) {
       auto keys = mine->find("Keys");
       if (keys == mine->end() || !keys->is_array())
-        return fail("store_error", "BatchGetItem: UnprocessedKeys without a Keys array");
+        return fail(ErrorCode::kStoreError, "BatchGetItem: UnprocessedKeys without a Keys array");
       for (const auto& k : *keys) out.unprocessed_keys.push_back(k);
     }
   }
@@ -90,7 +90,7 @@ Result<ScanPage> parseScan(const Json& response) {
   page.items = std::move(*items);
   if (auto last = response.find("LastEvaluatedKey"); last != response.end() && !last->is_null()) {
     if (!last->is_object() || last->empty())
-      return fail("store_error", "Scan: LastEvaluatedKey is not a key");
+      return fail(ErrorCode::kStoreError, "Scan: LastEvaluatedKey is not a key");
     page.last_evaluated_key = *last;
   }
   return page;
@@ -106,7 +106,7 @@ Json updateItemRequest(const UpdateItemRequest& r) {
 Result<Json> parseUpdateItem(const Json& response) {
   auto it = response.find("Attributes");
   if (it == response.end()) return Json::object();
-  if (!it->is_object()) return fail("store_error", "UpdateItem: Attributes is not an object");
+  if (!it->is_object()) return fail(ErrorCode::kStoreError, "UpdateItem: Attributes is not an object");
   return *it;
 }
 
@@ -138,7 +138,7 @@ Result<std::string> parseTableStatus(const Json& response) {
     auto status = t->find("TableStatus");
     if (status != t->end() && status->is_string()) return status->get<std::string>();
   }
-  return fail("store_error", "DescribeTable: no TableStatus in the response");
+  return fail(ErrorCode::kStoreError, "DescribeTable: no TableStatus in the response");
 }
 
 }  // namespace cs::dynamo

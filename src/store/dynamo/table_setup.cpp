@@ -52,7 +52,7 @@ Result<std::vector<TableReport>> ensureTables(
       report.status = *status;
       if (report.status == "ACTIVE") break;
       if (clock.now() + poll > deadline)
-        return fail("store_unavailable",
+        return fail(ErrorCode::kStoreUnavailable,
                     "DynamoDB table " + report.table + " is still " +
                         (report.status.empty() ? std::string("missing") : report.status) +
                         " after " + std::to_string(wait_limit.count()) + " ms");
