@@ -38,6 +38,7 @@ Result<std::string> SecretChain::fetch(const std::string& name) {
       continue;
     }
     if (*value) {
+      registerSecret(**value);  // redact() masks it wherever it shows up (any provider's echo)
       obs::log().debug("Secret loaded",
                        {{"source", std::string(source->kind())}, {"secret", name}});
       return std::move(**value);
