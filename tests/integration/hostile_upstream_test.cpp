@@ -42,7 +42,7 @@ class HostileUpstream : public ::testing::Test {
         << "[store]\nurl = \"sqlite:" << dir_.file("cs.db")
         << "\"\nid_list_ttl_ms = 0\nitem_cache_ttl_ms = 0\n"
         << "[log]\naccess_log = false\n"
-        << "[cache]\nhigh_water = 3\nretry_backoff_ms = 50\ncall_timeout_ms = 3000\n"
+        << "[cache]\nhigh_water = 3\nretry_backoff_ms = 1000\ncall_timeout_ms = 3000\n"
         << "[budget]\nmax_calls_per_minute = 0\nmax_usd_per_day = 0\n"
         << "[compare]\ndeadline_ms = 8000\n"
         << "[llm]\nconnect_timeout_ms = 1000\ncall_timeout_ms = 5000\nmax_attempts = 1\n"

@@ -94,7 +94,7 @@ TEST(HostileUpstream, KeysEchoedNearTheCutNeverReachTheError) {
   std::string prose;
   while (prose.size() < 290) prose += "the request was bad ";
   prose.resize(290);
-  for (const std::string echoed :
+  for (const std::string& echoed :
        {openai_key + " " + anthropic_key,
         "'" + anthropic_key.substr(3) + "' and '" + openai_key.substr(7, 20) + "'"}) {
     const std::string message = prose + echoed + " please check it";
