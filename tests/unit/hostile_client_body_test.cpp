@@ -17,7 +17,9 @@ http::Request post(const std::string& path, std::string body) {
   return r;
 }
 
-std::string deep(std::size_t n) { return std::string(n, '[') + std::string(n, ']'); }
+std::string deep(std::size_t n) {
+  return std::string(n, '[') + std::string(n, ']');
+}
 
 TEST(HostileClientBody, FeedbackNamesTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
