@@ -7,6 +7,7 @@
 
 #include "api/json_response.hpp"
 #include "core/json_field.hpp"
+#include "core/money.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::api {
@@ -31,7 +32,7 @@ Json outcomeJson(const CompareOutcome& o) {
     s["services"] = item.saying.services;
     s["tokens"] = {{"input", item.saying.tokens.input_tokens},
                    {"output", item.saying.tokens.output_tokens}};
-    s["cost_usd"] = item.saying.cost_usd;
+    s["cost_usd"] = roundUsd(item.saying.cost_usd);
     if (!item.duplicate_of.empty()) s["duplicate_of"] = item.duplicate_of;
     sayings.push_back(std::move(s));
   }
@@ -39,7 +40,7 @@ Json outcomeJson(const CompareOutcome& o) {
   j["latency_ms"] = round3(o.latency_ms);
   j["llm_ms"] = o.llm_ms ? Json(round3(*o.llm_ms)) : Json(nullptr);
   j["tokens"] = {{"input", o.tokens.input_tokens}, {"output", o.tokens.output_tokens}};
-  j["cost_usd"] = o.cost_usd;
+  j["cost_usd"] = roundUsd(o.cost_usd);
   j["attempts"] = o.attempts;
   if (o.error)
     j["error"] = {{"error", llm::kindName(o.error->kind)},

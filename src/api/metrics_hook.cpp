@@ -29,7 +29,7 @@ http::Pipeline::After metricsHook(obs::Metrics& metrics, RequestStatsRecorder* r
     if (!obs) return;
     obs::RequestSample sample;
     sample.source = obs->source.empty() ? std::string_view("none") : std::string_view(obs->source);
-    sample.model = obs->model.empty() ? std::string_view("none") : std::string_view(obs->model);
+    sample.model = obs->model;  // empty: no model served it (no model label, no "none")
     sample.status = response.status;
     sample.total_ms = execution_ms;
     sample.api_ms = obs->api_latency_ms;

@@ -3,11 +3,14 @@
 #include <cmath>
 
 #include "core/json_text.hpp"
+#include "core/money.hpp"
 
 namespace cs::api {
 
 namespace {
-double roundMs(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+double roundMs(double ms) {
+  return std::round(ms * 1000.0) / 1000.0;
+}
 }  // namespace
 
 nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_ms) {
@@ -22,9 +25,10 @@ nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_m
   j["cached"] = served.source == Source::kCache;
   j["request_number"] = served.request_number;
   j["execution_ms"] = roundMs(execution_ms);
-  j["llm_ms"] = s.llm_ms ? nlohmann::ordered_json(roundMs(*s.llm_ms)) : nlohmann::ordered_json(nullptr);
+  j["llm_ms"] =
+      s.llm_ms ? nlohmann::ordered_json(roundMs(*s.llm_ms)) : nlohmann::ordered_json(nullptr);
   j["tokens"] = {{"input", s.tokens.input_tokens}, {"output", s.tokens.output_tokens}};
-  j["cost_usd"] = s.cost_usd;
+  j["cost_usd"] = roundUsd(s.cost_usd);
   j["upvotes"] = s.upvotes;
   j["downvotes"] = s.downvotes;
   return j;
@@ -67,7 +71,7 @@ std::string sayingBody(const ServedSaying& served, double execution_ms) {
   out += ",\"output\":";
   appendJsonNumber(out, s.tokens.output_tokens);
   out += "},\"cost_usd\":";
-  appendJsonNumber(out, s.cost_usd);
+  appendJsonNumber(out, roundUsd(s.cost_usd));
   out += ",\"upvotes\":";
   appendJsonNumber(out, s.upvotes);
   out += ",\"downvotes\":";
@@ -79,8 +83,7 @@ std::string sayingBody(const ServedSaying& served, double execution_ms) {
 nlohmann::ordered_json fallbackJson(std::uint64_t request_number, double execution_ms) {
   nlohmann::ordered_json j;
   j["error"] = "unavailable";
-  j["message"] =
-      "Our cloud of sayings is briefly overcast. Please try again in a moment.";
+  j["message"] = "Our cloud of sayings is briefly overcast. Please try again in a moment.";
   j["text"] = "The cloud is like the weather: usually sunny, occasionally a little overcast.";
   j["source"] = "fallback";
   j["cached"] = false;

@@ -3,7 +3,9 @@
 #include <cmath>
 
 #include "api/json_response.hpp"
+#include "core/money.hpp"
 #include "core/time_format.hpp"
+#include "llm/ledger.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::api {
@@ -11,6 +13,25 @@ namespace cs::api {
 namespace {
 double round(double v, double scale) {
   return std::round(v * scale) / scale;
+}
+
+// The ledger's sums; every purpose is listed (zeros included) so the shape never changes.
+nlohmann::ordered_json spendJson(const Spend& s) {
+  nlohmann::ordered_json by_purpose = nlohmann::ordered_json::object();
+  for (llm::Purpose p : llm::kAllPurposes) {
+    const auto it = s.by_purpose.find(llm::purposeName(p));
+    const PurposeSpend ps = it == s.by_purpose.end() ? PurposeSpend{} : it->second;
+    by_purpose[llm::purposeName(p)] = {{"calls", ps.calls},
+                                       {"input_tokens", ps.input_tokens},
+                                       {"output_tokens", ps.output_tokens},
+                                       {"cost_usd", roundUsd(ps.cost_usd)}};
+  }
+  return {{"calls", s.calls},
+          {"failed_calls", s.failed_calls},
+          {"input_tokens", s.input_tokens},
+          {"output_tokens", s.output_tokens},
+          {"cost_usd", roundUsd(s.cost_usd)},
+          {"by_purpose", std::move(by_purpose)}};
 }
 
 void putFigures(nlohmann::ordered_json& j, const Figures& f) {
@@ -30,6 +51,7 @@ void putFigures(nlohmann::ordered_json& j, const Figures& f) {
   j["avg_execution_ms"] =
       f.invocations == 0 ? 0.0
                          : round(f.execution_ms_sum / static_cast<double>(f.invocations), 1000);
+  j["spend"] = spendJson(f.spend);
 }
 
 nlohmann::ordered_json optionalString(const std::optional<std::string>& v) {
@@ -94,11 +116,12 @@ http::Response getStats(StatsService& service, const http::Request& request) {
   if (!result) {
     const auto& e = result.error();
     if (e.code == ErrorCode::kBadRequest) return http::jsonError(ErrorCode::kBadRequest, e.message);
-    obs::log().error(
-        "Stats failed",
-        {{"error_type", e.name()}, {"error_message", e.message}, {"request_id", request.request_id}});
+    obs::log().error("Stats failed", {{"error_type", e.name()},
+                                      {"error_message", e.message},
+                                      {"request_id", request.request_id}});
     if (e.code == ErrorCode::kStoreUnavailable)
-      return http::jsonError(ErrorCode::kStoreUnavailable, "statistics are unavailable; please retry");
+      return http::jsonError(ErrorCode::kStoreUnavailable,
+                             "statistics are unavailable; please retry");
     return http::jsonError(ErrorCode::kInternal, "statistics could not be computed");
   }
   return jsonResponse(200, statsJson(**result));

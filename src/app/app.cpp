@@ -34,6 +34,7 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
   if (!gateway_) llm_ = makeLlmStack(config_, clock_);  // tests inject a fake instead
+  wireLedger();
 
   if (config_.store.seed_on_start) {
     auto ids = store_->listSayingIds();
@@ -70,6 +71,7 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
         auto it = providers.find(std::string(model));
         return it == providers.end() ? std::string() : it->second;
       });
+  stats_->setLedger(ledger_rollup_.get());
   metrics_.onRender([this](obs::Metrics& m) {
     for (const auto& status : gateway().models()) {
       m.gauge("cloudsayings_circuit_open",
@@ -133,7 +135,23 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
   protections_ = installProtections(*pipeline_, config_, clock_);
 }
 
-App::~App() = default;
+// Every gateway caller stops before what the ledger sinks use (metrics_, the store) goes.
+App::~App() {
+  if (cache_) cache_->stop();
+  compare_.reset();
+}
+
+void App::wireLedger() {
+  // Before buildCache(): the builder's first call must find its sinks.
+  ledger_rollup_ = std::make_unique<LedgerRollup>(
+      *store_,
+      LedgerRollup::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+  const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
+  ledger_metrics_ = std::make_unique<LedgerMetrics>(
+      metrics_, clock_, LedgerMetrics::Options{emf, config_.metrics.emf_namespace});
+  gateway().ledger().subscribe(*ledger_rollup_);
+  gateway().ledger().subscribe(*ledger_metrics_);
+}
 
 void App::buildCache() {
   const SayingService::Options flow{config_.flow.cold_start_store_requests,

@@ -18,6 +18,8 @@
 #include "service/compare_service.hpp"
 #include "obs/metrics.hpp"
 #include "service/feedback_service.hpp"
+#include "service/ledger_metrics.hpp"
+#include "service/ledger_rollup.hpp"
 #include "service/request_stats.hpp"
 #include "service/saying_service.hpp"
 #include "service/stats_service.hpp"
@@ -40,6 +42,7 @@ class App {
   const ServiceCatalog& catalog() const { return *catalog_; }
   obs::Metrics& metrics() { return metrics_; }
   RequestStatsRecorder& requestStats() { return *request_stats_; }
+  LedgerRollup& ledgerRollup() { return *ledger_rollup_; }
   // The LLM gateway (always present; models without a key are disabled, not missing).
   llm::Gateway& gateway() { return gateway_ ? *gateway_ : *llm_.gateway; }
   cache::SayingCache* sayingCache() { return cache_.get(); }
@@ -49,10 +52,14 @@ class App {
  private:
   void registerRoutes();
   void buildCache();
+  void wireLedger();
 
   Config config_;
   const Clock& clock_;
   StorePtr store_;
+  // Ledger sinks: outlive every gateway caller (the destructor stops those first).
+  std::unique_ptr<LedgerRollup> ledger_rollup_;
+  std::unique_ptr<LedgerMetrics> ledger_metrics_;
   std::unique_ptr<ServiceCatalog> catalog_;
   LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;

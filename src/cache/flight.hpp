@@ -33,6 +33,10 @@ struct FlightResult {
 // the builder runs it, any number of requests wait on it.
 class Flight {
  public:
+  // Why the call is made, for the ledger: cache_fill unless a waiting ?model= request created
+  // or joined it before it started. Guarded by the owning slot's mutex.
+  llm::Purpose purpose = llm::Purpose::kCacheFill;
+
   void finish(FlightResult result) {
     {
       std::lock_guard lock(mutex_);

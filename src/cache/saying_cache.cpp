@@ -92,20 +92,25 @@ std::optional<SayingCache::Hit> SayingCache::take(const std::string& model_id,
   return hit;
 }
 
-FlightPtr SayingCache::refillNow(const std::string& model_id) {
+FlightPtr SayingCache::refillNow(const std::string& model_id, llm::Purpose purpose) {
   Slot* slot = find(model_id);
   if (!slot) return nullptr;
-  return ensureFlight(*slot, true);
+  return ensureFlight(*slot, true, purpose);
 }
 
-FlightPtr SayingCache::ensureFlight(Slot& slot, bool ignore_backoff) {
+FlightPtr SayingCache::ensureFlight(Slot& slot, bool ignore_backoff, llm::Purpose purpose) {
   FlightPtr flight;
   {
     std::lock_guard lock(slot.mutex);
     if (slot.stop) return nullptr;
-    if (slot.flight) return slot.flight;  // single-flight: join the call already running
+    if (slot.flight) {
+      // A pending (not yet running) call that a client now waits for is made for that client.
+      if (!slot.running && purpose != llm::Purpose::kCacheFill) slot.flight->purpose = purpose;
+      return slot.flight;  // single-flight: join the call already running
+    }
     if (!ignore_backoff && (!slot.enabled || clock_.now() < slot.retry_at)) return nullptr;
     slot.flight = std::make_shared<Flight>();
+    slot.flight->purpose = purpose;
     flight = slot.flight;
   }
   slot.wake.notify_one();
@@ -115,6 +120,7 @@ FlightPtr SayingCache::ensureFlight(Slot& slot, bool ignore_backoff) {
 void SayingCache::workerLoop(Slot& slot) {
   for (;;) {
     FlightPtr flight;
+    llm::Purpose purpose = llm::Purpose::kCacheFill;
     {
       std::unique_lock lock(slot.mutex);
       slot.wake.wait(lock, [&] { return slot.stop || (slot.flight && !slot.running); });
@@ -130,13 +136,16 @@ void SayingCache::workerLoop(Slot& slot) {
       }
       slot.running = true;
       flight = slot.flight;
+      purpose = flight->purpose;
     }
     FlightResult result;
     // One refill's surprise (a throwing parser, allocator, store) is that refill's error: the
     // worker lives on, and whoever waits on the flight gets an answer.
-    if (!runGuarded(ThreadKind::kCacheBuilder, slot.model, [&] { result = runCall(slot); })) {
+    if (!runGuarded(ThreadKind::kCacheBuilder, slot.model,
+                    [&] { result = runCall(slot, purpose); })) {
       result = FlightResult{};
-      result.error = localError(llm::LlmError::Kind::kServer, "internal error in the cache builder");
+      result.error =
+          localError(llm::LlmError::Kind::kServer, "internal error in the cache builder");
     }
     const std::size_t added = slot.pool.add(result.sayings);
     {
@@ -154,7 +163,7 @@ void SayingCache::workerLoop(Slot& slot) {
   }
 }
 
-FlightResult SayingCache::runCall(Slot& slot) {
+FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
   std::call_once(prime_once_, [this] { ingestor_.primeFromStore(options_.dedup_recent); });
   FlightResult out;
   std::string why;
@@ -167,6 +176,7 @@ FlightResult SayingCache::runCall(Slot& slot) {
   request.model_id = slot.model;
   request.count = options_.batch_size;
   request.avoid_services = tracker_.avoidList();
+  request.purpose = purpose;
   request.deadline = std::chrono::steady_clock::now() +
                      options_.call_timeout;  // real time: the gateway waits on it
   slot.calls.fetch_add(1);

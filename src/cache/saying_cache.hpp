@@ -61,7 +61,9 @@ class SayingCache {
 
   // Starts (or joins) a refill of `model_id` now, ignoring the failure backoff; nullptr when
   // the model is unknown, building is stopped or the budget refuses.
-  FlightPtr refillNow(const std::string& model_id);
+  // `purpose`: model_request when a client waits on it (the call is then marked so in the
+  // ledger unless it was already running as a cache fill).
+  FlightPtr refillNow(const std::string& model_id, llm::Purpose purpose = llm::Purpose::kCacheFill);
   // Marks models the gateway reports disabled, so the builder leaves them alone.
   void setEnabled(const std::string& model_id, bool enabled);
 
@@ -100,9 +102,10 @@ class SayingCache {
 
   Slot* find(const std::string& model_id) const;
   std::optional<Hit> takeFrom(Slot& slot);
-  FlightPtr ensureFlight(Slot& slot, bool ignore_backoff);
+  FlightPtr ensureFlight(Slot& slot, bool ignore_backoff,
+                         llm::Purpose purpose = llm::Purpose::kCacheFill);
   void workerLoop(Slot& slot);
-  FlightResult runCall(Slot& slot);
+  FlightResult runCall(Slot& slot, llm::Purpose purpose);
 
   llm::Gateway& gateway_;
   Ingestor& ingestor_;

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "llm/ledger.hpp"
 #include "llm/types.hpp"
 
 namespace cs::llm {
@@ -14,6 +15,11 @@ class Gateway {
   virtual ~Gateway() = default;
   virtual std::expected<GenerationResult, LlmError> generate(const GenerationRequest& request) = 0;
   virtual std::vector<ModelStatus> models() const = 0;
+  // Where every call's LedgerRecord goes; consumers subscribe before the first call.
+  Ledger& ledger() { return ledger_; }
+
+ protected:
+  Ledger ledger_;
 };
 
 using GatewayPtr = std::unique_ptr<Gateway>;

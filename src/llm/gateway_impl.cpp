@@ -86,14 +86,19 @@ std::expected<GenerationResult, LlmError> GatewayImpl::generate(const Generation
                             ? clock_.now() + options_.default_deadline
                             : request.deadline;
   const auto started = std::chrono::steady_clock::now();
-  auto result = attempt(model, request, deadline);
+  Tally tally;
+  auto result = attempt(model, request, deadline, tally);
   const double wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!result) result.error().attempts = tally.attempts;
+  writeLedger(model, request, result, tally, wall_ms);
   if (result) {
+    // Not "source"/"execution_time": Logs Insights averages those per request over the
+    // access lines, and a call line carrying them would be counted as a request.
     obs::log().info("LLM call succeeded", {{"model", model.info.id},
                                            {"provider", model.info.provider},
-                                           {"source", "llm"},
-                                           {"execution_time", result->llm_ms},
+                                           {"purpose", purposeName(request.purpose)},
+                                           {"llm_ms", result->llm_ms},
                                            {"tokens", result->usage.total()},
                                            {"cost_usd", result->cost_usd},
                                            {"attempts", result->attempts},
@@ -108,14 +113,32 @@ std::expected<GenerationResult, LlmError> GatewayImpl::generate(const Generation
                                         {"error_type", kindName(result.error().kind)},
                                         {"error_message", result.error().message},
                                         {"http_status", result.error().http_status},
-                                        {"execution_time", wall_ms}});
+                                        {"purpose", purposeName(request.purpose)},
+                                        {"attempts", tally.attempts},
+                                        {"llm_ms", wall_ms}});
   }
   return result;
 }
 
+void GatewayImpl::writeLedger(const Model& model, const GenerationRequest& request,
+                              const std::expected<GenerationResult, LlmError>& result,
+                              const Tally& tally, double wall_ms) {
+  LedgerRecord r;
+  r.model = model.info.id;
+  r.provider = model.info.provider;
+  r.purpose = request.purpose;
+  r.outcome = result ? "ok" : kindName(result.error().kind);
+  r.attempts = tally.attempts;
+  r.tokens = tally.usage;
+  r.cost_usd = callCost(model.info, tally.usage);
+  r.latency_ms = wall_ms;
+  r.ended_at_ms = clock_.wallMs();
+  ledger_.record(r);
+}
+
 std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
                                                                const GenerationRequest& request,
-                                                               Deadline deadline) {
+                                                               Deadline deadline, Tally& tally) {
   const auto& info = model.info;
   auto key = secrets_.get(info.provider);
   if (!key || key->empty())
@@ -149,6 +172,7 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
     }
     ++attempts;
     ++counted;
+    tally.attempts = attempts;
     auto http = model.adapter->buildRequest(ProviderCall{info, prompt, *key});
     const auto remaining = std::max(milliseconds(1), duration_cast<milliseconds>(deadline - now));
     http.total_timeout = std::min(options_.call_timeout, remaining);
@@ -163,6 +187,11 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
       completion = std::unexpected(LlmError{K::kBadResponse,
                                             info.provider + ": usage token counts out of range",
                                             static_cast<int>(response.status), std::nullopt});
+    // Whatever the provider reported is spent, even when the answer is then unusable.
+    if (completion) {
+      tally.usage.input_tokens += completion->usage.input_tokens;
+      tally.usage.output_tokens += completion->usage.output_tokens;
+    }
     if (completion) {
       auto texts = parseSayings(completion->text,
                                 ParseOptions{.max_count = static_cast<std::size_t>(count)});

@@ -54,8 +54,16 @@ class GatewayImpl final : public Gateway {
     mutable std::mutex errors_mutex;
     std::map<std::string, std::uint64_t> errors;  // by kindName, for /metrics
   };
+  // What one call sent and what the provider reported, over all its attempts (the ledger's).
+  struct Tally {
+    int attempts = 0;
+    Usage usage;
+  };
   std::expected<GenerationResult, LlmError> attempt(Model& model, const GenerationRequest& request,
-                                                    Deadline deadline);
+                                                    Deadline deadline, Tally& tally);
+  void writeLedger(const Model& model, const GenerationRequest& request,
+                   const std::expected<GenerationResult, LlmError>& result, const Tally& tally,
+                   double wall_ms);
   double random01();
 
   GatewayOptions options_;

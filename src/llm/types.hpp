@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/saying.hpp"
+#include "llm/ledger.hpp"
 
 namespace cs::llm {
 
@@ -43,6 +44,7 @@ struct GenerationRequest {
   std::vector<std::string> avoid_services;  // service tracking: favour others
   std::optional<std::string> topic;         // compare: an optional user topic
   Deadline deadline = Deadline::max();      // overall deadline for this call incl. retries
+  Purpose purpose = Purpose::kCacheFill;    // why: the ledger's purpose (every caller sets it)
 };
 
 struct GeneratedSaying {
@@ -79,6 +81,7 @@ struct LlmError {
   std::string message;  // safe to log and return: never contains a key
   int http_status = 0;
   std::optional<std::chrono::milliseconds> retry_after;
+  int attempts = 0;  // upstream requests the failed call sent (set by the gateway)
   bool retryable() const {
     return kind == Kind::kRateLimited || kind == Kind::kOverloaded || kind == Kind::kServer ||
            kind == Kind::kTimeout || kind == Kind::kNetwork;

@@ -14,4 +14,19 @@ namespace cs::obs {
 std::string emfLine(const RequestSample& sample, std::int64_t timestamp_ms,
                     std::string_view ns = "CloudSayings");
 
+// One upstream LLM call's spend (a ledger record): TokensUsed (input + output) and Cost with
+// the dimensions [model] and [model, purpose]; provider, outcome and the token directions as
+// properties. The only EMF source of TokensUsed and Cost, so CloudWatch sums are the ledger's.
+struct SpendSample {
+  std::string_view model;
+  std::string_view provider;
+  std::string_view purpose;
+  std::string_view outcome;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double cost_usd = 0.0;
+};
+std::string emfSpendLine(const SpendSample& sample, std::int64_t timestamp_ms,
+                         std::string_view ns = "CloudSayings");
+
 }  // namespace cs::obs

@@ -211,7 +211,9 @@ std::string Metrics::renderPrometheus() {
   constexpr Part kErrors{"cloudsayings_errors_total", "Saying requests answered with a 5xx status.",
                          "counter"};
 
+  // A request no model served (fallback) has no model label: never model="none".
   auto labelsOf = [](const auto& key) {
+    if (key.second.empty()) return Labels{{"source", key.first}};
     return Labels{{"source", key.first}, {"model", key.second}};
   };
   header(out, kTotal.name, kTotal.help, kTotal.type);

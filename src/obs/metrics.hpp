@@ -19,7 +19,7 @@ namespace cs::obs {
 // TokensUsed, Cost and CacheHit, with the dimensions source and model.
 struct RequestSample {
   std::string_view source;  // store | cache | llm | fallback
-  std::string_view model;   // model id, "corpus", or "none"
+  std::string_view model;   // model id, "corpus", or empty when no model served it
   int status = 200;
   double total_ms = 0.0;
   std::optional<double> api_ms;  // only when an upstream LLM call was made

@@ -115,6 +115,7 @@ CompareRunPtr CompareService::start(const std::vector<std::string>& models,
     request.count = options_.sayings_per_model;
     request.topic = topic;
     request.deadline = deadline;
+    request.purpose = llm::Purpose::kCompare;
     const bool spawned =
         calls_.spawn([this, run, model, request] { run->complete(callOne(model, request)); });
     if (!spawned) {
@@ -143,6 +144,7 @@ CompareOutcome CompareService::callOne(const std::string& model,
   out.latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!result) {
+    out.attempts = result.error().attempts;  // the real number, 0 when none was sent
     out.error = std::move(result.error());
     obs::log().warn("Compare call failed", {{"model", model},
                                             {"error_type", llm::kindName(out.error->kind)},

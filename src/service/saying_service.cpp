@@ -27,12 +27,13 @@ SayingService::SayingService(SayingPicker& picker, cache::SayingCache& cache, ll
 
 namespace {
 void logCacheHit(const cache::SayingCache::Hit& hit, std::uint64_t request_number) {
-  // The original's line: message "Cache hit", extra_fields {source, cache_size, request_number}.
-  obs::log().info("Cache hit", {{"source", "cache"},
+  // The original's line: message "Cache hit", extra_fields {source, cache_size, request_number}
+  // -- but "source" and "cache_hit" live on the access line only: Logs Insights counts each
+  // line carrying them as one request (docs/observability.md), so this one says "served_from".
+  obs::log().info("Cache hit", {{"served_from", "cache"},
                                 {"model", hit.saying->model},
                                 {"cache_size", hit.cache_size},
-                                {"request_number", request_number},
-                                {"cache_hit", true}});
+                                {"request_number", request_number}});
 }
 }  // namespace
 
@@ -82,7 +83,7 @@ Result<ServedSaying> SayingService::nextForModel(const std::string& model_id,
     return ServedSaying{std::move(hit->saying), Source::kCache, request_number};
   }
   // Empty pool: one synchronous generation, shared with any refill already in flight.
-  if (auto flight = cache_->refillNow(model_id)) {
+  if (auto flight = cache_->refillNow(model_id, llm::Purpose::kModelRequest)) {
     const auto* result = flight->wait(std::chrono::steady_clock::now() + options_.model_deadline);
     if (result && !result->error) {
       if (auto hit = cache_->take(model_id, /*refill_when_empty=*/false))

@@ -35,6 +35,20 @@ void addRollup(Figures& f, const RequestStatsRow& r) {
   f.execution_ms_sum += r.total_ms;
 }
 
+void addSpend(Figures& f, const LedgerRow& r) {
+  Spend& s = f.spend;
+  s.calls += r.calls;
+  s.failed_calls += r.failed_calls;
+  s.input_tokens += r.input_tokens;
+  s.output_tokens += r.output_tokens;
+  s.cost_usd += r.cost_usd;
+  PurposeSpend& p = s.by_purpose[r.purpose];
+  p.calls += r.calls;
+  p.input_tokens += r.input_tokens;
+  p.output_tokens += r.output_tokens;
+  p.cost_usd += r.cost_usd;
+}
+
 // name -> index into a vector, remembering the last hit: records arrive in runs of one model.
 template <typename Row>
 class Index {
@@ -133,6 +147,15 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
     earliest = std::min(earliest, r.minute_ms);
   }
 
+  std::vector<const LedgerRow*> spent;
+  for (const auto& r : in.ledger) {
+    if (r.minute_ms < rollup_from || r.minute_ms >= to) continue;
+    if (filter.model && r.model != *filter.model) continue;
+    if (filter.provider && r.provider != *filter.provider) continue;
+    spent.push_back(&r);
+    earliest = std::min(earliest, r.minute_ms);
+  }
+
   out.to_ms = to;
   out.from_ms = filter.from_given
                     ? from
@@ -212,6 +235,25 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
                           })
             .figures,
         *row);
+  }
+
+  for (const LedgerRow* row : spent) {
+    addSpend(out.totals, *row);
+    if (Figures* b = bucketOf(row->minute_ms)) addSpend(*b, *row);
+    addSpend(model_index
+                 .at(row->model, out.models,
+                     [&] {
+                       return ModelFigures{row->model, row->provider, {}};
+                     })
+                 .figures,
+             *row);
+    addSpend(provider_index
+                 .at(row->provider, out.providers,
+                     [&] {
+                       return ProviderFigures{row->provider, {}};
+                     })
+                 .figures,
+             *row);
   }
 
   auto byWeight = [](const auto& name_of) {

@@ -27,6 +27,7 @@ inline constexpr std::int64_t kMaxBuckets = 60;
 struct StatsInput {
   std::span<const FeedbackRecord> feedback;
   std::span<const RequestStatsRow> rollups;
+  std::span<const LedgerRow> ledger;  // spend: rows carry their own provider
   // Cloud services of the sayings the records refer to (missing ids are skipped).
   const std::unordered_map<std::string, std::vector<std::string>>* services_by_saying = nullptr;
   // Provider of a model id for rollup rows (which carry only the model); models seen in

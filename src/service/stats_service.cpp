@@ -24,7 +24,8 @@ Result<StatsResultPtr> StatsService::stats(const std::map<std::string, std::stri
   const std::int64_t now = clock_.wallMs();
   auto filter = parseStatsFilter(query, now);
   if (!filter) return std::unexpected(filter.error());
-  const std::string key = statsCacheKey(query);
+  std::string key = statsCacheKey(query);
+  if (ledger_) key += "#ledger=" + std::to_string(ledger_->version());
   if (auto hit = cache_.get(key)) return *hit;
   std::lock_guard one_at_a_time(compute_mutex_);
   if (auto hit = cache_.get(key)) return *hit;
@@ -74,6 +75,9 @@ Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
   if (!rollups) return std::unexpected(rollups.error());
   if (recorder_)
     for (auto& row : recorder_->pending()) rollups->push_back(std::move(row));
+  Result<std::vector<LedgerRow>> ledger = std::vector<LedgerRow>{};
+  if (ledger_) ledger = ledger_->list({range.from_ms - range.from_ms % 60'000, range.to_ms});
+  if (!ledger) return std::unexpected(ledger.error());
   if (auto loaded = loadServices(*feedback); !loaded) return std::unexpected(loaded.error());
 
   auto result = std::make_shared<StatsResult>();
@@ -86,6 +90,7 @@ Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
     StatsInput input;
     input.feedback = *feedback;
     input.rollups = *rollups;
+    input.ledger = *ledger;
     input.services_by_saying = &services_by_saying_;
     input.now_ms = now;
     input.provider_of = [this](std::string_view model) -> std::string {

@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ttl_cache.hpp"
+#include "service/ledger_rollup.hpp"
 #include "service/request_stats.hpp"
 #include "service/stats_aggregate.hpp"
 #include "store/store.hpp"
@@ -39,6 +40,11 @@ class StatsService {
   StatsService(Store& store, const RequestStatsRecorder* recorder, const Clock& clock,
                Options options, ProviderResolver provider_of = {});
 
+  // The ledger's rollups for "spend" (may stay unset: spend is then all zero). Set before the
+  // first request. A result cached before this instance's latest call is not served: the
+  // ledger's version is part of the cache key, so its own calls show at once.
+  void setLedger(LedgerRollup* ledger) { ledger_ = ledger; }
+
   // Error "bad_request" for bad filters; store errors pass through.
   Result<StatsResultPtr> stats(const std::map<std::string, std::string>& query);
 
@@ -48,6 +54,7 @@ class StatsService {
 
   Store& store_;
   const RequestStatsRecorder* recorder_;
+  LedgerRollup* ledger_ = nullptr;
   const Clock& clock_;
   ProviderResolver provider_of_;
   TtlCache<std::string, StatsResultPtr> cache_;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,22 @@ struct StatsFilter {
   bool from_given = false;
   std::optional<std::string> provider;
   std::optional<std::string> model;
+};
+
+// What the ledger says was spent on upstream calls (sums of LedgerRow over range and filters).
+struct PurposeSpend {
+  std::int64_t calls = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double cost_usd = 0.0;
+};
+struct Spend {
+  std::int64_t calls = 0;
+  std::int64_t failed_calls = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double cost_usd = 0.0;
+  std::map<std::string, PurposeSpend> by_purpose;  // purpose name -> its share
 };
 
 // The dashboard figures for one provider, one model, or everything.
@@ -34,6 +51,8 @@ struct Figures {
   double cost_usd = 0.0;
   double execution_ms_sum = 0.0;
   double cacheHitRate() const;  // cache_hits / invocations * 100, 0 without invocations
+  // From the LLM call ledger (ledger_stats rollups): what upstream calls really cost.
+  Spend spend;
 };
 
 struct ModelFigures {

@@ -6,7 +6,9 @@
 namespace cs {
 
 enum class Vote { kUp, kDown };
-inline const char* voteName(Vote v) { return v == Vote::kUp ? "up" : "down"; }
+inline const char* voteName(Vote v) {
+  return v == Vote::kUp ? "up" : "down";
+}
 
 // One row of `saying_feedback`: a vote plus what the client saw when it voted.
 struct FeedbackRecord {
@@ -56,6 +58,35 @@ struct RequestStatsRow {
     total_ms += other.total_ms;
     api_calls += other.api_calls;
     api_ms += other.api_ms;
+  }
+};
+
+// One per-minute rollup of the LLM call ledger (llm::LedgerRecord): what /api/stats reports
+// as "spend". Key (minute_ms, model, provider, purpose); every other field is a counter merged
+// with ADD semantics, as RequestStatsRow is.
+struct LedgerRow {
+  // --- key ---
+  std::int64_t minute_ms = 0;  // start of the UTC minute the call ended in, Unix epoch ms
+  std::string model;
+  std::string provider;
+  std::string purpose;  // cache_fill | model_request | compare | arena
+  // --- counters (ADD) ---
+  std::int64_t calls = 0;
+  std::int64_t failed_calls = 0;  // outcome != "ok"
+  std::int64_t attempts = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double cost_usd = 0.0;
+  double latency_ms = 0.0;  // sum over the calls
+
+  void add(const LedgerRow& other) {
+    calls += other.calls;
+    failed_calls += other.failed_calls;
+    attempts += other.attempts;
+    input_tokens += other.input_tokens;
+    output_tokens += other.output_tokens;
+    cost_usd += other.cost_usd;
+    latency_ms += other.latency_ms;
   }
 };
 

@@ -55,7 +55,25 @@ CREATE TABLE request_stats (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
+// v3: per-minute LLM call ledger rollups (LedgerRow), merged with ADD semantics.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE ledger_stats (
+  minute_ms     INTEGER NOT NULL,  -- start of the UTC minute the call ended in
+  model         TEXT NOT NULL,
+  provider      TEXT NOT NULL,
+  purpose       TEXT NOT NULL,
+  calls         INTEGER NOT NULL DEFAULT 0,
+  failed_calls  INTEGER NOT NULL DEFAULT 0,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  input_tokens  INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd      REAL NOT NULL DEFAULT 0,
+  latency_ms    REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (minute_ms, model, provider, purpose)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
 }  // namespace
 
 std::span<const std::string_view> migrations() { return kMigrations; }

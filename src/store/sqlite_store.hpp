@@ -31,6 +31,9 @@ class SqliteStore final : public Store {
   Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override;
   Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override;
   Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override;
+  // In *_ledger.cpp.
+  Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override;
+  Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override;
 
   int schemaVersion();
 

@@ -46,6 +46,11 @@ class Store {
   // Every stored row with range.from_ms <= minute_ms < range.to_ms, in no particular order, one
   // row per key (already merged).
   virtual Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) = 0;
+
+  // Ledger rollups (see LedgerRow): the same contract as addRequestStats/listRequestStats,
+  // keyed by (minute_ms, model, provider, purpose).
+  virtual Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) = 0;
+  virtual Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) = 0;
 };
 
 using StorePtr = std::unique_ptr<Store>;

@@ -32,4 +32,9 @@ std::string statsKey(const RequestStatsRow& row);
 UpdateItemRequest statsUpdate(const std::string& table, const RequestStatsRow& row);
 Result<RequestStatsRow> statsFromItem(const Json& item);
 
+// Ledger rollups, in the request_stats table (dynamo_ledger.cpp says how).
+std::string ledgerKey(const LedgerRow& row);
+UpdateItemRequest ledgerUpdate(const std::string& table, const LedgerRow& row);
+Result<LedgerRow> ledgerFromItem(const Json& item);
+
 }  // namespace cs::dynamo
