@@ -66,13 +66,19 @@ std::expected<Completion, LlmError> AnthropicAdapter::parseResponse(
   auto usage = readUsage(j, "input_tokens", "output_tokens");
   if (!usage) return bad(usage.error());
   c.usage = *usage;
+  // Rejected after the usage was read: the tokens were spent, so the error carries them.
+  auto spent = [&](std::string message) {
+    auto e = bad(std::move(message));
+    e.error().usage = c.usage;
+    return e;
+  };
   const std::string stop(jsonf::stringView(j, "/stop_reason").value_or(""));
   c.finish_reason = (stop == "end_turn" || stop == "stop_sequence") ? "stop"
                     : stop == "max_tokens"                          ? "length"
                                                                     : "other";
-  if (c.finish_reason == "length") return bad("answer cut off at max_tokens");
-  if (stop == "refusal") return bad("the model refused");
-  if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) return bad("answer has no text");
+  if (c.finish_reason == "length") return spent("answer cut off at max_tokens");
+  if (stop == "refusal") return spent("the model refused");
+  if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) return spent("answer has no text");
   return c;
 }
 

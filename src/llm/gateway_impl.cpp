@@ -123,6 +123,9 @@ std::expected<GenerationResult, LlmError> GatewayImpl::generate(const Generation
 void GatewayImpl::writeLedger(const Model& model, const GenerationRequest& request,
                               const std::expected<GenerationResult, LlmError>& result,
                               const Tally& tally, double wall_ms) {
+  // Refused before any request was sent (no key, circuit open, deadline already passed): no
+  // upstream call, nothing spent. cloudsayings_llm_errors_total still counts those.
+  if (tally.attempts == 0) return;
   LedgerRecord r;
   r.model = model.info.id;
   r.provider = model.info.provider;
@@ -188,9 +191,10 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
                                             info.provider + ": usage token counts out of range",
                                             static_cast<int>(response.status), std::nullopt});
     // Whatever the provider reported is spent, even when the answer is then unusable.
-    if (completion) {
-      tally.usage.input_tokens += completion->usage.input_tokens;
-      tally.usage.output_tokens += completion->usage.output_tokens;
+    const Usage reported = completion ? completion->usage : completion.error().usage;
+    if (usageInRange(reported)) {
+      tally.usage.input_tokens += reported.input_tokens;
+      tally.usage.output_tokens += reported.output_tokens;
     }
     if (completion) {
       auto texts = parseSayings(completion->text,

@@ -63,15 +63,21 @@ std::expected<Completion, LlmError> OpenAiAdapter::parseResponse(
   Completion c;
   c.id = jsonf::string(j, "/id").value_or("");
   c.text = jsonf::string(*choice, "/message/content").value_or("");
-  if (jsonf::stringView(*choice, "/message/refusal")) return bad("the model refused");
   auto usage = readUsage(j, "prompt_tokens", "completion_tokens");
   if (!usage) return bad(usage.error());
   c.usage = *usage;
+  // Rejected after the usage was read: the tokens were spent, so the error carries them.
+  auto spent = [&](std::string message) {
+    auto e = bad(std::move(message));
+    e.error().usage = c.usage;
+    return e;
+  };
+  if (jsonf::stringView(*choice, "/message/refusal")) return spent("the model refused");
   const std::string finish(jsonf::stringView(*choice, "/finish_reason").value_or(""));
   c.finish_reason = finish == "stop" ? "stop" : finish == "length" ? "length" : "other";
-  if (c.finish_reason == "length") return bad("answer cut off at the token limit");
-  if (finish == "content_filter") return bad("answer withheld by the content filter");
-  if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) return bad("answer has no text");
+  if (c.finish_reason == "length") return spent("answer cut off at the token limit");
+  if (finish == "content_filter") return spent("answer withheld by the content filter");
+  if (c.text.find_first_not_of(" \t\r\n") == std::string::npos) return spent("answer has no text");
   return c;
 }
 

@@ -82,6 +82,7 @@ struct LlmError {
   int http_status = 0;
   std::optional<std::chrono::milliseconds> retry_after;
   int attempts = 0;  // upstream requests the failed call sent (set by the gateway)
+  Usage usage{};     // tokens a rejected answer reported (cut off, refused, empty): still spent
   bool retryable() const {
     return kind == Kind::kRateLimited || kind == Kind::kOverloaded || kind == Kind::kServer ||
            kind == Kind::kTimeout || kind == Kind::kNetwork;

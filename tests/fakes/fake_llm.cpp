@@ -156,6 +156,7 @@ std::string FakeLlm::control(const json& doc) {
       custom_sayings_.clear();
       requests_ = 0;
       by_model_.clear();
+      usage_by_model_.clear();
       recent_.clear();
     }
     applyScript(global_, doc);
@@ -178,8 +179,14 @@ json FakeLlm::stats() const {
   std::lock_guard lock(mutex_);
   json recent = json::array();
   for (const auto& r : recent_) recent.push_back(r);
+  json usage = json::object();
+  for (const auto& [model, u] : usage_by_model_)
+    usage[model] = {{"answers", u.answers},
+                    {"input_tokens", u.input_tokens},
+                    {"output_tokens", u.output_tokens}};
   return json{{"requests", requests_},
               {"by_model", by_model_},
+              {"usage_by_model", std::move(usage)},
               {"recent", recent},
               {"ssm_requests", ssm_.calls()}};
 }
@@ -219,6 +226,16 @@ FakeLlm::Plan FakeLlm::plan(const std::string& model) {
   p.mode = s.mode;
   if (s.mode != "normal" && s.mode_count > 0 && --s.mode_count == 0) s.mode = "normal";
   return p;
+}
+
+void FakeLlm::reportUsage(const std::string& model, const std::string& mode, std::int64_t in,
+                          std::int64_t out) {
+  if (mode == "malformed_json" || mode == "truncated" || mode == "wrong_content_type") return;
+  std::lock_guard lock(mutex_);
+  auto& u = usage_by_model_[model];
+  ++u.answers;
+  u.input_tokens += in;
+  u.output_tokens += out;
 }
 
 std::uint64_t FakeLlm::record(const http::Request& req, const std::string& model) {
@@ -307,6 +324,7 @@ http::Response FakeLlm::anthropic(const http::Request& req) {
               {"stop_reason", p.mode == "cutoff" ? "max_tokens" : "end_turn"},
               {"stop_sequence", nullptr},
               {"usage", {{"input_tokens", tokensOf(prompt)}, {"output_tokens", tokensOf(text)}}}};
+  reportUsage(model, p.mode, tokensOf(prompt), tokensOf(text));
   auto r = jsonResponse(200, out);
   r.headers.set("request-id", "req_fake" + std::to_string(n));
   if (p.mode == "malformed_json")
@@ -372,6 +390,7 @@ http::Response FakeLlm::openai(const http::Request& req) {
        {{"prompt_tokens", in},
         {"completion_tokens", out_tokens},
         {"total_tokens", in + out_tokens}}}};
+  reportUsage(model, p.mode, in, out_tokens);
   auto r = jsonResponse(200, out);
   r.headers.set("x-request-id", "req_fake" + std::to_string(n));
   if (p.mode == "malformed_json")

@@ -85,6 +85,15 @@ class FakeLlm {
   std::uint64_t counter_ = 0;
   std::uint64_t requests_ = 0;
   std::map<std::string, std::uint64_t> by_model_;
+  // Usage the answers reported, per body "model", counted only for answers whose usage reached
+  // the client intact (not malformed/truncated/wrong content type): {answers, input, output}.
+  struct Reported {
+    std::uint64_t answers = 0;
+    std::int64_t input_tokens = 0, output_tokens = 0;
+  };
+  std::map<std::string, Reported> usage_by_model_;
+  void reportUsage(const std::string& model, const std::string& mode, std::int64_t in,
+                   std::int64_t out);
   std::deque<nlohmann::json> recent_;  // last requests: path, model, body
   FakeSsm ssm_;
 };

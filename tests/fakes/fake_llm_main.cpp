@@ -35,6 +35,8 @@
 //                                 exact bytes ("body_base64" for invalid UTF-8 or NULs) to every
 //                                 request, until "raw": null (also per model under "models")
 // GET /_control returns {"requests": N, "by_model": {...}, "recent": [{path, model, body}],
+// "usage_by_model": {MODEL: {"answers", "input_tokens", "output_tokens"}} (the usage the
+// answers reported, by body "model", for answers whose usage reached the client intact),
 // "ssm_requests": N}.
 #include <CLI/CLI.hpp>
 #include <iostream>

@@ -94,7 +94,8 @@ TEST(Metrics, BoundsTheNumberOfModelSeries) {
             std::string::npos);
 }
 
-TEST(Emf, CarriesTheOriginalsFiveMetricsAndDimensions) {
+// TokensUsed and Cost come from the ledger's spend lines (ledger_test.cpp, LedgerEmf).
+TEST(Emf, CarriesTheRequestMetricsAndDimensions) {
   auto s = sample("llm", "claude-haiku-4-5", 1234.5);
   s.api_ms = 1200.0;
   s.tokens = 150;
@@ -110,14 +111,13 @@ TEST(Emf, CarriesTheOriginalsFiveMetricsAndDimensions) {
     EXPECT_TRUE(j.contains(metric["Name"].get<std::string>()))
         << "every declared metric has a value";
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"TotalExecutionTime", "APILatency", "TokensUsed",
-                                             "Cost", "CacheHit"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"TotalExecutionTime", "APILatency", "CacheHit"}));
   EXPECT_EQ(def["Metrics"][0]["Unit"], "Milliseconds");
   EXPECT_EQ(j["source"], "llm");
   EXPECT_EQ(j["model"], "claude-haiku-4-5");
   EXPECT_EQ(j["TotalExecutionTime"], 1234.5);
   EXPECT_EQ(j["APILatency"], 1200.0);
-  EXPECT_EQ(j["TokensUsed"], 150);
+  EXPECT_FALSE(j.contains("TokensUsed")) << "a request's share would double-count the ledger";
   EXPECT_EQ(j["CacheHit"], 0);
   auto cached = nlohmann::json::parse(obs::emfLine(sample("cache", "x", 0.1), 0, "Other"));
   EXPECT_FALSE(cached.contains("APILatency")) << "only when an upstream call was made";
