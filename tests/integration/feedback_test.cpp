@@ -143,8 +143,10 @@ TEST(MetricsEndpoint, EmfLinesOnlyWhenEnabled) {
     ++records;
     const auto& def = j["_aws"]["CloudWatchMetrics"][0];
     EXPECT_EQ(def["Namespace"], "CloudSayings");
-    for (const char* name : {"TotalExecutionTime", "TokensUsed", "Cost", "CacheHit"})
+    for (const char* name : {"TotalExecutionTime", "CacheHit"})
       EXPECT_TRUE(j.contains(name)) << name;
+    // TokensUsed and Cost come from the ledger's spend lines (one per upstream call).
+    EXPECT_FALSE(j.contains("TokensUsed"));
     EXPECT_EQ(j["source"], "store");
     EXPECT_EQ(j["model"], "corpus");
   }
