@@ -21,6 +21,7 @@ int generateCommand(const Config& config, const GenerateFlags& flags) {
     request.model_id = flags.model;
     request.count = flags.count;
     request.avoid_services = flags.avoid;
+    request.purpose = llm::Purpose::kModelRequest;  // an operator asked for this model
     if (!flags.topic.empty()) request.topic = flags.topic;
     auto result = stack.gateway->generate(request);
     if (!result) {

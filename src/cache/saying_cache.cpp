@@ -1,5 +1,6 @@
 #include "cache/saying_cache.hpp"
 
+#include "core/money.hpp"
 #include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
@@ -204,7 +205,7 @@ FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
                                      {"cache_size", slot.pool.size() + out.sayings.size()},
                                      {"api_latency_ms", generated->llm_ms},
                                      {"tokens", generated->usage.total()},
-                                     {"cost_usd", generated->cost_usd},
+                                     {"cost_usd", roundUsd(generated->cost_usd)},
                                      {"avoid_services", request.avoid_services}});
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/money.hpp"
 #include "llm/batch_parser.hpp"
 #include "llm/cost.hpp"
 #include "llm/error_classify.hpp"
@@ -100,7 +101,7 @@ std::expected<GenerationResult, LlmError> GatewayImpl::generate(const Generation
                                            {"purpose", purposeName(request.purpose)},
                                            {"llm_ms", result->llm_ms},
                                            {"tokens", result->usage.total()},
-                                           {"cost_usd", result->cost_usd},
+                                           {"cost_usd", roundUsd(result->cost_usd)},
                                            {"attempts", result->attempts},
                                            {"sayings", result->sayings.size()}});
   } else {
