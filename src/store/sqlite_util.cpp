@@ -48,12 +48,14 @@ std::optional<double> Statement::optReal(int col) const {
   return real(col);
 }
 
-Error toError(sqlite3* db, int rc, std::string_view what) {
+bool transient(int rc) {
   const int primary = rc & 0xFF;
-  const bool transient = primary == SQLITE_BUSY || primary == SQLITE_LOCKED ||
-                         primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
-                         primary == SQLITE_FULL || primary == SQLITE_CANTOPEN;
-  return Error{transient ? ErrorCode::kStoreUnavailable : ErrorCode::kStoreError,
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+         primary == SQLITE_READONLY || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN;
+}
+
+Error toError(sqlite3* db, int rc, std::string_view what) {
+  return Error{transient(rc) ? ErrorCode::kStoreUnavailable : ErrorCode::kStoreError,
                std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
 }
 
@@ -61,11 +63,27 @@ Result<void> exec(sqlite3* db, std::string_view sql) {
   char* err = nullptr;
   const int rc = sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
+    // A COMMIT on a full disk fails with SQLITE_FULL: transient, like a lock held elsewhere.
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return fail((rc & 0xFF) == SQLITE_BUSY ? "store_unavailable" : "store_error", msg);
+    return fail(transient(rc) ? ErrorCode::kStoreUnavailable : ErrorCode::kStoreError, msg);
   }
   return {};
+}
+
+Transaction::Transaction(sqlite3* db) : db_(db) {
+  begin_rc_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  ok_ = begin_rc_ == SQLITE_OK;
+}
+
+Transaction::~Transaction() {
+  if (ok_ && !committed_) (void)exec(db_, "ROLLBACK");
+}
+
+Result<void> Transaction::commit() {
+  auto r = exec(db_, "COMMIT");
+  committed_ = r.has_value();
+  return r;
 }
 
 }  // namespace cs::sqlite
