@@ -56,8 +56,7 @@ FeedbackRecord readFeedback(const Statement& st) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, SqliteOptions options)
-    : options_(options) {
+SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : options_(options) {
   // "file:...?mode=ro" (an SQLite URI) opens the store read-only, e.g. a replica copy; it names
   // no plain directory to create.
   if (path != ":memory:" && !path.starts_with("file:")) {
@@ -65,9 +64,9 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options)
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db_,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -77,8 +76,10 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options)
   sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout.count()));
   // WAL lets readers in other processes (a second instance, the sqlite3 shell) run while we
   // write; synchronous=FULL makes an acknowledged vote survive a crash or power loss.
-  for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-    if (auto r = sqlite::exec(db_, pragma); !r && std::string_view(pragma).find("WAL") == std::string_view::npos)
+  for (auto pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto r = sqlite::exec(db_, pragma);
+        !r && std::string_view(pragma).find("WAL") == std::string_view::npos)
       throw std::runtime_error("SQLite store " + path + ": " + r.error().message);
   }
   migrate();
@@ -133,7 +134,8 @@ Result<std::int64_t> SqliteStore::setMaxPageCount(std::int64_t pages) {
   auto lock = lockWriter();
   if (!lock) return fail(ErrorCode::kStoreUnavailable, "setMaxPageCount: store busy");
   Statement st(db_, "PRAGMA max_page_count = " + std::to_string(pages));
-  if (st.step() != SQLITE_ROW) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "max_page_count"));
+  if (st.step() != SQLITE_ROW)
+    return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "max_page_count"));
   return st.int64(0);
 }
 
@@ -147,7 +149,8 @@ Result<void> SqliteStore::probeWrite() {
                    "DELETE FROM request_stats WHERE minute_ms = -1 AND source = 'write-probe'"}) {
     Statement st(db_, sql);
     if (!st.ok()) return std::unexpected(writeFailed(sqlite3_errcode(db_), "write probe"));
-    if (int rc = st.step(); rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "write probe"));
+    if (int rc = st.step(); rc != SQLITE_DONE)
+      return std::unexpected(writeFailed(rc, "write probe"));
   }
   return commitWrite(tx, "write probe");
 }
@@ -169,10 +172,12 @@ void SqliteStore::migrate() {
     Transaction tx(db_);
     if (!tx.ok()) throw std::runtime_error("SQLite migration: cannot begin transaction");
     if (auto r = sqlite::exec(db_, all[static_cast<std::size_t>(v)]); !r)
-      throw std::runtime_error("SQLite migration " + std::to_string(v + 1) + ": " + r.error().message);
+      throw std::runtime_error("SQLite migration " + std::to_string(v + 1) + ": " +
+                               r.error().message);
     if (auto r = sqlite::exec(db_, "PRAGMA user_version=" + std::to_string(v + 1)); !r)
       throw std::runtime_error("SQLite migration version: " + r.error().message);
-    if (auto r = tx.commit(); !r) throw std::runtime_error("SQLite migration commit: " + r.error().message);
+    if (auto r = tx.commit(); !r)
+      throw std::runtime_error("SQLite migration commit: " + r.error().message);
   }
 }
 
@@ -181,7 +186,8 @@ Result<void> SqliteStore::ping() {
     auto lock = lockReader();
     if (!lock) return fail(ErrorCode::kStoreUnavailable, "ping: store busy");
     Statement st(read_db_, "SELECT count(*) FROM main_humor WHERE rowid = 1");
-    if (!st.ok()) return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "ping"));
+    if (!st.ok())
+      return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "ping"));
     const int rc = st.step();
     if (rc != SQLITE_ROW) return std::unexpected(sqlite::toError(read_db_, rc, "ping"));
   }
@@ -214,7 +220,8 @@ Result<std::optional<Saying>> SqliteStore::getSaying(const std::string& id) {
   auto lock = lockReader();
   if (!lock) return fail(ErrorCode::kStoreUnavailable, "getSaying: store busy");
   Statement st(read_db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
-  if (!st.ok()) return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "getSaying"));
+  if (!st.ok())
+    return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "getSaying"));
   st.bind(1, id);
   const int rc = st.step();
   if (rc == SQLITE_ROW) return std::optional<Saying>(readSaying(st));
@@ -227,13 +234,16 @@ Result<std::vector<Saying>> SqliteStore::getSayings(const std::vector<std::strin
   if (!lock) return fail(ErrorCode::kStoreUnavailable, "getSayings: store busy");
   std::vector<Saying> out;
   Statement st(read_db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
-  if (!st.ok()) return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "getSayings"));
+  if (!st.ok())
+    return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "getSayings"));
   for (const auto& id : ids) {
     st.reset();
     st.bind(1, id);
     const int rc = st.step();
-    if (rc == SQLITE_ROW) out.push_back(readSaying(st));
-    else if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(read_db_, rc, "getSayings"));
+    if (rc == SQLITE_ROW)
+      out.push_back(readSaying(st));
+    else if (rc != SQLITE_DONE)
+      return std::unexpected(sqlite::toError(read_db_, rc, "getSayings"));
   }
   return out;
 }
@@ -253,7 +263,7 @@ Result<std::vector<Saying>> SqliteStore::recentSayings(std::size_t limit) {
   auto lock = lockReader();
   if (!lock) return fail(ErrorCode::kStoreUnavailable, "recentSayings: store busy");
   Statement st(read_db_, "SELECT " + std::string(kSayingColumns) +
-                        " FROM main_humor ORDER BY created_at DESC, id LIMIT ?");
+                             " FROM main_humor ORDER BY created_at DESC, id LIMIT ?");
   st.bind(1, static_cast<std::int64_t>(limit));
   std::vector<Saying> out;
   int rc;
@@ -278,15 +288,23 @@ Result<VoteOutcome> SqliteStore::recordVote(const FeedbackRecord& r) {
                           ? "UPDATE main_humor SET upvotes = upvotes + 1 WHERE id = ?"
                           : "UPDATE main_humor SET downvotes = downvotes + 1 WHERE id = ?");
   bump.bind(1, r.saying_id);
-  if (int rc = bump.step(); rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "recordVote"));
-  if (sqlite3_changes(db_) == 0) return fail(ErrorCode::kNotFound, "no saying with id " + r.saying_id);
-  Statement ins(db_,
-                "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, execution_time, "
-                "original_llm_time, is_cached, client_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
-  ins.bind(1, r.id).bind(2, r.saying_id).bind(3, std::string_view(voteName(r.vote))).bind(4, r.model);
+  if (int rc = bump.step(); rc != SQLITE_DONE)
+    return std::unexpected(writeFailed(rc, "recordVote"));
+  if (sqlite3_changes(db_) == 0)
+    return fail(ErrorCode::kNotFound, "no saying with id " + r.saying_id);
+  Statement ins(
+      db_,
+      "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, execution_time, "
+      "original_llm_time, is_cached, client_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  ins.bind(1, r.id)
+      .bind(2, r.saying_id)
+      .bind(3, std::string_view(voteName(r.vote)))
+      .bind(4, r.model);
   ins.bind(5, r.provider).bind(6, r.execution_time).bind(7, r.original_llm_time);
-  if (r.is_cached) ins.bind(8, static_cast<std::int64_t>(*r.is_cached ? 1 : 0));
-  else ins.bindNull(8);
+  if (r.is_cached)
+    ins.bind(8, static_cast<std::int64_t>(*r.is_cached ? 1 : 0));
+  else
+    ins.bindNull(8);
   ins.bind(9, r.client_key).bind(10, r.created_at_ms);
   if (int rc = ins.step(); rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "recordVote"));
   if (auto c = commitWrite(tx, "recordVote"); !c) return std::unexpected(c.error());
@@ -315,21 +333,28 @@ Result<void> SqliteStore::addRequestStats(const std::vector<RequestStatsRow>& ro
   // One transaction per batch: one fsync for the whole batch instead of one per row.
   Transaction tx(db_);
   if (!tx.ok()) return std::unexpected(writeFailed(tx.beginCode(), "addRequestStats"));
-  Statement st(db_,
-               "INSERT INTO request_stats (minute_ms, model, source, invocations, errors, cache_hits, "
-               "tokens, cost_usd, total_ms, api_calls, api_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-               "ON CONFLICT(minute_ms, model, source) DO UPDATE SET "
-               "invocations = invocations + excluded.invocations, errors = errors + excluded.errors, "
-               "cache_hits = cache_hits + excluded.cache_hits, tokens = tokens + excluded.tokens, "
-               "cost_usd = cost_usd + excluded.cost_usd, total_ms = total_ms + excluded.total_ms, "
-               "api_calls = api_calls + excluded.api_calls, api_ms = api_ms + excluded.api_ms");
-  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "addRequestStats"));
+  Statement st(
+      db_,
+      "INSERT INTO request_stats (minute_ms, model, source, invocations, errors, cache_hits, "
+      "tokens, cost_usd, total_ms, api_calls, api_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(minute_ms, model, source) DO UPDATE SET "
+      "invocations = invocations + excluded.invocations, errors = errors + excluded.errors, "
+      "cache_hits = cache_hits + excluded.cache_hits, tokens = tokens + excluded.tokens, "
+      "cost_usd = cost_usd + excluded.cost_usd, total_ms = total_ms + excluded.total_ms, "
+      "api_calls = api_calls + excluded.api_calls, api_ms = api_ms + excluded.api_ms");
+  if (!st.ok())
+    return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "addRequestStats"));
   for (const auto& r : rows) {
     st.reset();
-    st.bind(1, r.minute_ms).bind(2, r.model).bind(3, r.source).bind(4, r.invocations).bind(5, r.errors);
+    st.bind(1, r.minute_ms)
+        .bind(2, r.model)
+        .bind(3, r.source)
+        .bind(4, r.invocations)
+        .bind(5, r.errors);
     st.bind(6, r.cache_hits).bind(7, r.tokens).bind(8, r.cost_usd).bind(9, r.total_ms);
     st.bind(10, r.api_calls).bind(11, r.api_ms);
-    if (int rc = st.step(); rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "addRequestStats"));
+    if (int rc = st.step(); rc != SQLITE_DONE)
+      return std::unexpected(writeFailed(rc, "addRequestStats"));
   }
   return commitWrite(tx, "addRequestStats");
 }
@@ -337,10 +362,13 @@ Result<void> SqliteStore::addRequestStats(const std::vector<RequestStatsRow>& ro
 Result<std::vector<RequestStatsRow>> SqliteStore::listRequestStats(const TimeRange& range) {
   auto lock = lockReader();
   if (!lock) return fail(ErrorCode::kStoreUnavailable, "listRequestStats: store busy");
-  Statement st(read_db_,
-               "SELECT minute_ms, model, source, invocations, errors, cache_hits, tokens, cost_usd, "
-               "total_ms, api_calls, api_ms FROM request_stats WHERE minute_ms >= ? AND minute_ms < ?");
-  if (!st.ok()) return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "listRequestStats"));
+  Statement st(
+      read_db_,
+      "SELECT minute_ms, model, source, invocations, errors, cache_hits, tokens, cost_usd, "
+      "total_ms, api_calls, api_ms FROM request_stats WHERE minute_ms >= ? AND minute_ms < ?");
+  if (!st.ok())
+    return std::unexpected(
+        sqlite::toError(read_db_, sqlite3_errcode(read_db_), "listRequestStats"));
   st.bind(1, range.from_ms).bind(2, range.to_ms);
   std::vector<RequestStatsRow> out;
   int rc;

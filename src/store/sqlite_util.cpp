@@ -8,7 +8,9 @@ Statement::Statement(sqlite3* db, std::string_view sql) {
     stmt_ = nullptr;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int idx, std::string_view v) {
   sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -29,7 +31,9 @@ Statement& Statement::bindNull(int idx) {
   sqlite3_bind_null(stmt_, idx);
   return *this;
 }
-int Statement::step() { return sqlite3_step(stmt_); }
+int Statement::step() {
+  return sqlite3_step(stmt_);
+}
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
@@ -40,9 +44,15 @@ std::string Statement::text(int col) const {
                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
            : std::string();
 }
-std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
-bool Statement::isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::int64(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+double Statement::real(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
+bool Statement::isNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
 std::optional<double> Statement::optReal(int col) const {
   if (isNull(col)) return std::nullopt;
   return real(col);

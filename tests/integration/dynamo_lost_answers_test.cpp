@@ -67,8 +67,8 @@ TEST_F(LostAnswers, FirstAnswerOfEveryWriteLostStillCountsEachVoteOnce) {
     return seen->insert(request.body).second;
   });
   for (int c = 0; c < 20; ++c) {
-    auto first = store_->recordVote(makeVote("client-" + std::to_string(c),
-                                             c % 3 == 0 ? Vote::kDown : Vote::kUp));
+    auto first = store_->recordVote(
+        makeVote("client-" + std::to_string(c), c % 3 == 0 ? Vote::kDown : Vote::kUp));
     ASSERT_TRUE(first) << first.error().message;
     EXPECT_TRUE(first->counted) << "an applied vote reported as already voted";
     auto repeat = store_->recordVote(makeVote("client-" + std::to_string(c)));
@@ -119,8 +119,8 @@ TEST_F(LostAnswers, AVoteLeftUncountedIsCountedOnceByTheNextVoteOfThatClient) {
   auto item = dynamo::feedbackItem(stranded);
   item["counted"] = dynamo::attrBool(false);
   item["written_at"] = dynamo::attrN(std::int64_t{1000});
-  ASSERT_TRUE(store_->client().call(dynamo::Op::kPutItem,
-                                    dynamo::putItemRequest(tables_.feedback, item)));
+  ASSERT_TRUE(
+      store_->client().call(dynamo::Op::kPutItem, dynamo::putItemRequest(tables_.feedback, item)));
   EXPECT_EQ(saying().upvotes, 0);
 
   for (int i = 0; i < 3; ++i) {

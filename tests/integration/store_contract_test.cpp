@@ -88,7 +88,9 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   }
   // Through the dropping transport, a test that wrote must have had answers dropped.
   void expectAnswersDropped() {
-    if (dropping_) EXPECT_GT(dropping_->dropped(), 0u);
+    if (dropping_) {
+      EXPECT_GT(dropping_->dropped(), 0u);
+    }
   }
   Store& store() { return *store_; }
 
@@ -314,7 +316,8 @@ TEST_P(StoreContract, ConcurrentRequestStatsFlushesAllAddUp) {
   expectAnswersDropped();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "dynalite", "dynalite_lost_answers"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
+                         ::testing::Values("sqlite", "dynalite", "dynalite_lost_answers"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

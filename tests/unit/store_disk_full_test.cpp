@@ -42,8 +42,8 @@ class DiskFullTest : public ::testing::Test {
     return app->handler().handle(req);
   }
   http::Response vote(const std::string& client) {
-    auto r = call("POST", "/api/feedback", R"({"saying_id":")" + saying + R"(","vote":"up"})",
-                  client);
+    auto r =
+        call("POST", "/api/feedback", R"({"saying_id":")" + saying + R"(","vote":"up"})", client);
     if (r.status == 201) acknowledged.insert(nlohmann::json::parse(r.body)["id"]);
     return r;
   }

@@ -76,8 +76,8 @@ Result<std::vector<Json>> DynamoStore::batchGet(const std::string& table, std::v
       // as UnprocessedKeys: ask again for just those, after a backoff.
       if (attempt > 1 && !client_->pauseBeforeRetry(attempt, deadline))
         return fail(ErrorCode::kStoreUnavailable, std::string("DynamoDB BatchGetItem (") + what +
-                                             "): " + std::to_string(pending.size()) +
-                                             " keys still unprocessed at the deadline");
+                                                      "): " + std::to_string(pending.size()) +
+                                                      " keys still unprocessed at the deadline");
       auto r = client_->call(Op::kBatchGetItem,
                              batchGetItemRequest(table, pending, options_.consistent_reads));
       if (!r) return storeError(r, "BatchGetItem");

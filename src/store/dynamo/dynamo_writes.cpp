@@ -41,7 +41,9 @@ bool ambiguous(const DynamoError& e) {
   return e.kind == ErrorKind::kTransport || e.kind == ErrorKind::kServer;
 }
 
-bool conditionFailed(const DynamoError& e) { return e.kind == ErrorKind::kConditionFailed; }
+bool conditionFailed(const DynamoError& e) {
+  return e.kind == ErrorKind::kConditionFailed;
+}
 
 void warnLeft(const char* what, const DynamoError& e, const std::string& vote_id) {
   obs::log().warn(what, {{"error_type", e.type.empty() ? errorKindName(e.kind) : e.type},
@@ -54,32 +56,32 @@ Result<bool> DynamoStore::putSaying(const Saying& saying) {
   const std::string token = randomId();
   Json item = sayingItem(saying);
   item["put_token"] = attrS(token);
-  auto r = client_->call(Op::kPutItem, putItemRequest(options_.tables.sayings, item,
-                                                      namesOnly("attribute_not_exists(#id)", {"id"})));
+  auto r =
+      client_->call(Op::kPutItem, putItemRequest(options_.tables.sayings, item,
+                                                 namesOnly("attribute_not_exists(#id)", {"id"})));
   if (r) return true;
   if (!conditionFailed(r.error()) && !ambiguous(r.error())) return storeError(r, "PutItem");
   // Another writer holds the id, or an attempt of this call was applied and its answer lost.
-  auto back = client_->call(Op::kGetItem, getItemRequest(options_.tables.sayings,
-                                                         sayingKey(saying.id), true,
-                                                         namesOnly("#put_token", {"put_token"})));
+  auto back =
+      client_->call(Op::kGetItem, getItemRequest(options_.tables.sayings, sayingKey(saying.id),
+                                                 true, namesOnly("#put_token", {"put_token"})));
   if (!back) return storeError(ambiguous(r.error()) ? r : back, "PutItem (read-back)");
   auto found = parseGetItem(*back);
   if (!found) return std::unexpected(found.error());
   if (!*found) {
     if (ambiguous(r.error())) return storeError(r, "PutItem");
-    return fail(ErrorCode::kStoreError, "saying " + saying.id +
-                                            " exists for PutItem but not for GetItem");
+    return fail(ErrorCode::kStoreError,
+                "saying " + saying.id + " exists for PutItem but not for GetItem");
   }
   ItemReader reader(**found, "main_humor put token");
   return reader.stringOr("put_token", "") == token;
 }
 
 Result<std::optional<DynamoStore::StoredVote>> DynamoStore::readVote(const FeedbackRecord& record) {
-  auto r = client_->call(
-      Op::kGetItem,
-      getItemRequest(options_.tables.feedback, feedbackKey(record), true,
-                     namesOnly("#id, #vote, #counted, #written_at",
-                               {"id", "vote", "counted", "written_at"})));
+  auto r = client_->call(Op::kGetItem,
+                         getItemRequest(options_.tables.feedback, feedbackKey(record), true,
+                                        namesOnly("#id, #vote, #counted, #written_at",
+                                                  {"id", "vote", "counted", "written_at"})));
   if (!r) return storeError(r, "GetItem (vote read-back)");
   auto item = parseGetItem(*r);
   if (!item) return std::unexpected(item.error());
@@ -95,9 +97,9 @@ Result<std::optional<DynamoStore::StoredVote>> DynamoStore::readVote(const Feedb
 }
 
 Result<bool> DynamoStore::voteMarked(const std::string& saying_id, const std::string& vote_id) {
-  auto r = client_->call(Op::kGetItem,
-                         getItemRequest(options_.tables.sayings, sayingKey(saying_id), true,
-                                        namesOnly("#vote_marks", {"vote_marks"})));
+  auto r =
+      client_->call(Op::kGetItem, getItemRequest(options_.tables.sayings, sayingKey(saying_id),
+                                                 true, namesOnly("#vote_marks", {"vote_marks"})));
   if (!r) return storeError(r, "GetItem (vote marks)");
   auto item = parseGetItem(*r);
   if (!item) return std::unexpected(item.error());
@@ -133,7 +135,8 @@ Result<void> DynamoStore::countVote(const std::string& saying_id, const std::str
   UpdateItemRequest done;
   done.table = options_.tables.feedback;
   done.key = feedback_key;
-  done.update = Expression{"SET #counted = :yes", attributeNames({"counted", "id"}),
+  done.update = Expression{"SET #counted = :yes",
+                           attributeNames({"counted", "id"}),
                            {{":yes", attrBool(true)}, {":vote_id", attrS(vote_id)}}};
   done.condition = "#id = :vote_id";
   if (auto r = client_->call(Op::kUpdateItem, updateItemRequest(done)); !r) {
@@ -144,8 +147,8 @@ Result<void> DynamoStore::countVote(const std::string& saying_id, const std::str
   UpdateItemRequest prune;
   prune.table = options_.tables.sayings;
   prune.key = sayingKey(saying_id);
-  prune.update = Expression{"DELETE #vote_marks :mark", attributeNames({"vote_marks"}),
-                            {{":mark", attrSS({vote_id})}}};
+  prune.update = Expression{
+      "DELETE #vote_marks :mark", attributeNames({"vote_marks"}), {{":mark", attrSS({vote_id})}}};
   if (auto r = client_->call(Op::kUpdateItem, updateItemRequest(prune)); !r)
     warnLeft("Vote mark not pruned", r.error(), vote_id);
   return {};
@@ -212,8 +215,10 @@ Result<void> DynamoStore::addRequestStats(const std::vector<RequestStatsRow>& ro
   std::unordered_map<std::string, std::size_t> index;
   for (const auto& row : rows) {
     auto [it, fresh] = index.try_emplace(statsKey(row), merged.size());
-    if (fresh) merged.push_back(row);
-    else merged[it->second].add(row);
+    if (fresh)
+      merged.push_back(row);
+    else
+      merged[it->second].add(row);
   }
   // The flush token joins the row's `flushes` set in the same ADD that adds the counters, on
   // the condition that the set does not hold it yet: a retried ADD fails, and that is ours.
