@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/beast_request.hpp"
 #include "http/json_error.hpp"
 #include "http/stream_channel.hpp"
 #include "obs/logger.hpp"
@@ -53,19 +54,6 @@ constexpr std::string_view kTooManyConnections =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
     "Retry-After: 1\r\nCache-Control: no-store\r\nContent-Length: 61\r\n\r\n"
     "{\"error\":\"unavailable\",\"message\":\"too many open connections\"}";
-
-Request toRequest(bhttp::request<bhttp::string_body>&& msg, const std::string& remote) {
-  Request r;
-  r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  const auto q = r.target.find('?');
-  r.path = percentDecode(std::string_view(r.target).substr(0, q), false);
-  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
-  for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
-  r.body = std::move(msg.body());
-  r.remote_address = remote;
-  return r;
-}
 
 template <typename Message>
 void copyHeaders(Message& msg, const Response& res, bool keep_alive) {
