@@ -57,10 +57,7 @@ constexpr std::string_view kTooManyConnections =
 Request toRequest(bhttp::request<bhttp::string_body>&& msg, const std::string& remote) {
   Request r;
   r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  const auto q = r.target.find('?');
-  r.path = percentDecode(std::string_view(r.target).substr(0, q), false);
-  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+  r.setTarget(std::string(msg.target()));
   for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
   r.body = std::move(msg.body());
   r.remote_address = remote;
