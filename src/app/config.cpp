@@ -211,7 +211,8 @@ void readSecrets(const toml::table& root, Config& c) {
 }
 }  // namespace
 
-Config parseConfig(const std::string& toml_text, const std::string& origin, const EnvOverrides* env) {
+Config parseConfig(const std::string& toml_text, const std::string& origin,
+                   const EnvOverrides* env) {
   std::optional<EnvOverrides::Scope> scope;
   if (env) scope.emplace(*env);
   toml::table root;

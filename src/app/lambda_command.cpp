@@ -38,7 +38,8 @@ std::string contextFields(const lambda::Invocation& inv) {
 int initFailure(lambda::RuntimeClient& client, obs::Logger& logger, std::string_view type,
                 const std::string& message, int code) {
   const std::string text = redact(message);
-  logger.error("Fatal start-up error", {{"error_type", std::string(type)}, {"error_message", text}});
+  logger.error("Fatal start-up error",
+               {{"error_type", std::string(type)}, {"error_message", text}});
   logger.flush();
   std::cerr << "cloud-sayings lambda: " << text << "\n";
   if (auto posted = client.initError(type, text); !posted)
@@ -69,7 +70,8 @@ int lambdaCommand(const LambdaFlags& flags) {
     if (flags.store_url) config.store.url = *flags.store_url;
     applyLambdaDefaults(config);
   } catch (const ConfigError& e) {
-    return initFailure(client, logger, "Runtime.ConfigError", std::string("bad setting: ") + e.what(), 2);
+    return initFailure(client, logger, "Runtime.ConfigError",
+                       std::string("bad setting: ") + e.what(), 2);
   }
   logger.setLevel(config.log.level);
 
@@ -77,7 +79,8 @@ int lambdaCommand(const LambdaFlags& flags) {
   try {
     app = std::make_unique<App>(config);
   } catch (const ConfigError& e) {
-    return initFailure(client, logger, "Runtime.ConfigError", std::string("bad setting: ") + e.what(), 2);
+    return initFailure(client, logger, "Runtime.ConfigError",
+                       std::string("bad setting: ") + e.what(), 2);
   } catch (const std::exception& e) {
     return initFailure(client, logger, "Runtime.InitError", e.what(), 1);
   }
@@ -86,8 +89,8 @@ int lambdaCommand(const LambdaFlags& flags) {
                        "the store (" + std::string(app->store().backendName()) +
                            ") does not answer: " + ready.error().message,
                        1);
-  logger.info("Lambda runtime ready", {{"store", std::string(app->store().backendName())},
-                                       {"version", CS_VERSION}});
+  logger.info("Lambda runtime ready",
+              {{"store", std::string(app->store().backendName())}, {"version", CS_VERSION}});
 
   App& a = *app;
   auto after = [&a, &logger](lambda::Runtime::Clock::time_point deadline) {

@@ -14,10 +14,10 @@ namespace {
 // The config file's sections, longest first so rate_limit wins over a shorter prefix.
 const std::vector<std::string>& sectionNames() {
   static const std::vector<std::string> names = [] {
-    std::vector<std::string> n = {"server",  "store",      "log",     "flow",     "catalog",
-                                  "web",     "llm",        "secrets", "stats",    "metrics",
-                                  "feedback", "dynamodb",  "cache",   "budget",   "compare",
-                                  "rate_limit", "cors",    "security_headers"};
+    std::vector<std::string> n = {
+        "server", "store",   "log",     "flow",       "catalog",  "web",
+        "llm",    "secrets", "stats",   "metrics",    "feedback", "dynamodb",
+        "cache",  "budget",  "compare", "rate_limit", "cors",     "security_headers"};
     std::sort(n.begin(), n.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
     return n;
   }();
@@ -51,7 +51,9 @@ EnvOverrides EnvOverrides::fromPairs(const std::vector<std::pair<std::string, st
         break;
       }
     if (section.empty())
-      throw ConfigError(name + ": unknown setting (expected CLOUD_SAYINGS_<SECTION>_<KEY> with a section of the config file)");
+      throw ConfigError(name +
+                        ": unknown setting (expected CLOUD_SAYINGS_<SECTION>_<KEY> with a section "
+                        "of the config file)");
     env.values_[section + "." + rest.substr(section.size() + 1)] = Value{name, value};
   }
   return env;
@@ -69,7 +71,8 @@ EnvOverrides EnvOverrides::fromProcess() {
   return fromPairs(vars);
 }
 
-const EnvOverrides::Value* EnvOverrides::find(std::string_view section, std::string_view key) const {
+const EnvOverrides::Value* EnvOverrides::find(std::string_view section,
+                                              std::string_view key) const {
   std::string full(section);
   full += '.';
   full += key;
@@ -86,9 +89,15 @@ std::vector<std::pair<std::string, const EnvOverrides::Value*>> EnvOverrides::in
   return out;
 }
 
-EnvOverrides::Scope::Scope(const EnvOverrides& env) : previous_(t_current) { t_current = &env; }
-EnvOverrides::Scope::~Scope() { t_current = previous_; }
-const EnvOverrides* EnvOverrides::current() { return t_current; }
+EnvOverrides::Scope::Scope(const EnvOverrides& env) : previous_(t_current) {
+  t_current = &env;
+}
+EnvOverrides::Scope::~Scope() {
+  t_current = previous_;
+}
+const EnvOverrides* EnvOverrides::current() {
+  return t_current;
+}
 
 const EnvOverrides::Value* TomlSection::fromEnv(std::string_view key) const {
   return env_ ? env_->find(name_, key) : nullptr;
@@ -149,8 +158,8 @@ void TomlSection::read(std::string_view key, std::int64_t& out, std::int64_t min
     return;
   }
   if (v < min || v > max)
-    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) +
-                      ".." + std::to_string(max));
+    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
+                      std::to_string(max));
   out = v;
 }
 
@@ -177,8 +186,8 @@ void TomlSection::read(std::string_view key, double& out, double min, double max
     return;
   }
   if (!(v >= min && v <= max))
-    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) +
-                      ".." + std::to_string(max));
+    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
+                      std::to_string(max));
   out = v;
 }
 
@@ -212,7 +221,8 @@ void TomlSection::readStrings(std::string_view key, std::vector<std::string>& ou
 const toml::table* TomlSection::subtable(std::string_view key) {
   const auto* n = find(key);
   if (const auto* e = fromEnv(key))
-    throw ConfigError(e->variable + ": " + qualified(key) + " is a table; set it in the config file");
+    throw ConfigError(e->variable + ": " + qualified(key) +
+                      " is a table; set it in the config file");
   if (!n) return nullptr;
   if (!n->is_table()) throw ConfigError(qualified(key) + ": expected a table");
   return n->as_table();

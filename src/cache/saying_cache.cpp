@@ -193,7 +193,8 @@ FlightResult SayingCache::runCall(Slot& slot) {
 bool SayingCache::waitIdle(std::chrono::steady_clock::time_point deadline) const {
   for (const auto& slot : slots_) {
     std::unique_lock lock(slot->mutex);
-    if (!slot->idle.wait_until(lock, deadline, [&] { return slot->stop || slot->flight == nullptr; }))
+    if (!slot->idle.wait_until(lock, deadline,
+                               [&] { return slot->stop || slot->flight == nullptr; }))
       return false;
   }
   return true;

@@ -94,8 +94,8 @@ class SayingCache {
     mutable std::mutex mutex;
     std::condition_variable wake;
     mutable std::condition_variable idle;  // notified when `flight` becomes null
-    FlightPtr flight;      // current or pending call; null when idle
-    bool running = false;  // the worker is executing `flight`
+    FlightPtr flight;                      // current or pending call; null when idle
+    bool running = false;                  // the worker is executing `flight`
     bool enabled = true;
     bool stop = false;
     std::chrono::steady_clock::time_point retry_at{};

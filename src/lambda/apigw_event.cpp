@@ -52,8 +52,8 @@ void appendQueryPair(std::string& qs, std::string_view key, std::string_view val
 // v1: multiValueQueryStringParameters carries every value; queryStringParameters the last.
 std::string v1Query(FieldReader& f, const json& event) {
   std::string qs;
-  if (const auto* multi = f.object(event, "multiValueQueryStringParameters",
-                                   "multiValueQueryStringParameters")) {
+  if (const auto* multi =
+          f.object(event, "multiValueQueryStringParameters", "multiValueQueryStringParameters")) {
     for (auto it = multi->begin(); it != multi->end(); ++it) {
       if (!it->is_array()) {
         f.note("multiValueQueryStringParameters." + it.key() + ": expected an array");
@@ -90,9 +90,10 @@ void v1Headers(FieldReader& f, const json& event, http::Headers& out) {
 }
 
 void readBody(FieldReader& f, const json& event, http::Request& request) {
+  const bool encoded = f.boolean(event, "isBase64Encoded", "isBase64Encoded").value_or(false);
   auto body = f.string(event, "body", "body");
   if (!body) return;
-  if (f.boolean(event, "isBase64Encoded", "isBase64Encoded").value_or(false)) {
+  if (encoded) {
     auto decoded = base64Decode(*body);
     if (!decoded) {
       f.note("body: isBase64Encoded is true but the body is not base64");
@@ -193,17 +194,19 @@ bool validUtf8(std::string_view s) {
 std::expected<ApiEvent, EventError> parseApiEvent(std::string_view payload) {
   const json event = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (event.is_discarded() || !event.is_object())
-    return std::unexpected(EventError{false, PayloadFormat::kRestV1, "the event is not a JSON object"});
+    return std::unexpected(
+        EventError{false, PayloadFormat::kRestV1, "the event is not a JSON object"});
   const auto* version = FieldReader::member(event, "version");
-  const bool v2 = version && version->is_string() && version->get_ref<const std::string&>() == "2.0";
-  const bool v1 = !v2 && (event.contains("httpMethod") ||
-                          (version && version->is_string() &&
-                           version->get_ref<const std::string&>() == "1.0" &&
-                           event.contains("requestContext")));
+  const bool v2 =
+      version && version->is_string() && version->get_ref<const std::string&>() == "2.0";
+  const bool v1 =
+      !v2 && (event.contains("httpMethod") ||
+              (version && version->is_string() && version->get_ref<const std::string&>() == "1.0" &&
+               event.contains("requestContext")));
   if (!v1 && !v2)
-    return std::unexpected(EventError{
-        false, PayloadFormat::kRestV1,
-        "not an API Gateway proxy event (no httpMethod, and version is not \"2.0\")"});
+    return std::unexpected(
+        EventError{false, PayloadFormat::kRestV1,
+                   "not an API Gateway proxy event (no httpMethod, and version is not \"2.0\")"});
   ApiEvent out;
   out.format = v2 ? PayloadFormat::kHttpV2 : PayloadFormat::kRestV1;
   FieldReader fields;
@@ -217,7 +220,8 @@ std::expected<ApiEvent, EventError> parseApiEvent(std::string_view payload) {
 }
 
 bool isTextBody(std::string_view type, std::string_view body) {
-  const bool text = type.empty() || type.starts_with("text/") || type.find("json") != std::string_view::npos ||
+  const bool text = type.empty() || type.starts_with("text/") ||
+                    type.find("json") != std::string_view::npos ||
                     type.find("javascript") != std::string_view::npos ||
                     type.find("xml") != std::string_view::npos ||
                     type.starts_with("application/x-www-form-urlencoded");

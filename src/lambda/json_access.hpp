@@ -36,7 +36,8 @@ class FieldReader {
   }
   std::optional<bool> boolean(const nlohmann::json& parent, std::string_view key,
                               std::string_view name) {
-    const auto* v = typed(parent, key, name, false, nlohmann::json::value_t::boolean, "true or false");
+    const auto* v =
+        typed(parent, key, name, false, nlohmann::json::value_t::boolean, "true or false");
     if (!v) return std::nullopt;
     return v->get<bool>();
   }

@@ -52,7 +52,8 @@ class CollectingSink final : public http::StreamSink {
 };
 
 http::Response deadlineResponse() {
-  return http::jsonError(504, "timeout", "the request did not finish within the invocation's deadline");
+  return http::jsonError(504, "timeout",
+                         "the request did not finish within the invocation's deadline");
 }
 }  // namespace
 
@@ -70,9 +71,9 @@ int Runtime::run() {
   for (;;) {
     auto invocation = client_.next();
     if (!invocation) {
-      obs::log().error("Runtime API unavailable; exiting",
-                       {{"error_type", invocation.error().code},
-                        {"error_message", invocation.error().message}});
+      obs::log().error(
+          "Runtime API unavailable; exiting",
+          {{"error_type", invocation.error().code}, {"error_message", invocation.error().message}});
       return 1;
     }
     handle(*invocation);
@@ -85,7 +86,8 @@ Runtime::Clock::time_point Runtime::deadlineOf(const Invocation& invocation) con
   const auto wall_now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  return now + std::chrono::milliseconds(invocation.deadline_ms - wall_now) - options_.deadline_margin;
+  return now + std::chrono::milliseconds(invocation.deadline_ms - wall_now) -
+         options_.deadline_margin;
 }
 
 void Runtime::reapFinished() {
@@ -109,7 +111,8 @@ http::Response Runtime::dispatch(http::Request& request, Clock::time_point deadl
     try {
       w.response = handler_.handle(w.request);
     } catch (...) {  // Pipeline::handle contains handler errors; this is the thread's own net
-      w.response = http::jsonError(500, "internal_error", "the server failed to handle this request");
+      w.response =
+          http::jsonError(500, "internal_error", "the server failed to handle this request");
     }
     w.finished.store(true);
     w.done.set_value();
@@ -134,13 +137,16 @@ void Runtime::handle(const Invocation& invocation) {
   if (!event && !event.error().api_gateway) {
     obs::log().warn("Unsupported event", {{"error_type", "unsupported_event"},
                                           {"error_message", event.error().message}});
-    if (auto posted = client_.fail(invocation.request_id, "Runtime.UnsupportedEvent", event.error().message);
+    if (auto posted =
+            client_.fail(invocation.request_id, "Runtime.UnsupportedEvent", event.error().message);
         !posted)
-      obs::log().error("Posting an invocation error failed", {{"error_message", posted.error().message}});
+      obs::log().error("Posting an invocation error failed",
+                       {{"error_message", posted.error().message}});
   } else {
     std::string body;
     if (!event) {
-      auto bad = http::jsonError(400, "bad_request", "malformed API Gateway event: " + event.error().message);
+      auto bad = http::jsonError(400, "bad_request",
+                                 "malformed API Gateway event: " + event.error().message);
       body = proxyResponse(event.error().format, bad);
       obs::log().warn("Malformed API Gateway event",
                       {{"error_type", "bad_request"}, {"error_message", event.error().message}});
@@ -170,7 +176,8 @@ void Runtime::handle(const Invocation& invocation) {
     try {
       after_response_(deadline);
     } catch (const std::exception& e) {
-      obs::log().error("Post-invocation work failed", {{"error_type", "internal"}, {"error_message", e.what()}});
+      obs::log().error("Post-invocation work failed",
+                       {{"error_type", "internal"}, {"error_message", e.what()}});
     }
   }
   if (on_invocation_) on_invocation_(nullptr);

@@ -11,11 +11,11 @@ namespace cs::lambda {
 
 // One invocation as GET /2018-06-01/runtime/invocation/next hands it out.
 struct Invocation {
-  std::string request_id;    // Lambda-Runtime-Aws-Request-Id
+  std::string request_id;        // Lambda-Runtime-Aws-Request-Id
   std::int64_t deadline_ms = 0;  // Lambda-Runtime-Deadline-Ms: wall-clock epoch milliseconds
-  std::string trace_id;      // Lambda-Runtime-Trace-Id (X-Ray), may be empty
-  std::string function_arn;  // Lambda-Runtime-Invoked-Function-Arn
-  std::string payload;       // the event, as bytes
+  std::string trace_id;          // Lambda-Runtime-Trace-Id (X-Ray), may be empty
+  std::string function_arn;      // Lambda-Runtime-Invoked-Function-Arn
+  std::string payload;           // the event, as bytes
 };
 
 // The Lambda Runtime API (version 2018-06-01) over an HttpTransport: the four calls a custom

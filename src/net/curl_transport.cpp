@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -94,7 +94,9 @@ void safeCall(Transfer& t) {
   }
 }
 
-bool readable(const std::string& path) { return !path.empty() && ::access(path.c_str(), R_OK) == 0; }
+bool readable(const std::string& path) {
+  return !path.empty() && ::access(path.c_str(), R_OK) == 0;
+}
 
 std::string compiledCaDefault() {
   globalInit();
@@ -111,7 +113,6 @@ std::string compiledCaDefault() {
 std::string resolveCaBundle(const std::string& configured, const std::string& compiled_default,
                             const std::vector<std::string>& fallbacks) {
   if (!configured.empty()) return configured;
-  if (const char* env = std::getenv("SSL_CERT_FILE"); env && readable(env)) return env;
   if (readable(compiled_default)) return {};
   for (const auto& path : fallbacks)
     if (readable(path)) return path;
@@ -119,8 +120,11 @@ std::string resolveCaBundle(const std::string& configured, const std::string& co
 }
 
 std::string resolveCaBundle(const std::string& configured) {
-  return resolveCaBundle(configured, compiledCaDefault(),
-                         {kAmazonLinuxCaBundle, "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"});
+  if (const char* env = std::getenv("SSL_CERT_FILE"); configured.empty() && env && readable(env))
+    return env;
+  return resolveCaBundle(
+      configured, compiledCaDefault(),
+      {kAmazonLinuxCaBundle, "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"});
 }
 
 class CurlTransport::Impl {

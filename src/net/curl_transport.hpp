@@ -33,13 +33,14 @@ class CurlTransport final : public HttpTransport {
 // Amazon Linux's CA bundle; libcurl built on Debian looks for /etc/ssl/certs/ca-certificates.crt.
 inline constexpr const char* kAmazonLinuxCaBundle = "/etc/pki/tls/certs/ca-bundle.crt";
 
-// Which CA file TLS verification uses: `configured` when set; else SSL_CERT_FILE when it names a
-// readable file; else nothing ("" = libcurl's compiled-in default) when `compiled_default` is
-// readable; else the first readable `fallbacks` entry (Amazon Linux's bundle first). So the same
-// binary verifies HTTPS on Debian and, packaged for Lambda, on provided.al2023.
+// Which CA file TLS verification uses: `configured` when set; else nothing ("" = libcurl's
+// compiled-in default) when `compiled_default` is readable; else the first readable `fallbacks`
+// entry (Amazon Linux's bundle first). So the same binary verifies HTTPS on Debian and, packaged
+// for Lambda, on provided.al2023.
 std::string resolveCaBundle(const std::string& configured, const std::string& compiled_default,
                             const std::vector<std::string>& fallbacks);
-// The same with libcurl's compiled-in default and the usual locations.
+// The same with SSL_CERT_FILE (when readable) as `configured`, libcurl's compiled-in default
+// and the usual locations.
 std::string resolveCaBundle(const std::string& configured);
 
 }  // namespace cs::net
