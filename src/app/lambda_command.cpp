@@ -15,8 +15,6 @@ namespace cs::app {
 
 void applyLambdaDefaults(Config& config) {
   if (!config.metrics.emf) config.metrics.emf = true;
-  if (config.metrics.prometheus)
-    obs::log().info("/metrics is not served in Lambda mode (EMF carries the figures)", {});
   config.metrics.prometheus = false;
   config.stats.background_flush = false;
   if (config.store.url == StoreConfig{}.url) config.store.url = "sqlite:/tmp/cloud-sayings.db";

@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <optional>
 #include <condition_variable>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -119,6 +119,14 @@ TEST(LambdaRuntime, ServesRestAndHttpApiEventsThroughThePipeline) {
   json proxy = invoke(api, vote);
   ASSERT_TRUE(proxy.is_object());
   EXPECT_EQ(proxy["statusCode"], 201) << proxy.dump();
+
+  // The server's limits apply before a handler sees the request: 413 past the feedback limit.
+  json big = v1Event("POST", "/api/feedback");
+  big["body"] =
+      json{{"saying_id", ids[0]}, {"vote", "up"}, {"pad", std::string(8 * 1024, 'x')}}.dump();
+  proxy = invoke(api, big);
+  EXPECT_EQ(proxy["statusCode"], 413);
+  EXPECT_EQ(bodyOf(proxy)["error"], "payload_too_large");
 
   proxy = invoke(api, v1Event("GET", "/api/stats"));
   EXPECT_EQ(proxy["statusCode"], 200);
