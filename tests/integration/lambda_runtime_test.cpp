@@ -190,6 +190,18 @@ TEST(LambdaRuntime, ServesRestAndHttpApiEventsThroughThePipeline) {
   EXPECT_NE(logs.find("\"_aws\""), std::string::npos) << "EMF is on by default in Lambda mode";
 }
 
+TEST(LambdaRuntime, NoSubcommandWithTheRuntimeApiSetIsLambdaMode) {
+  FakeRuntimeApi api;
+  TempDir dir;
+  LambdaProcess fn;  // the binary itself as `bootstrap`: no arguments
+  ASSERT_TRUE(fn.start({binaryPath()}, baseEnv(api, dir)));
+  const json proxy = invoke(api, v2Event("GET", "/healthz"));
+  ASSERT_TRUE(proxy.is_object()) << fn.logs();
+  EXPECT_EQ(proxy["statusCode"], 200);
+  api.shutdown();
+  EXPECT_EQ(fn.wait(), 1);  // the Runtime API went away
+}
+
 TEST(LambdaRuntime, BadConfigurationIsAnInitErrorThenANonZeroExit) {
   FakeRuntimeApi api;
   TempDir dir;
