@@ -57,7 +57,8 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
   buildCache();
   request_stats_ = std::make_unique<RequestStatsRecorder>(
       *store_, clock_,
-      RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+      RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms),
+                                    config_.stats.background_flush});
   feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
   // Rollup rows carry only the model: the catalog says whose it is (votes carry both).
   std::unordered_map<std::string, std::string> provider_of_model;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -156,7 +157,7 @@ void readStats(const toml::table& root, Config& c) {
 void readMetrics(const toml::table& root, Config& c) {
   TomlSection s(section(root, "metrics"), "metrics");
   s.read("prometheus", c.metrics.prometheus);
-  if (s.table() && s.table()->contains("emf")) {
+  if (s.has("emf")) {
     bool emf = false;
     s.read("emf", emf);
     c.metrics.emf = emf;
@@ -210,7 +211,10 @@ void readSecrets(const toml::table& root, Config& c) {
 }
 }  // namespace
 
-Config parseConfig(const std::string& toml_text, const std::string& origin) {
+Config parseConfig(const std::string& toml_text, const std::string& origin,
+                   const EnvOverrides* env) {
+  std::optional<EnvOverrides::Scope> scope;
+  if (env) scope.emplace(*env);
   toml::table root;
   try {
     root = toml::parse(toml_text, origin);
@@ -246,12 +250,17 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   return c;
 }
 
-Config loadConfigFile(const std::string& path) {
+Config loadConfigFile(const std::string& path, const EnvOverrides* env) {
   std::ifstream in(path);
   if (!in) throw ConfigError("--config: cannot read " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return parseConfig(ss.str(), path);
+  return parseConfig(ss.str(), path, env);
+}
+
+Config loadConfig(const std::string& path) {
+  const EnvOverrides env = EnvOverrides::fromProcess();
+  return path.empty() ? parseConfig("", "environment", &env) : loadConfigFile(path, &env);
 }
 
 }  // namespace cs::app
