@@ -14,6 +14,7 @@
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "http/server.hpp"
 #include "llm/gateway.hpp"
 #include "service/compare_service.hpp"
 #include "obs/metrics.hpp"
@@ -35,6 +36,9 @@ class App {
   ~App();
 
   http::HttpHandler& handler() { return *pipeline_; }
+  // Wires a server that serves handler(): its shutdown ends running comparisons, and its
+  // figures go to /metrics. The server must not outlive the App.
+  void attachServer(http::Server& server);
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }

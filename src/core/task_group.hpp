@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -33,7 +34,14 @@ class TaskGroup {
     workers_.emplace_back();
     auto it = std::prev(workers_.end());
     it->thread = std::thread([this, it, job = std::move(job)] {
-      job();
+      // A thread entry is a failure boundary. Jobs catch and report their own exceptions
+      // (CompareService::runCall); this is the backstop that keeps an escaped one from
+      // calling std::terminate, counted so a test or a metric can see it.
+      try {
+        job();
+      } catch (...) {
+        escaped_.fetch_add(1, std::memory_order_relaxed);
+      }
       std::lock_guard done(mutex_);
       it->done = true;
       --running_;
@@ -54,6 +62,9 @@ class TaskGroup {
     for (auto& w : all)
       if (w.thread.joinable()) w.thread.join();
   }
+
+  // Jobs that let an exception escape (see spawn()).
+  std::size_t escaped() const { return escaped_.load(std::memory_order_relaxed); }
 
   std::size_t running() const {
     std::lock_guard lock(mutex_);
@@ -80,6 +91,7 @@ class TaskGroup {
   std::list<Worker> workers_;
   std::size_t running_ = 0;
   bool closed_ = false;
+  std::atomic<std::size_t> escaped_{0};
 };
 
 }  // namespace cs
