@@ -1,5 +1,6 @@
 #include "cache/saying_cache.hpp"
 
+#include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::cache {
@@ -15,7 +16,11 @@ SayingCache::SayingCache(llm::Gateway& gateway, Ingestor& ingestor, ServiceTrack
       options_(options) {
   for (const auto& id : model_ids)
     slots_.push_back(std::make_unique<Slot>(id, options_.capacity, options_.max_serves));
-  for (auto& slot : slots_) slot->worker = std::thread([this, s = slot.get()] { workerLoop(*s); });
+  for (auto& slot : slots_)
+    slot->worker = std::thread([this, s = slot.get()] {
+      // Last resort: each call is guarded in workerLoop; this only catches the loop itself.
+      (void)runGuarded(ThreadKind::kCacheBuilder, s->model, [&] { workerLoop(*s); });
+    });
 }
 
 SayingCache::~SayingCache() {
@@ -126,7 +131,13 @@ void SayingCache::workerLoop(Slot& slot) {
       slot.running = true;
       flight = slot.flight;
     }
-    FlightResult result = runCall(slot);
+    FlightResult result;
+    // One refill's surprise (a throwing parser, allocator, store) is that refill's error: the
+    // worker lives on, and whoever waits on the flight gets an answer.
+    if (!runGuarded(ThreadKind::kCacheBuilder, slot.model, [&] { result = runCall(slot); })) {
+      result = FlightResult{};
+      result.error = localError(llm::LlmError::Kind::kServer, "internal error in the cache builder");
+    }
     const std::size_t added = slot.pool.add(result.sayings);
     {
       std::lock_guard lock(slot.mutex);

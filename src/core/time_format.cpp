@@ -61,7 +61,10 @@ std::optional<std::int64_t> parseIsoUtc(std::string_view s) {
       if (s[pos] == 'Z' && pos + 1 == s.size()) {
       } else if ((s[pos] == '+' || s[pos] == '-') && s.size() == pos + 6 && s[pos + 3] == ':') {
         int oh = 0, om = 0;
-        if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om)) return std::nullopt;
+        // ISO 8601 offsets run from -12:00 to +14:00 in whole minutes below 60: "+99:99"
+        // is not an offset but a typo (or a probe), refused like any other bad date.
+        if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om) || oh > 14 || om > 59)
+          return std::nullopt;
         offset_min = (oh * 60 + om) * (s[pos] == '+' ? 1 : -1);
       } else {
         return std::nullopt;

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/thread_boundary.hpp"
+
 namespace cs::net {
 namespace {
 
@@ -56,7 +58,9 @@ struct Transfer {
   Transfer& operator=(const Transfer&) = delete;
 };
 
-size_t onBody(char* data, size_t size, size_t count, void* user) {
+// curl's callbacks are called from C: an exception must never unwind through curl's frames
+// (undefined behaviour). Either callback answering 0 aborts the transfer with an error.
+size_t onBodyUnguarded(char* data, size_t size, size_t count, void* user) {
   auto& t = *static_cast<Transfer*>(user);
   const size_t n = size * count;
   if (t.response.body.size() + n > t.request.max_response_bytes) {
@@ -67,7 +71,23 @@ size_t onBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-size_t onHeader(char* data, size_t size, size_t count, void* user) {
+size_t onHeaderUnguarded(char* data, size_t size, size_t count, void* user);
+
+size_t onBody(char* data, size_t size, size_t count, void* user) noexcept {
+  size_t n = 0;
+  (void)runGuarded(ThreadKind::kTransport, {},
+                   [&] { n = onBodyUnguarded(data, size, count, user); });
+  return n;
+}
+
+size_t onHeader(char* data, size_t size, size_t count, void* user) noexcept {
+  size_t n = 0;
+  (void)runGuarded(ThreadKind::kTransport, {},
+                   [&] { n = onHeaderUnguarded(data, size, count, user); });
+  return n;
+}
+
+size_t onHeaderUnguarded(char* data, size_t size, size_t count, void* user) {
   auto& t = *static_cast<Transfer*>(user);
   const size_t n = size * count;
   std::string_view line(data, n);
@@ -84,12 +104,9 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// A callback that throws must not kill the transport thread: counted and reported.
 void safeCall(Transfer& t) {
-  try {
-    t.done(std::move(t.response));
-  } catch (...) {
-    // A callback that throws must not kill the transport thread.
-  }
+  (void)runGuarded(ThreadKind::kTransport, {}, [&] { t.done(std::move(t.response)); });
 }
 
 }  // namespace
@@ -141,10 +158,10 @@ class CurlTransport::Impl {
         if (stopping_) break;
         incoming.swap(queue_);
       }
-      for (auto& t : incoming) start(std::move(t));
+      for (auto& t : incoming) startGuarded(t);
       int running = 0;
       curl_multi_perform(multi_, &running);
-      collect();
+      (void)runGuarded(ThreadKind::kTransport, {}, [&] { collect(); });
       curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
     }
     // Shutting down: fail what is queued or in flight, so no caller waits forever.
@@ -165,7 +182,18 @@ class CurlTransport::Impl {
     }
   }
 
-  void start(std::unique_ptr<Transfer> t) {
+  // A surprise while setting a transfer up (bad_alloc copying headers) fails that transfer:
+  // its caller gets an answer instead of waiting for one that never comes.
+  void startGuarded(std::unique_ptr<Transfer>& t) {
+    if (runGuarded(ThreadKind::kTransport, {}, [&] { start(t); }) || !t) return;
+    if (t->easy) curl_multi_remove_handle(multi_, t->easy);
+    t->response.error = TransportError::kOther;
+    t->response.error_message = "internal error in the transport";
+    safeCall(*t);
+  }
+
+  // Takes the transfer (moves it into active_) only once curl has it.
+  void start(std::unique_ptr<Transfer>& t) {
     const auto& r = t->request;
     CURL* easy = curl_easy_init();
     t->easy = easy;

@@ -9,6 +9,7 @@
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "core/redact.hpp"
+#include "core/thread_boundary.hpp"
 #include "core/time_format.hpp"
 
 namespace cs::obs {
@@ -169,7 +170,9 @@ void Logger::run() {
     batch.swap(pending_);
     const auto upto = enqueued_;
     lock.unlock();
-    sink_(batch);
+    // A sink that throws (a closed pipe turned into an exception by a test sink, bad_alloc)
+    // loses this batch, not the process: the count and a stderr line record it.
+    (void)runGuarded(ThreadKind::kLogger, {}, [&] { sink_(batch); });
     // The two buffers swap roles, so each keeps the largest burst it ever held; give back a
     // large one, or a load spike would show as lasting RSS growth (up to kMaxPendingBytes).
     if (batch.capacity() > kKeepBatchBytes) {
@@ -198,6 +201,15 @@ Logger& log() {
   return fallback;
 }
 
-void setGlobalLogger(Logger* logger) { globalSlot() = logger; }
+void setGlobalLogger(Logger* logger) {
+  globalSlot() = logger;
+  // Exceptions caught at a thread's boundary are logged in the seed's shape, once each.
+  setSurpriseReporter([](ThreadKind kind, std::string_view what, std::string_view model) {
+    log().error("Unexpected exception", {{"thread", std::string(threadKindName(kind))},
+                                         {"error_type", "internal_error"},
+                                         {"error_message", std::string(what.substr(0, 300))},
+                                         {"model", std::string(model)}});
+  });
+}
 
 }  // namespace cs::obs

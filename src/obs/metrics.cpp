@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/thread_boundary.hpp"
+
 namespace cs::obs {
 
 namespace {
@@ -174,6 +176,15 @@ std::string Metrics::renderPrometheus() {
     hooks = render_hooks_;
   }
   for (auto& fn : hooks) fn(*this);
+  // Exceptions caught at thread boundaries (core/thread_boundary): every kind, zeros included,
+  // so an alert can watch the series before the first surprise.
+  for (std::size_t i = 0; i < static_cast<std::size_t>(ThreadKind::kCount); ++i) {
+    const auto kind = static_cast<ThreadKind>(i);
+    counter("cloudsayings_thread_exceptions_total",
+            "Unexpected exceptions caught at a thread's boundary (each logged once).",
+            {{"thread", std::string(threadKindName(kind))}})
+        .raiseTo(static_cast<double>(surprisesIn(kind)));
+  }
 
   std::lock_guard lock(mutex_);
   std::string out;

@@ -1,5 +1,7 @@
 #include "secrets/secret_chain.hpp"
 
+#include <algorithm>
+
 #include "core/redact.hpp"
 #include "obs/logger.hpp"
 
@@ -9,23 +11,58 @@ SecretChain::SecretChain(std::vector<std::unique_ptr<SecretSource>> sources, con
                          std::chrono::milliseconds ttl)
     : sources_(std::move(sources)), clock_(clock), ttl_(ttl) {}
 
+Result<std::string> SecretChain::answer(const Entry& entry) const {
+  if (entry.good) return *entry.good;
+  if (entry.missing) return std::unexpected(*entry.missing);
+  if (entry.failed) return std::unexpected(*entry.failed);
+  return fail(ErrorCode::kNoSecret, "not found in any source");
+}
+
 Result<std::string> SecretChain::get(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  Entry& entry = cache_[name];  // std::map: the reference stays valid while we unlock
+  for (;;) {
+    const bool stale = clock_.now() >= entry.fresh_until;
+    if (!stale) return answer(entry);
+    if (!entry.fetching) break;
+    // Someone else is fetching: a known key is good enough meanwhile; with none, wait for it.
+    if (entry.good) return *entry.good;
+    fetched_.wait(lock, [&] { return !entry.fetching; });
+    if (entry.good || entry.missing || entry.failed) return answer(entry);
+  }
+  entry.fetching = true;
+  lock.unlock();
+  Fetched result = fetch(name);  // no lock held: other names and other callers go on
+  lock.lock();
   const auto now = clock_.now();
-  auto it = cache_.find(name);
-  if (it != cache_.end() && now - it->second.fetched_at < ttl_) return it->second.value;
-  auto value = fetch(name);
-  cache_.insert_or_assign(name, Entry{value, now});
-  return value;
+  entry.fetching = false;
+  if (result.value) {
+    entry = Entry{std::move(result.value), std::nullopt, std::nullopt, now + ttl_, 0, false};
+  } else if (!result.transient) {
+    entry = Entry{std::nullopt, std::move(result.error), std::nullopt, now + ttl_, 0, false};
+  } else {
+    // Keep the last good key; retry soon, backing off, never later than the TTL.
+    ++entry.failures;
+    const auto backoff = std::min<std::chrono::milliseconds>(
+        ttl_, kFirstRetry * (1LL << std::min(entry.failures - 1, 16)));
+    entry.failed = std::move(result.error);
+    entry.fresh_until = now + backoff;
+  }
+  fetched_.notify_all();
+  return answer(entry);
 }
 
 void SecretChain::invalidate(const std::string& name) {
   std::lock_guard lock(mutex_);
-  cache_.erase(name);
+  auto it = cache_.find(name);
+  if (it == cache_.end() || it->second.fetching) return;
+  // The key was refused (401): it is not "good" any more; fetch afresh on the next get().
+  it->second = Entry{};
 }
 
-Result<std::string> SecretChain::fetch(const std::string& name) {
+SecretChain::Fetched SecretChain::fetch(const std::string& name) {
   std::string problems;
+  bool source_failed = false;
   for (const auto& source : sources_) {
     auto value = source->fetch(name);
     if (!value) {
@@ -35,15 +72,18 @@ Result<std::string> SecretChain::fetch(const std::string& name) {
                                                {"error_type", "secret_source"},
                                                {"error_message", value.error().message}});
       problems += (problems.empty() ? "" : "; ") + redact(value.error().message);
+      source_failed = true;
       continue;
     }
     if (*value) {
       obs::log().debug("Secret loaded",
                        {{"source", std::string(source->kind())}, {"secret", name}});
-      return std::move(**value);
+      return Fetched{std::move(**value), std::nullopt, false};
     }
   }
-  return fail(ErrorCode::kNoSecret, problems.empty() ? "not found in any source" : problems);
+  return Fetched{std::nullopt,
+                 Error{ErrorCode::kNoSecret, problems.empty() ? "not found in any source" : problems},
+                 source_failed};
 }
 
 }  // namespace cs::secrets

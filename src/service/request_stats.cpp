@@ -1,5 +1,6 @@
 #include "service/request_stats.hpp"
 
+#include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
@@ -100,7 +101,7 @@ void RequestStatsRecorder::run() {
     wake_.wait_for(lock, options_.flush_interval, [&] { return stop_; });
     if (stop_) break;
     lock.unlock();
-    (void)flush();
+    (void)runGuarded(ThreadKind::kStatsFlusher, {}, [&] { (void)flush(); });
     lock.lock();
   }
 }

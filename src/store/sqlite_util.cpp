@@ -63,7 +63,7 @@ Result<void> exec(sqlite3* db, std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return fail((rc & 0xFF) == SQLITE_BUSY ? "store_unavailable" : "store_error", msg);
+    return fail((rc & 0xFF) == SQLITE_BUSY ? ErrorCode::kStoreUnavailable : ErrorCode::kStoreError, msg);
   }
   return {};
 }

@@ -52,6 +52,11 @@ TEST(TimeFormat, RoundTripsIsoUtc) {
   EXPECT_FALSE(parseIsoUtc("2024-13-01").has_value());
   EXPECT_FALSE(parseIsoUtc("yesterday").has_value());
   EXPECT_FALSE(parseIsoUtc("2024-01-15T10:30").has_value());
+  // Offsets are -12:00..+14:00 with minutes below 60.
+  EXPECT_FALSE(parseIsoUtc("2026-12-01T00:00:00+99:99").has_value());
+  EXPECT_FALSE(parseIsoUtc("2026-12-01T00:00:00+02:60").has_value());
+  EXPECT_EQ(parseIsoUtc("2026-12-01T14:00:00+14:00"), parseIsoUtc("2026-12-01T00:00:00Z"));
+  EXPECT_EQ(parseIsoUtc("2026-12-01T00:00:00-12:00"), parseIsoUtc("2026-12-01T12:00:00Z"));
 }
 
 TEST(Ids, RandomIdsAreUniqueHex) {

@@ -46,6 +46,9 @@ TEST(StatsFilter, BadValuesNameTheParameter) {
                                                         {"to", "h"},
                                                         {"from", "99999999999999d"},
                                                         {"to", "2023-13-45"},
+                                                        {"from", "2026-12-01T00:00:00+99:99"},
+                                                        {"from", "2026-12-01T00:00:00+15:00"},
+                                                        {"to", "2026-12-01T00:00:00-01:60"},
                                                         {"provider", "open ai"},
                                                         {"model", std::string(65, 'a')},
                                                         {"model", "a\"b"}}) {
