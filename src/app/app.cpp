@@ -16,11 +16,6 @@
 
 namespace cs::app {
 
-namespace {
-constexpr const char* kThreadExceptionsHelp =
-    "Exceptions caught at a thread's entry (each logged once and turned into that call's error).";
-}  // namespace
-
 Result<std::vector<Saying>> loadCorpus(const Config& config, const Clock& clock) {
   if (!config.store.corpus_file.empty())
     return loadCorpusFile(config.store.corpus_file, clock.wallMs());
@@ -32,9 +27,9 @@ Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
   return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
 }
 
-App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
-    : config_(std::move(config)), clock_(clock), gateway_(std::move(injected_gateway)) {
-  store_ = makeStore(config_);
+App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, StorePtr injected_store)
+    : config_(std::move(config)), clock_(clock), store_(std::move(injected_store)), gateway_(std::move(injected_gateway)) {
+  if (!store_) store_ = makeStore(config_);
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
@@ -87,8 +82,6 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
                   {{"model", status.info.id}, {"error_type", type}})
             .raiseTo(static_cast<double>(count));
     }
-    m.counter("cloudsayings_thread_exceptions_total", kThreadExceptionsHelp, {{"thread", "compare"}})
-        .raiseTo(static_cast<double>(compare_->threadExceptions()));
     m.gauge("cloudsayings_compare_calls_in_flight",
             "Compare LLM calls running now (bounded by compare.max_concurrent_calls).")
         .set(static_cast<double>(compare_->callsInFlight()));
@@ -225,8 +218,6 @@ void App::attachServer(http::Server& server) {
         .set(static_cast<double>(server.connections()));
     m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
         .set(static_cast<double>(server.inFlight()));
-    m.counter("cloudsayings_thread_exceptions_total", kThreadExceptionsHelp, {{"thread", "worker_pool"}})
-        .raiseTo(static_cast<double>(server.workerExceptions()));
     m.counter("cloudsayings_blocking_rejected_total",
               "Blocking requests refused with 503 because the worker pool's queue was full.")
         .raiseTo(static_cast<double>(server.blockingRejected()));

@@ -31,8 +31,10 @@ namespace cs::app {
 // order (members are destroyed in reverse). Tests build an App and call pipeline().handle().
 class App {
  public:
-  // `gateway` replaces the LLM stack built from the config (tests pass a fake).
-  explicit App(Config config, const Clock& clock = SystemClock::instance(), llm::GatewayPtr gateway = nullptr);
+  // `gateway` replaces the LLM stack built from the config, `store` the store (tests pass
+  // fakes or decorators).
+  explicit App(Config config, const Clock& clock = SystemClock::instance(),
+               llm::GatewayPtr gateway = nullptr, StorePtr store = nullptr);
   ~App();
 
   http::HttpHandler& handler() { return *pipeline_; }

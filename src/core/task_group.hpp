@@ -1,11 +1,12 @@
 #pragma once
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <list>
 #include <mutex>
 #include <thread>
+
+#include "core/thread_boundary.hpp"
 
 namespace cs {
 
@@ -15,7 +16,7 @@ namespace cs {
 // without limit. Finished threads are reaped on the next spawn().
 class TaskGroup {
  public:
-  explicit TaskGroup(std::size_t max_running) : max_running_(max_running) {}
+  TaskGroup(std::size_t max_running, ThreadKind kind) : max_running_(max_running), kind_(kind) {}
   ~TaskGroup() { joinAll(); }
   TaskGroup(const TaskGroup&) = delete;
   TaskGroup& operator=(const TaskGroup&) = delete;
@@ -34,14 +35,10 @@ class TaskGroup {
     workers_.emplace_back();
     auto it = std::prev(workers_.end());
     it->thread = std::thread([this, it, job = std::move(job)] {
-      // A thread entry is a failure boundary. Jobs catch and report their own exceptions
-      // (CompareService::runCall); this is the backstop that keeps an escaped one from
-      // calling std::terminate, counted so a test or a metric can see it.
-      try {
-        job();
-      } catch (...) {
-        escaped_.fetch_add(1, std::memory_order_relaxed);
-      }
+      // A thread entry is a failure boundary. Jobs turn their own exceptions into their
+      // call's error (CompareService::runCall); this backstop keeps one that escapes anyway
+      // from reaching std::terminate, and counts and logs it (core/thread_boundary).
+      runGuarded(kind_, {}, job);
       std::lock_guard done(mutex_);
       it->done = true;
       --running_;
@@ -62,9 +59,6 @@ class TaskGroup {
     for (auto& w : all)
       if (w.thread.joinable()) w.thread.join();
   }
-
-  // Jobs that let an exception escape (see spawn()).
-  std::size_t escaped() const { return escaped_.load(std::memory_order_relaxed); }
 
   std::size_t running() const {
     std::lock_guard lock(mutex_);
@@ -91,7 +85,7 @@ class TaskGroup {
   std::list<Worker> workers_;
   std::size_t running_ = 0;
   bool closed_ = false;
-  std::atomic<std::size_t> escaped_{0};
+  ThreadKind kind_;
 };
 
 }  // namespace cs

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_boundary.hpp"
 #include "http/address_slots.hpp"
 #include "http/json_error.hpp"
 #include "http/stream_channel.hpp"
@@ -196,7 +197,6 @@ class Server::Impl {
 
   std::size_t connections() const { return connections_.load(); }
   std::size_t inFlight() const { return in_flight_.load(); }
-  std::size_t workerExceptions() const { return worker_exceptions_.load(); }
   std::size_t blockingRejected() const { return blocking_rejected_.load(); }
   void onShutdown(std::function<void()> fn) { shutdown_hooks_.push_back(std::move(fn)); }
   std::uint16_t port() const { return port_; }
@@ -296,20 +296,13 @@ class Server::Impl {
   }
 
   // The worker pool's job entry: a thread boundary. Whatever escapes the handler is logged
-  // once, counted, and becomes a JSON 500; the worker thread and the process carry on.
+  // once and counted (core/thread_boundary: cloudsayings_thread_exceptions_total
+  // {thread="worker_pool"}) and becomes a JSON 500; the worker thread and the process carry on.
   Response handleGuarded(Request& request) {
-    std::string what = "unknown exception";
-    try {
-      return handler_.handle(request);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {  // NOLINT(bugprone-empty-catch): reported below like the rest
-    }
-    ++worker_exceptions_;
-    obs::log().error("Unhandled exception in a worker thread",
-                     {{"thread", "worker_pool"}, {"error_type", "internal"}, {"error_message", what},
-                      {"model", request.queryParam("model").value_or("")}, {"path", request.path},
-                      {"request_id", request.request_id}});
+    Response response;
+    const std::string model = request.queryParam("model").value_or("");
+    if (runGuarded(ThreadKind::kWorkerPool, model, [&] { response = handler_.handle(request); }))
+      return response;
     return jsonError(ErrorCode::kInternal, "the server failed to handle this request");
   }
 
@@ -503,7 +496,6 @@ class Server::Impl {
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<std::size_t> blocking_{0};  // blocking requests queued or running on workers_
   std::atomic<std::size_t> blocking_rejected_{0};
-  std::atomic<std::size_t> worker_exceptions_{0};
   AddressSlots addresses_{opts_.max_connections_per_address};  // outlives the contexts: frames they free release into it
   std::atomic<bool> draining_{false};
   std::chrono::steady_clock::time_point drain_deadline_;
@@ -529,7 +521,6 @@ void Server::run(bool handle_signals) { impl_->run(handle_signals); }
 void Server::stop() { impl_->stop(); }
 std::size_t Server::connections() const { return impl_->connections(); }
 std::size_t Server::inFlight() const { return impl_->inFlight(); }
-std::size_t Server::workerExceptions() const { return impl_->workerExceptions(); }
 std::size_t Server::blockingRejected() const { return impl_->blockingRejected(); }
 void Server::onShutdown(std::function<void()> fn) { impl_->onShutdown(std::move(fn)); }
 

@@ -53,8 +53,6 @@ class Server {
   // without bound when upstreams misbehave).
   std::size_t connections() const;
   std::size_t inFlight() const;
-  // Exceptions caught at the worker pool's job entry (each answered with a JSON 500).
-  std::size_t workerExceptions() const;
   // Blocking requests refused with 503 because the worker pool's queue was full.
   std::size_t blockingRejected() const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
@@ -71,7 +72,7 @@ CompareService::CompareService(llm::Gateway& gateway, cache::Ingestor& ingestor,
       ingestor_(ingestor),
       budget_(budget),
       options_(options),
-      calls_(options.max_concurrent_calls) {}
+      calls_(options.max_concurrent_calls, ThreadKind::kCompare) {}
 
 Result<std::vector<std::string>> CompareService::resolveModels(
     const std::vector<std::string>& requested) const {
@@ -137,18 +138,8 @@ void CompareService::shutdown() {
 
 void CompareService::runCall(CompareRun& run, const std::string& model,
                              const llm::GenerationRequest& request) {
-  std::string what = "unknown exception";
-  try {
-    run.complete(callOne(model, request));
-    return;
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): reported below like the rest
-  }
-  ++thread_exceptions_;
-  obs::log().error("Unhandled exception in a compare call",
-                   {{"thread", "compare"}, {"model", model}, {"error_type", "internal"},
-                    {"error_message", what}});
+  // Counted and logged once by runGuarded (cloudsayings_thread_exceptions_total{thread="compare"}).
+  if (runGuarded(ThreadKind::kCompare, model, [&] { run.complete(callOne(model, request)); })) return;
   CompareOutcome failed;
   failed.model = model;
   failed.error = cache::localError(llm::LlmError::Kind::kInternal,

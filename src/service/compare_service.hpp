@@ -1,6 +1,5 @@
 #pragma once
 #include <chrono>
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -98,8 +97,6 @@ class CompareService {
   // `shutting_down` now (SSE streams end with `done`, JSON answers complete), and new
   // comparisons answer it for every model. The calls themselves end at their own deadline.
   void shutdown();
-  // Exceptions caught at a call thread's entry (each became that model's `internal` error).
-  std::size_t threadExceptions() const { return thread_exceptions_.load(); }
 
  private:
   CompareOutcome callOne(const std::string& model, const llm::GenerationRequest& request);
@@ -110,7 +107,6 @@ class CompareService {
   cache::Ingestor& ingestor_;
   cache::BudgetGuard& budget_;
   Options options_;
-  std::atomic<std::size_t> thread_exceptions_{0};
   std::mutex runs_mutex_;
   bool shutting_down_ = false;
   std::vector<std::weak_ptr<CompareRun>> runs_;  // running comparisons, for shutdown()

@@ -34,7 +34,7 @@ std::vector<std::string> accessLines(const std::vector<std::string>& paths) {
       return r;
     });
     router.add("GET", "/down", [](const cs::http::Request&) {
-      return cs::http::jsonError(ErrorCode::kUnavailable, "the store is \"down\"\n");
+      return cs::http::jsonError(cs::ErrorCode::kUnavailable, "the store is \"down\"\n");
     });
     router.add("GET", "/teapot", [](const cs::http::Request&) {
       cs::http::Response r;
