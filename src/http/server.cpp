@@ -71,7 +71,7 @@ constexpr std::string_view kTooManyConnections =
     "{\"error\":\"unavailable\",\"message\":\"too many open connections\"}";
 constexpr std::string_view kTooManyFromAddress =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-    "Retry-After: 1\r\nCache-Control: no-store\r\nContent-Length: 75\r\n\r\n"
+    "Retry-After: 1\r\nCache-Control: no-store\r\nContent-Length: 78\r\n\r\n"
     "{\"error\":\"unavailable\",\"message\":\"too many open connections from one address\"}";
 
 // How many complete requests `data` holds, front to back (stops at the first partial or bad
@@ -409,8 +409,7 @@ class Server::Impl {
         pending_after_cap = completeRequestsIn(buffer.data(), opts_.header_limit);
       else if (pending_after_cap && *pending_after_cap > 0)
         --*pending_after_cap;
-      const bool keep_alive = parser.get().keep_alive() && !draining_ &&
-                              (!pending_after_cap || *pending_after_cap > 0);
+      bool keep_alive = parser.get().keep_alive() && (!pending_after_cap || *pending_after_cap > 0);
       Request request = toRequest(parser.release(), remote);
       const bool head = request.method == "HEAD";
       Response response;
@@ -418,6 +417,8 @@ class Server::Impl {
         response = co_await handleBlocking(request);
       else
         response = handler_.handle(request);
+      // Asked after the handler: a shutdown that began meanwhile closes this connection.
+      keep_alive = keep_alive && !draining_;
       if (response.stream) {
         co_await writeStream(stream, response, keep_alive, ec);
       } else if (head) {

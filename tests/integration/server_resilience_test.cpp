@@ -123,58 +123,85 @@ class Resilience : public ::testing::Test {
 };
 
 TEST_F(Resilience, ALockedStoreDelaysOnlyVotesAndVotesEndIn503) {
-  ASSERT_TRUE(start("[log]\naccess_log = false\n[cache]\nenabled = false\n"
-                    "[stats]\nflush_interval_ms = 600000\n"))
+  FakeLlmServer fake;
+  ASSERT_TRUE(start("[log]\naccess_log = false\n[stats]\nflush_interval_ms = 600000\n"
+                    "[budget]\nmax_calls_per_minute = 0\nmax_usd_per_day = 0\n",
+                    {{"ANTHROPIC_API_KEY", "sk-ant-test-FAKE-lock"},
+                     {"OPENAI_API_KEY", "sk-test-FAKE-lock"},
+                     {"ANTHROPIC_BASE_URL", fake.url()},
+                     {"OPENAI_BASE_URL", fake.url("/v1")}}))
       << server_.logs();
   auto first = httpRequest("GET", server_.url("/api/sayings"));
   ASSERT_EQ(first.status, 200) << first.body;
   const std::string saying = json::parse(first.body)["id"];
+  // Past the cold start, sayings come from the warm cache (the hot path, on the I/O threads).
+  ASSERT_TRUE(waitFor([&] {
+    auto r = httpRequest("GET", server_.url("/api/sayings"));
+    return r.status == 200 && json::parse(r.body)["source"] == "cache";
+  }));
 
-  // Another process takes the write lock for 8 s, well past the store's busy wait.
+  // Another process takes the write lock for 8 s, well past the store's 2 s busy wait.
   sqlite3* holder = nullptr;
   ASSERT_EQ(sqlite3_open(db().c_str(), &holder), SQLITE_OK);
+  sqlite3_busy_timeout(holder, 20'000);  // the cache builder may be storing sayings right now
   ASSERT_EQ(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
   const auto locked_at = std::chrono::steady_clock::now();
   std::atomic<int> order{0};  // completion order of every request below
-  std::atomic<int> first_vote_done{-1};
   std::atomic<bool> released{false};
-  std::vector<HttpResult> votes(6);
+  struct Vote {
+    HttpResult result;
+    int done = 0;
+    bool before_release = false;
+  };
+  std::vector<Vote> votes(6);
   std::vector<std::thread> voters;
   for (int i = 0; i < 6; ++i)
     voters.emplace_back([&, i] {
-      votes[static_cast<std::size_t>(i)] =
-          postVote(server_, saying, "up", "locked-voter-" + std::to_string(i));
-      int expected = -1;
-      first_vote_done.compare_exchange_strong(expected, order++);
+      auto& v = votes[static_cast<std::size_t>(i)];
+      v.result = postVote(server_, saying, "up", "locked-voter-" + std::to_string(i));
+      v.before_release = !released;
+      v.done = order++;
     });
-  // The votes are waiting on the lock now (or about to); health and sayings on other
-  // connections answer before any vote does, and before the lock goes.
+  // Health and sayings on other connections answer while the votes wait on the lock: before
+  // any vote has answered, and before the lock goes.
   auto health = httpRequest("GET", server_.url("/healthz"));
   const int health_done = order++;
   auto sayings = httpRequest("GET", server_.url("/api/sayings"));
   const int sayings_done = order++;
-  const bool before_release = !released;
+  const bool answered_before_release = !released;
   EXPECT_EQ(health.status, 200) << health.body;
-  EXPECT_EQ(sayings.status, 200) << sayings.body;
-  EXPECT_TRUE(before_release);
-  for (auto& t : voters) t.join();
-  EXPECT_GT(first_vote_done.load(), health_done);
-  EXPECT_GT(first_vote_done.load(), sayings_done);
-  for (const auto& v : votes) {
-    ASSERT_EQ(v.status, 503) << v.body;
-    EXPECT_EQ(json::parse(v.body)["error"], "store_unavailable");
-  }
-  // Every vote ended (after the bounded busy wait) while the lock was still held.
-  EXPECT_LT(std::chrono::steady_clock::now(), locked_at + 8s);
+  ASSERT_EQ(sayings.status, 200) << sayings.body;
+  EXPECT_EQ(json::parse(sayings.body)["source"], "cache");
+  EXPECT_TRUE(answered_before_release);
   std::this_thread::sleep_until(locked_at + 8s);
   released = true;
   ASSERT_EQ(sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(holder);
+  for (auto& t : voters) t.join();
 
+  // Each vote ends after the bounded busy wait: 503 while the lock is held. (The store runs one
+  // write at a time, so votes queued behind others may reach the database after the release
+  // and be counted: 201, and then stored.)
+  int refused_while_locked = 0;
   std::set<std::string> acknowledged;
+  for (const auto& v : votes) {
+    EXPECT_GT(v.done, health_done);
+    EXPECT_GT(v.done, sayings_done);
+    if (v.before_release) {
+      ASSERT_EQ(v.result.status, 503) << v.result.body;
+      ++refused_while_locked;
+    }
+    if (v.result.status == 503) {
+      EXPECT_EQ(json::parse(v.result.body)["error"], "store_unavailable");
+    } else {
+      ASSERT_EQ(v.result.status, 201) << v.result.body;
+      acknowledged.insert(json::parse(v.result.body)["id"].get<std::string>());
+    }
+  }
+  EXPECT_GE(refused_while_locked, 1);
   for (int i = 0; i < 6; ++i) {
     auto r = postVote(server_, saying, "up", "locked-voter-" + std::to_string(i));
-    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_TRUE(r.status == 201 || r.status == 200) << r.body;  // 200: already counted above
     acknowledged.insert(json::parse(r.body)["id"].get<std::string>());
   }
   ASSERT_EQ(server_.stop(), 0);
@@ -183,8 +210,9 @@ TEST_F(Resilience, ALockedStoreDelaysOnlyVotesAndVotesEndIn503) {
 }
 
 TEST_F(Resilience, OneAddressHoardingIdleConnectionsLeavesOthersServed) {
-  ASSERT_TRUE(start("[log]\naccess_log = false\n[server]\nmax_connections_per_address = 4\n"
-                    "first_byte_timeout_ms = 3000\n"))
+  ASSERT_TRUE(
+      start("[log]\naccess_log = false\n[server]\nmax_connections_per_address = 4\n"
+            "first_byte_timeout_ms = 3000\n"))
       << server_.logs();
   std::vector<std::unique_ptr<Socket>> idle;
   for (int i = 0; i < 6; ++i) idle.push_back(std::make_unique<Socket>(server_.port(), "127.0.0.1"));

@@ -23,7 +23,8 @@ class ShutdownDuringCompare : public ::testing::Test {
  protected:
   void SetUp() override {
     json doc = {{"models", json::object()}};
-    for (const auto& m : kDefaultModels) doc["models"][m] = {{"mode", "stall"}, {"stall_ms", 60'000}};
+    for (const auto& m : kDefaultModels)
+      doc["models"][m] = {{"mode", "stall"}, {"stall_ms", 60'000}};
     ASSERT_EQ(fake_.fake().control(doc), "");
     std::ofstream(dir_.file("cs.toml"))
         << "[log]\naccess_log = false\n[cache]\nenabled = false\n"
@@ -31,11 +32,12 @@ class ShutdownDuringCompare : public ::testing::Test {
         // The calls outlive the drain on purpose: only the shutdown can end these answers.
         << "[compare]\ndeadline_ms = 8000\n[server]\ndrain_timeout_ms = 5000\n"
         << "[llm]\ncall_timeout_ms = 8000\nmax_attempts = 1\n";
-    ASSERT_TRUE(server_.start({"--config", dir_.file("cs.toml"), "--store", "sqlite:" + dir_.file("cs.db")},
-                              {{"ANTHROPIC_API_KEY", "sk-ant-test-FAKE-shutdown"},
-                               {"OPENAI_API_KEY", "sk-test-FAKE-shutdown"},
-                               {"ANTHROPIC_BASE_URL", fake_.url()},
-                               {"OPENAI_BASE_URL", fake_.url("/v1")}}))
+    ASSERT_TRUE(
+        server_.start({"--config", dir_.file("cs.toml"), "--store", "sqlite:" + dir_.file("cs.db")},
+                      {{"ANTHROPIC_API_KEY", "sk-ant-test-FAKE-shutdown"},
+                       {"OPENAI_API_KEY", "sk-test-FAKE-shutdown"},
+                       {"ANTHROPIC_BASE_URL", fake_.url()},
+                       {"OPENAI_BASE_URL", fake_.url("/v1")}}))
         << server_.logs();
   }
   void TearDown() override { fake_.fake().releaseStalls(); }
@@ -61,7 +63,8 @@ class ShutdownDuringCompare : public ::testing::Test {
 
 TEST_F(ShutdownDuringCompare, StreamEndsWithAResultPerModelAndDone) {
   auto [r, code] = terminateDuring([&] {
-    return httpRequest("GET", server_.url("/api/compare"), {}, {"Accept: text/event-stream"}, 30'000);
+    return httpRequest("GET", server_.url("/api/compare"), {}, {"Accept: text/event-stream"},
+                       30'000);
   });
   EXPECT_EQ(code, 0) << server_.logs();
   ASSERT_EQ(r.status, 200) << r.error;

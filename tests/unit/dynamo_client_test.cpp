@@ -217,7 +217,7 @@ TEST(DynamoStoreScripted, MalformedAnswersAreCleanErrors) {
     f.transport->push(c.status, c.body);
     auto r = f.store->getSaying("a");
     ASSERT_FALSE(r) << c.body;
-    EXPECT_EQ(r.error().code, c.code) << c.body << " -> " << r.error().message;
+    EXPECT_EQ(r.error().name(), c.code) << c.body << " -> " << r.error().message;
     EXPECT_FALSE(r.error().message.empty());
   }
 }

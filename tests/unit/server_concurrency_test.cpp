@@ -117,7 +117,8 @@ TEST_F(ServerConcurrency, ManyClientsOnEveryRouteAgainstARealUpstream) {
     if (r.status == status) return;
     ++failures;
     std::lock_guard lock(report_mutex);
-    report += what + " -> " + std::to_string(r.status) + " " + r.error + " " + r.body.substr(0, 200) + "\n";
+    report += what + " -> " + std::to_string(r.status) + " " + r.error + " " +
+              r.body.substr(0, 200) + "\n";
   };
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c)
@@ -127,8 +128,10 @@ TEST_F(ServerConcurrency, ManyClientsOnEveryRouteAgainstARealUpstream) {
         auto plain = httpRequest("GET", served.url("/api/sayings"));
         expect(plain, 200, "sayings");
         expect(httpRequest("GET", served.url("/api/sayings?model=" + model)), 200, "sayings?model");
-        const std::string pair = "models=" + model + "," + models[(static_cast<std::size_t>(c) + 1) % models.size()];
-        expect(httpRequest("GET", served.url("/api/compare?" + pair), {}, {}, 20'000), 200, "compare");
+        const std::string pair =
+            "models=" + model + "," + models[(static_cast<std::size_t>(c) + 1) % models.size()];
+        expect(httpRequest("GET", served.url("/api/compare?" + pair), {}, {}, 20'000), 200,
+               "compare");
         auto sse = httpRequest("GET", served.url("/api/compare?" + pair), {},
                                {"Accept: text/event-stream"}, 20'000);
         expect(sse, 200, "compare sse");
@@ -157,12 +160,16 @@ class SlowWrites final : public Store {
   std::string_view backendName() const override { return inner_.backendName(); }
   Result<void> ping() override { return inner_.ping(); }
   Result<bool> putSaying(const Saying& s) override { return inner_.putSaying(s); }
-  Result<std::optional<Saying>> getSaying(const std::string& id) override { return inner_.getSaying(id); }
+  Result<std::optional<Saying>> getSaying(const std::string& id) override {
+    return inner_.getSaying(id);
+  }
   Result<std::vector<Saying>> getSayings(const std::vector<std::string>& ids) override {
     return inner_.getSayings(ids);
   }
   Result<std::vector<std::string>> listSayingIds() override { return inner_.listSayingIds(); }
-  Result<std::vector<Saying>> recentSayings(std::size_t limit) override { return inner_.recentSayings(limit); }
+  Result<std::vector<Saying>> recentSayings(std::size_t limit) override {
+    return inner_.recentSayings(limit);
+  }
   Result<VoteOutcome> recordVote(const FeedbackRecord& record) override {
     {
       std::unique_lock lock(mutex_);
@@ -228,7 +235,8 @@ TEST_F(ServerConcurrency, SlowStoreWritesDoNotDelayHealthOrCachedSayings) {
   std::vector<std::thread> voters;
   for (int i = 0; i < 3; ++i)
     voters.emplace_back([&, i] {
-      votes[static_cast<std::size_t>(i)] = vote(served.url(""), saying, "slow-voter-" + std::to_string(i));
+      votes[static_cast<std::size_t>(i)] =
+          vote(served.url(""), saying, "slow-voter-" + std::to_string(i));
     });
   // All three writes are inside the store, sleeping; other connections are served meanwhile.
   const bool all_writing = waitFor([&] { return slow.started() == 3; }, 10s);
@@ -343,8 +351,8 @@ TEST_F(BareServer, AnExceptionInAWorkerIsAJson500AndTheServerCarriesOn) {
   handler_.open();
   EXPECT_EQ(httpRequest("GET", url("/slow")).status, 200);  // workers still run jobs
   obs::Metrics metrics;
-  const auto value =
-      metricValue(metrics.renderPrometheus(), R"(cloudsayings_thread_exceptions_total{thread="worker_pool"})");
+  const auto value = metricValue(metrics.renderPrometheus(),
+                                 R"(cloudsayings_thread_exceptions_total{thread="worker_pool"})");
   ASSERT_TRUE(value);
   EXPECT_GE(*value, 3.0);
 }
@@ -353,7 +361,8 @@ TEST_F(BareServer, AnExceptionInAWorkerIsAJson500AndTheServerCarriesOn) {
 class ThrowingGateway final : public llm::Gateway {
  public:
   explicit ThrowingGateway(std::unique_ptr<FakeGateway> inner) : inner_(std::move(inner)) {}
-  std::expected<llm::GenerationResult, llm::LlmError> generate(const llm::GenerationRequest& r) override {
+  std::expected<llm::GenerationResult, llm::LlmError> generate(
+      const llm::GenerationRequest& r) override {
     if (r.model_id == "boom") throw std::logic_error("adapter bug");
     return inner_->generate(r);
   }
@@ -375,7 +384,8 @@ TEST_F(ServerConcurrency, AnExceptionInACompareCallIsThatModelsErrorOnly) {
                        {"Content-Type: application/json"}, 20'000);
   ASSERT_EQ(r.status, 200) << r.body;
   std::map<std::string, json> by_model;
-  for (const auto& o : json::parse(r.body)["results"]) by_model[o["model"]] = o;
+  const auto answer = json::parse(r.body);
+  for (const auto& o : answer["results"]) by_model[o["model"].get<std::string>()] = o;
   ASSERT_EQ(by_model.size(), 2u) << r.body;
   EXPECT_EQ(by_model["m1"]["ok"], true) << r.body;
   EXPECT_EQ(by_model["boom"]["ok"], false);
@@ -383,7 +393,8 @@ TEST_F(ServerConcurrency, AnExceptionInACompareCallIsThatModelsErrorOnly) {
   EXPECT_EQ(by_model["boom"].dump().find("adapter bug"), std::string::npos);
   EXPECT_EQ(surprisesIn(ThreadKind::kCompare), before + 1);
   const auto metrics = httpRequest("GET", served.url("/metrics"));
-  const auto value = metricValue(metrics.body, R"(cloudsayings_thread_exceptions_total{thread="compare"})");
+  const auto value =
+      metricValue(metrics.body, R"(cloudsayings_thread_exceptions_total{thread="compare"})");
   ASSERT_TRUE(value) << metrics.body.substr(0, 500);
   EXPECT_GE(*value, 1.0);
   EXPECT_EQ(httpRequest("GET", served.url("/healthz")).status, 200);

@@ -87,7 +87,7 @@ TEST(ThreadBoundary, ACacheRefillThatThrowsIsThatRefillsErrorAndTheWorkerLivesOn
   cache.start();
   auto flight = cache.refillNow("m1");
   ASSERT_TRUE(flight);
-  const FlightResult* first = flight->wait(std::chrono::steady_clock::now() + std::chrono::seconds(20));
+  const cache::FlightResult* first = flight->wait(std::chrono::steady_clock::now() + std::chrono::seconds(20));
   ASSERT_NE(first, nullptr);  // the waiter got an answer, not a hang
   ASSERT_TRUE(first->error.has_value());
   EXPECT_NE(first->error->message.find("internal error"), std::string::npos);
