@@ -1,6 +1,7 @@
 // Feedback JSON: the POST /api/feedback body and the client identity headers through the
-// handler's parser (parseVoteRequest). Finds: crashes, nlohmann exceptions escaping (wrong-typed
-// fields), and accepted votes that break the documented field rules (docs/api.md).
+// handler's own parser (parseVoteRequest, what postFeedback calls; nothing caught here). Finds:
+// crashes, nlohmann exceptions escaping (wrong-typed fields, deep nesting), and accepted votes
+// that break the documented field rules (docs/api.md).
 //
 // Input: 1 control byte (peer address; which of X-Client-Id, Cookie, User-Agent follow), the
 // chosen header values one per line, then the body.
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto vote = cs::api::parseVoteRequest(request);
   if (!vote) {
-    check(vote.error().code == "bad_request", "bad input is bad_request");
+    check(vote.error().code == cs::ErrorCode::kBadRequest, "bad input is bad_request");
     check(!vote.error().message.empty(), "the message names the field");
     return 0;
   }

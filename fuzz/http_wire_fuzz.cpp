@@ -1,11 +1,9 @@
 // HTTP bytes as they come off a socket: Beast's parser with the server's limits, then the
-// same conversion to a Request the server makes, then the whole Pipeline.
-#include <utility>
-// clang-format off
-#include <boost/beast/core.hpp>
-// clang-format on
-#include <boost/beast/http.hpp>
+// server's own conversion to a Request (http/beast_request.hpp, the function server.cpp calls),
+// then the whole Pipeline. Nothing is caught here that the server would not catch.
 #include <limits>
+
+#include "http/beast_request.hpp"
 
 #include "fuzz_app.hpp"
 
@@ -43,17 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!parser.is_done()) return 0;
     bytes.remove_prefix(used);
-    auto msg = parser.release();
-    cs::http::Request r;
-    r.method = std::string(msg.method_string());
-    r.target = std::string(msg.target());
-    const auto q = r.target.find('?');
-    r.path = cs::http::percentDecode(std::string_view(r.target).substr(0, q), false);
-    if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
-    for (const auto& field : msg)
-      r.headers.add(std::string(field.name_string()), std::string(field.value()));
-    r.body = std::move(msg.body());
-    r.remote_address = "127.0.0.1";
+    cs::http::Request r = cs::http::toRequest(parser.release(), "127.0.0.1");
     if (handler.mayBlock(r) && r.path == "/api/compare") continue;
     const auto response = handler.handle(r);
     cs::fuzz::check(response.status >= 100 && response.status <= 599, "status is 100..599");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json_response.hpp"
+#include "core/json_field.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::api {
@@ -80,27 +81,27 @@ std::optional<http::Response> parse(const http::Request& request, Parsed& out) {
   if (type.find("application/json") == std::string_view::npos)
     return http::jsonError(ErrorCode::kUnsupportedMediaType,
                            "POST /api/compare takes application/json");
-  auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object())
+  // A client body is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
+  const auto body = jsonf::parse(request.body);
+  if (!body || !body->is_object())
     return http::jsonError(ErrorCode::kInvalidJson, "the body must be a JSON object");
-  if (body.contains("models")) {
-    const auto& m = body["models"];
-    if (m.is_string()) {
-      out.models = splitList(m.get<std::string>());
-    } else if (m.is_array()) {
-      for (const auto& id : m) {
-        if (!id.is_string())
-          return http::jsonError(ErrorCode::kInvalidModels, "models must be strings");
-        out.models.push_back(id.get<std::string>());
+  if (const nlohmann::json* m = jsonf::find(*body, "/models"); m && !m->is_null()) {
+    if (auto list = jsonf::stringView(*m)) {
+      out.models = splitList(std::string(*list));
+    } else if (m->is_array()) {
+      for (const auto& id : *m) {
+        auto text = jsonf::string(id);
+        if (!text) return http::jsonError(ErrorCode::kInvalidModels, "models must be strings");
+        out.models.push_back(std::move(*text));
       }
-    } else if (!m.is_null()) {
+    } else {
       return http::jsonError(ErrorCode::kInvalidModels, "models must be a list of model ids");
     }
   }
-  if (body.contains("topic") && !body["topic"].is_null()) {
-    if (!body["topic"].is_string())
-      return http::jsonError(ErrorCode::kInvalidTopic, "topic must be a string");
-    out.topic = body["topic"].get<std::string>();
+  if (const nlohmann::json* t = jsonf::find(*body, "/topic"); t && !t->is_null()) {
+    auto topic = jsonf::string(*t);
+    if (!topic) return http::jsonError(ErrorCode::kInvalidTopic, "topic must be a string");
+    out.topic = std::move(*topic);
   }
   return std::nullopt;
 }
@@ -119,8 +120,7 @@ http::Response compare(CompareService& service, const http::Request& request) {
   Parsed parsed;
   if (auto bad = parse(request, parsed)) return std::move(*bad);
   auto models = service.resolveModels(parsed.models);
-  if (!models)
-    return http::jsonError(models.error());
+  if (!models) return http::jsonError(models.error());
   auto topic = service.validateTopic(parsed.topic);
   if (!topic) return http::jsonError(topic.error());
 

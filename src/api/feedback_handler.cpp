@@ -5,6 +5,7 @@
 
 #include "api/client_key.hpp"
 #include "api/json_response.hpp"
+#include "core/json_field.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::api {
@@ -19,14 +20,22 @@ bool isJsonContentType(std::string_view ct) {
   return http::iequals(ct, "application/json");
 }
 
+// A client body is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
 Result<std::optional<double>> optionalMs(const nlohmann::json& body, const char* name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::optional<double>();
-  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0 ||
-      it->get<double>() > kMaxMs)
+  const std::string pointer = std::string("/") + name;
+  const nlohmann::json* v = jsonf::find(body, pointer);
+  if (!v || v->is_null()) return std::optional<double>();
+  const auto ms = jsonf::number(body, pointer);
+  if (!ms || *ms < 0 || *ms > kMaxMs)
     return fail(ErrorCode::kBadRequest,
                 std::string(name) + ": expected a number of milliseconds from 0 to 86400000");
-  return std::optional<double>(it->get<double>());
+  return std::optional<double>(*ms);
+}
+
+// A field that may be absent or null: true when present with a non-null value.
+bool present(const nlohmann::json& body, std::string_view pointer) {
+  const nlohmann::json* v = jsonf::find(body, pointer);
+  return v && !v->is_null();
 }
 
 // The access log line carries error_type and error_message for these (one line per error,
@@ -37,34 +46,34 @@ http::Response reject(ErrorCode code, const std::string& message) {
 }  // namespace
 
 Result<VoteRequest> parseVoteRequest(const http::Request& request) {
-  auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return fail(ErrorCode::kBadRequest, "body: not valid JSON");
-  if (!body.is_object()) return fail(ErrorCode::kBadRequest, "body: expected a JSON object");
+  const auto body = jsonf::parse(request.body);
+  if (!body) return fail(ErrorCode::kBadRequest, "body: not valid JSON (or nested too deeply)");
+  if (!body->is_object()) return fail(ErrorCode::kBadRequest, "body: expected a JSON object");
   VoteRequest v;
-  auto id = body.find("saying_id");
-  if (id == body.end() || id->is_null()) return fail(ErrorCode::kBadRequest, "saying_id: required");
-  if (!id->is_string()) return fail(ErrorCode::kBadRequest, "saying_id: expected a string");
-  v.saying_id = id->get<std::string>();
+  if (!present(*body, "/saying_id")) return fail(ErrorCode::kBadRequest, "saying_id: required");
+  auto id = jsonf::string(*body, "/saying_id");
+  if (!id) return fail(ErrorCode::kBadRequest, "saying_id: expected a string");
+  v.saying_id = std::move(*id);
   if (v.saying_id.empty() || v.saying_id.size() > 128)
     return fail(ErrorCode::kBadRequest, "saying_id: expected 1 to 128 characters");
-  auto vote = body.find("vote");
-  if (vote == body.end() || vote->is_null()) return fail(ErrorCode::kBadRequest, "vote: required");
-  if (!vote->is_string()) return fail(ErrorCode::kBadRequest, "vote: expected \"up\" or \"down\"");
-  if (*vote == "up")
+  if (!present(*body, "/vote")) return fail(ErrorCode::kBadRequest, "vote: required");
+  const auto vote = jsonf::stringView(*body, "/vote");
+  if (vote == "up")
     v.vote = Vote::kUp;
-  else if (*vote == "down")
+  else if (vote == "down")
     v.vote = Vote::kDown;
   else
     return fail(ErrorCode::kBadRequest, "vote: expected \"up\" or \"down\"");
-  auto exec = optionalMs(body, "execution_time");
+  auto exec = optionalMs(*body, "execution_time");
   if (!exec) return std::unexpected(exec.error());
   v.execution_time = *exec;
-  auto llm = optionalMs(body, "original_llm_time");
+  auto llm = optionalMs(*body, "original_llm_time");
   if (!llm) return std::unexpected(llm.error());
   v.original_llm_time = *llm;
-  if (auto cached = body.find("is_cached"); cached != body.end() && !cached->is_null()) {
-    if (!cached->is_boolean()) return fail(ErrorCode::kBadRequest, "is_cached: expected true or false");
-    v.is_cached = cached->get<bool>();
+  if (present(*body, "/is_cached")) {
+    const auto cached = jsonf::boolean(*body, "/is_cached");
+    if (!cached) return fail(ErrorCode::kBadRequest, "is_cached: expected true or false");
+    v.is_cached = *cached;
   }
   v.client_key = clientKey(request);
   return v;
@@ -83,9 +92,9 @@ http::Response postFeedback(FeedbackService& service, obs::Metrics& metrics,
     const auto& e = result.error();
     if (e.code == ErrorCode::kNotFound)
       return reject(ErrorCode::kNotFound, "saying_id: no saying with id " + parsed->saying_id);
-    obs::log().error(
-        "Feedback not stored",
-        {{"error_type", e.name()}, {"error_message", e.message}, {"request_id", request.request_id}});
+    obs::log().error("Feedback not stored", {{"error_type", e.name()},
+                                             {"error_message", e.message},
+                                             {"request_id", request.request_id}});
     if (e.code == ErrorCode::kStoreUnavailable)
       return http::jsonError(ErrorCode::kStoreUnavailable,
                              "the vote could not be stored; please retry");

@@ -89,11 +89,13 @@ std::optional<bool> boolean(const Json& doc, std::string_view pointer) {
 std::optional<double> number(const Json& doc, std::string_view pointer) {
   const Json* v = find(doc, pointer);
   if (!v || !v->is_number()) return std::nullopt;
+  // Unsigned first: nlohmann's get_ptr<number_integer_t*> also answers for an unsigned value
+  // (is_number_integer() is true for both) and would read 2^64-1 as -1.
   double d = 0;
-  if (const auto* i = v->get_ptr<const Json::number_integer_t*>())
-    d = static_cast<double>(*i);
-  else if (const auto* u = v->get_ptr<const Json::number_unsigned_t*>())
+  if (const auto* u = v->get_ptr<const Json::number_unsigned_t*>())
     d = static_cast<double>(*u);
+  else if (const auto* i = v->get_ptr<const Json::number_integer_t*>())
+    d = static_cast<double>(*i);
   else
     d = *v->get_ptr<const Json::number_float_t*>();
   if (!std::isfinite(d)) return std::nullopt;
@@ -105,11 +107,12 @@ std::optional<std::int64_t> integer(const Json& doc, std::string_view pointer, s
   const Json* v = find(doc, pointer);
   if (!v) return std::nullopt;
   std::int64_t out = 0;
-  if (const auto* i = v->get_ptr<const Json::number_integer_t*>()) {
-    out = *i;
-  } else if (const auto* u = v->get_ptr<const Json::number_unsigned_t*>()) {
+  if (const auto* u =
+          v->get_ptr<const Json::number_unsigned_t*>()) {  // unsigned first: see number()
     if (*u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
     out = static_cast<std::int64_t>(*u);
+  } else if (const auto* i = v->get_ptr<const Json::number_integer_t*>()) {
+    out = *i;
   } else {
     return std::nullopt;
   }

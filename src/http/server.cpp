@@ -20,6 +20,7 @@
 
 #include "core/thread_boundary.hpp"
 #include "http/address_slots.hpp"
+#include "http/beast_request.hpp"
 #include "http/json_error.hpp"
 #include "http/stream_channel.hpp"
 #include "obs/logger.hpp"
@@ -93,19 +94,6 @@ std::size_t completeRequestsIn(net::const_buffer data, std::size_t header_limit)
     ++count;
   }
   return count;
-}
-
-Request toRequest(bhttp::request<bhttp::string_body>&& msg, const std::string& remote) {
-  Request r;
-  r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  const auto q = r.target.find('?');
-  r.path = percentDecode(std::string_view(r.target).substr(0, q), false);
-  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
-  for (const auto& field : msg) r.headers.add(std::string(field.name_string()), std::string(field.value()));
-  r.body = std::move(msg.body());
-  r.remote_address = remote;
-  return r;
 }
 
 template <typename Message>

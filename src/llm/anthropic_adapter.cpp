@@ -5,15 +5,14 @@
 namespace cs::llm {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::json;
 
+// Upstream documents are read through jsonf only (tests/check_untrusted_json.sh): a number
+// where a string belongs is a missing field here, never a type_error on a worker thread.
 std::string errorMessage(const json& body) {
   // {"type":"error","error":{"type":"rate_limit_error","message":"..."}}
-  if (!body.contains("error") || !body["error"].is_object()) return {};
-  const auto& e = body["error"];
-  std::string type = e.value("type", "");
-  std::string message =
-      e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
+  const std::string type(jsonf::stringView(body, "/error/type").value_or(""));
+  const std::string message(jsonf::stringView(body, "/error/message").value_or(""));
   return type.empty() ? message : type + ": " + message;
 }
 
@@ -57,23 +56,17 @@ std::expected<Completion, LlmError> AnthropicAdapter::parseResponse(
         LlmError{K::kBadResponse, "anthropic: " + std::move(message), status, std::nullopt});
   };
   const json& j = *body;
-  if (!j.contains("content") || !j["content"].is_array()) return bad("no content array");
+  const json* content = jsonf::array(j, "/content");
+  if (!content) return bad("no content array");
   Completion c;
-  c.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "";
-  for (const auto& block : j["content"])
-    if (block.is_object() && block.value("type", "") == "text" && block.contains("text") &&
-        block["text"].is_string())
-      c.text += block["text"].get<std::string>();
-  if (j.contains("usage") && j["usage"].is_object()) {
-    const auto& u = j["usage"];
-    if (u.contains("input_tokens") && u["input_tokens"].is_number_integer())
-      c.usage.input_tokens = u["input_tokens"];
-    if (u.contains("output_tokens") && u["output_tokens"].is_number_integer())
-      c.usage.output_tokens = u["output_tokens"];
-  }
-  const std::string stop = j.contains("stop_reason") && j["stop_reason"].is_string()
-                               ? j["stop_reason"].get<std::string>()
-                               : "";
+  c.id = jsonf::string(j, "/id").value_or("");
+  for (const auto& block : *content)
+    if (jsonf::stringView(block, "/type") == "text")
+      if (auto text = jsonf::stringView(block, "/text")) c.text += *text;
+  auto usage = readUsage(j, "input_tokens", "output_tokens");
+  if (!usage) return bad(usage.error());
+  c.usage = *usage;
+  const std::string stop(jsonf::stringView(j, "/stop_reason").value_or(""));
   c.finish_reason = (stop == "end_turn" || stop == "stop_sequence") ? "stop"
                     : stop == "max_tokens"                          ? "length"
                                                                     : "other";

@@ -2,19 +2,26 @@
 
 #include <algorithm>
 #include <cctype>
-#include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
+#include "core/json_field.hpp"
+
+// Model output is untrusted text: everything here is plain scanning, linear in the input (no
+// std::regex, whose recursion overflowed the stack on a 60,000-space line), and the JSON path
+// goes through jsonf (depth-limited, non-throwing).
 namespace cs::llm {
 namespace {
 
-std::string trim(std::string_view s) {
+std::string_view trimView(std::string_view s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
   const auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
+  return s.substr(b, e - b + 1);
+}
+
+std::string trim(std::string_view s) {
+  return std::string(trimView(s));
 }
 
 bool startsWithAny(const std::string& s, std::initializer_list<std::string_view> prefixes) {
@@ -25,26 +32,66 @@ bool startsWithAny(const std::string& s, std::initializer_list<std::string_view>
                      [&](std::string_view p) { return lower.starts_with(p); });
 }
 
-// Strips quotes and markdown emphasis around a saying.
-std::string unwrap(std::string s) {
+// Strips quotes and markdown emphasis around a saying. Works on a view (each round only moves
+// its ends), so a line of 500,000 quote characters costs linear time, not a copy per round.
+std::string unwrap(std::string_view s) {
+  static constexpr std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"**", "**"},
+      {"__", "__"},
+      {"*", "*"},
+      {"_", "_"},
+      {"\"", "\""},
+      {"'", "'"},
+      {"\xE2\x80\x9C", "\xE2\x80\x9D"},
+      {"`", "`"}};
   for (bool changed = true; changed && !s.empty();) {
     changed = false;
-    for (std::string_view pair : {"**", "__", "*", "_"}) {
-      if (s.size() > 2 * pair.size() && s.starts_with(pair) && s.ends_with(pair)) {
-        s = trim(s.substr(pair.size(), s.size() - 2 * pair.size()));
-        changed = true;
-      }
-    }
-    static const std::vector<std::pair<std::string, std::string>> quotes = {
-        {"\"", "\""}, {"'", "'"}, {"\xE2\x80\x9C", "\xE2\x80\x9D"}, {"`", "`"}};
-    for (const auto& [open, close] : quotes) {
+    for (const auto& [open, close] : kPairs) {
       if (s.size() > open.size() + close.size() && s.starts_with(open) && s.ends_with(close)) {
-        s = trim(s.substr(open.size(), s.size() - open.size() - close.size()));
+        s = trimView(s.substr(open.size(), s.size() - open.size() - close.size()));
         changed = true;
       }
     }
   }
-  return s;
+  return std::string(s);
+}
+
+// Length of a list marker ("1.", "1)", "#2:", "Saying 3 -", "-", "*", "+", "•") and the
+// whitespace after it at the start of a trimmed line; 0 when the line has none. What the old
+// pattern ^\s*(?:(?:saying\s*)?#?\d{1,2}\s*[.):\-]|[-*+]|\xE2\x80\xA2)\s+ (icase) matched.
+std::size_t markerLength(std::string_view line) {
+  auto isSpace = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  };
+  auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+  auto spacesFrom = [&](std::size_t p) {
+    while (p < line.size() && isSpace(line[p])) ++p;
+    return p;
+  };
+  auto withSpaces = [&](std::size_t p) -> std::size_t {
+    const auto end = spacesFrom(p);
+    return end > p ? end : 0;  // the marker must be followed by whitespace
+  };
+  const std::size_t start = spacesFrom(0);
+  std::size_t p = start;
+  if (line.size() - p >= 6) {
+    std::string word(line.substr(p, 6));
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (word == "saying") p = spacesFrom(p + 6);
+  }
+  if (p < line.size() && line[p] == '#') ++p;
+  std::size_t digits = 0;
+  while (p < line.size() && digits < 2 && isDigit(line[p])) ++p, ++digits;
+  if (digits > 0 && !(p < line.size() && isDigit(line[p]))) {
+    p = spacesFrom(p);
+    if (p < line.size() && std::string_view(".):-").find(line[p]) != std::string_view::npos)
+      if (const auto end = withSpaces(p + 1)) return end;
+  }
+  if (start < line.size() && std::string_view("-*+").find(line[start]) != std::string_view::npos)
+    return withSpaces(start + 1);
+  if (line.substr(start).starts_with("\xE2\x80\xA2")) return withSpaces(start + 3);
+  return 0;
 }
 
 std::size_t words(const std::string& s) {
@@ -63,25 +110,24 @@ bool acceptable(const std::string& s, const ParseOptions& o) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isalpha(c); });
 }
 
-std::vector<std::string> fromJson(const std::string& text) {
+std::vector<std::string> fromJson(std::string_view text) {
   std::vector<std::string> out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_object())
-    for (const char* key : {"sayings", "items", "results"})
-      if (j.contains(key) && j[key].is_array()) {
-        j = j[key];
+  const auto doc = jsonf::parse(text);
+  if (!doc) return out;
+  const jsonf::Json* list = jsonf::array(*doc, "");
+  for (const char* pointer : {"/sayings", "/items", "/results"})
+    if (!list) list = jsonf::array(*doc, pointer);
+  if (!list) return out;
+  for (const auto& item : *list) {
+    if (auto s = jsonf::string(item)) {
+      out.push_back(std::move(*s));
+      continue;
+    }
+    for (const char* pointer : {"/text", "/saying", "/content"})
+      if (auto s = jsonf::string(item, pointer)) {
+        out.push_back(std::move(*s));
         break;
       }
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_string())
-      out.push_back(item.get<std::string>());
-    else if (item.is_object())
-      for (const char* key : {"text", "saying", "content"})
-        if (item.contains(key) && item[key].is_string()) {
-          out.push_back(item[key].get<std::string>());
-          break;
-        }
   }
   return out;
 }
@@ -106,12 +152,10 @@ std::vector<std::string> parseSayings(std::string_view input, const ParseOptions
   if (first != std::string::npos && (body[first] == '[' || body[first] == '{')) {
     const auto last = body.find_last_of("]}");
     if (last != std::string::npos && last > first)
-      candidates = fromJson(body.substr(first, last - first + 1));
+      candidates = fromJson(std::string_view(body).substr(first, last - first + 1));
   }
   if (candidates.empty()) {
     // List items ("1.", "1)", "-", "*", "•", "Saying 1:"); continuation lines join the item.
-    static const std::regex marker(
-        R"(^\s*(?:(?:saying\s*)?#?\d{1,2}\s*[.):\-]|[-*+]|\xE2\x80\xA2)\s+)", std::regex::icase);
     std::vector<std::string> items, plain;
     bool in_item = false;
     for (const auto& raw : lines) {
@@ -120,9 +164,8 @@ std::vector<std::string> parseSayings(std::string_view input, const ParseOptions
         in_item = false;
         continue;
       }
-      std::smatch m;
-      if (std::regex_search(line, m, marker)) {
-        items.push_back(trim(line.substr(static_cast<std::size_t>(m.length(0)))));
+      if (const auto marker = markerLength(line)) {
+        items.push_back(trim(std::string_view(line).substr(marker)));
         in_item = true;
       } else if (in_item) {
         items.back() += " " + line;
@@ -136,7 +179,7 @@ std::vector<std::string> parseSayings(std::string_view input, const ParseOptions
   std::vector<std::string> out;
   std::set<std::string> seen;
   for (auto& c : candidates) {
-    std::string s = unwrap(trim(c));
+    std::string s = unwrap(trimView(c));
     if (!acceptable(s, options)) continue;
     std::string key = s;
     std::transform(key.begin(), key.end(), key.begin(),

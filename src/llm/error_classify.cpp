@@ -41,9 +41,37 @@ std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& res
   return std::nullopt;
 }
 
-std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
-                                                    const net::HttpResponse& response,
-                                                    ErrorMessageFn message_of) {
+std::string cutUtf8(std::string text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+std::expected<Usage, std::string> readUsage(const jsonf::Json& body, std::string_view input_field,
+                                            std::string_view output_field) {
+  Usage usage;
+  const jsonf::Json* u = jsonf::find(body, "/usage");
+  if (!u || u->is_null()) return usage;
+  if (!u->is_object()) return std::unexpected("usage is not an object");
+  for (auto [field, out] : {std::pair{input_field, &usage.input_tokens},
+                            std::pair{output_field, &usage.output_tokens}}) {
+    const std::string pointer = "/" + std::string(field);
+    const jsonf::Json* v = jsonf::find(*u, pointer);
+    if (!v || v->is_null()) continue;
+    const auto n = jsonf::integer(*u, pointer);
+    if (!n) return std::unexpected("usage." + std::string(field) + " is not an integer");
+    if (*n < 0 || *n > kMaxTokens)
+      return std::unexpected("usage." + std::string(field) + " out of range");
+    *out = *n;
+  }
+  return usage;
+}
+
+std::expected<jsonf::Json, LlmError> checkedJson(std::string_view provider,
+                                                 const net::HttpResponse& response,
+                                                 ErrorMessageFn message_of) {
   using K = LlmError::Kind;
   const std::string who(provider);
   if (!response.ok()) {
@@ -51,28 +79,30 @@ std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
     return std::unexpected(
         LlmError{kind, who + ": " + redact(response.error_message), 0, std::nullopt});
   }
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = jsonf::parse(response.body);
   if (response.status < 200 || response.status >= 300) {
-    std::string detail = body.is_object() ? message_of(body) : std::string();
-    if (detail.size() > 300) detail.resize(300);
+    // Redact, then cut: cutting first could leave the part of an echoed key before the cut.
+    const std::string detail =
+        body && body->is_object() ? cutUtf8(redact(message_of(*body)), kMaxErrorDetail) : "";
     LlmError error{kindForStatus(response.status),
                    who + " answered HTTP " + std::to_string(response.status) +
-                       (detail.empty() ? "" : ": " + redact(detail)),
+                       (detail.empty() ? "" : ": " + detail),
                    static_cast<int>(response.status), retryAfter(response)};
     return std::unexpected(std::move(error));
   }
   const auto type = response.header("content-type").value_or("");
   if (type.find("json") == std::string_view::npos)
-    return std::unexpected(LlmError{
-        K::kBadResponse,
-        // The header is upstream text like a body: redacted too (fuzz_llm_response put a key
-        // there and saw it come back in our message).
-        who + ": expected JSON, got content type '" + redact(type).substr(0, 60) + "'",
-        static_cast<int>(response.status), std::nullopt});
-  if (body.is_discarded() || !body.is_object())
-    return std::unexpected(LlmError{K::kBadResponse, who + ": malformed or truncated JSON body",
+    return std::unexpected(
+        LlmError{K::kBadResponse,
+                 // The header is upstream text like a body: redacted too (fuzz_llm_response put a
+                 // key there and saw it come back in our message).
+                 who + ": expected JSON, got content type '" + cutUtf8(redact(type), 60) + "'",
+                 static_cast<int>(response.status), std::nullopt});
+  if (!body || !body->is_object())
+    return std::unexpected(LlmError{K::kBadResponse,
+                                    who + ": malformed, truncated or too deeply nested JSON body",
                                     static_cast<int>(response.status), std::nullopt});
-  return body;
+  return std::move(*body);
 }
 
 }  // namespace cs::llm

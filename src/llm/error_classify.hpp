@@ -1,11 +1,11 @@
 #pragma once
 #include <chrono>
 #include <expected>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/json_field.hpp"
 #include "llm/types.hpp"
 #include "net/http_transport.hpp"
 
@@ -18,10 +18,25 @@ LlmError::Kind kindForStatus(long status);
 std::optional<std::chrono::milliseconds> retryAfter(const net::HttpResponse& response);
 
 // Shared first steps of parseResponse: transport failures, non-2xx statuses (with the
-// provider's error message, via `message_of`), content type and JSON parsing.
-using ErrorMessageFn = std::string (*)(const nlohmann::json& body);
-std::expected<nlohmann::json, LlmError> checkedJson(std::string_view provider,
-                                                    const net::HttpResponse& response,
-                                                    ErrorMessageFn message_of);
+// provider's error message, via `message_of`), content type and JSON parsing (jsonf::parse:
+// depth-limited, non-throwing). The error detail is redacted first and then cut to
+// kMaxErrorDetail bytes, so a key echoed near the cut is masked whole.
+inline constexpr std::size_t kMaxErrorDetail = 300;
+using ErrorMessageFn = std::string (*)(const jsonf::Json& body);
+std::expected<jsonf::Json, LlmError> checkedJson(std::string_view provider,
+                                                 const net::HttpResponse& response,
+                                                 ErrorMessageFn message_of);
+
+// Token counts a provider may report: anything outside 0..kMaxTokens is a bad answer (a
+// negative or huge count would make spend negative or overflow the sums behind the cost cap).
+inline constexpr std::int64_t kMaxTokens = 1'000'000'000;
+// Reads body.usage.<input_field> and .<output_field>. An absent usage object or field counts
+// 0 (not every answer reports usage); present but not an integer in range is an error naming
+// the field ("usage.prompt_tokens out of range").
+std::expected<Usage, std::string> readUsage(const jsonf::Json& body, std::string_view input_field,
+                                            std::string_view output_field);
+
+// The first `max` bytes of text, not splitting a UTF-8 sequence.
+std::string cutUtf8(std::string text, std::size_t max);
 
 }  // namespace cs::llm

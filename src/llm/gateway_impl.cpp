@@ -25,6 +25,13 @@ bool countsAgainstProvider(K kind) {
          kind != K::kCircuitOpen;
 }
 
+// The adapters already refuse counts outside 0..kMaxTokens; checked again where the ledger's
+// numbers come from, so no adapter can make spend negative or the token sums wrap.
+bool usageInRange(const Usage& u) {
+  return u.input_tokens >= 0 && u.input_tokens <= kMaxTokens && u.output_tokens >= 0 &&
+         u.output_tokens <= kMaxTokens;
+}
+
 void scrub(std::string& message, const std::string& key) {
   if (key.size() < 4) return;
   for (std::size_t pos; (pos = message.find(key)) != std::string::npos;)
@@ -152,6 +159,10 @@ std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
     auto completion = model.adapter->parseResponse(response);
+    if (completion && !usageInRange(completion->usage))
+      completion = std::unexpected(LlmError{K::kBadResponse,
+                                            info.provider + ": usage token counts out of range",
+                                            static_cast<int>(response.status), std::nullopt});
     if (completion) {
       auto texts = parseSayings(completion->text,
                                 ParseOptions{.max_count = static_cast<std::size_t>(count)});

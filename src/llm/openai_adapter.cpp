@@ -5,17 +5,16 @@
 namespace cs::llm {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::json;
 
+// Upstream documents are read through jsonf only (tests/check_untrusted_json.sh).
 std::string errorMessage(const json& body) {
   // {"error":{"message":"...","type":"...","param":null,"code":"..."}}
-  if (!body.contains("error") || !body["error"].is_object()) return {};
-  const auto& e = body["error"];
-  std::string out = e.contains("type") && e["type"].is_string() ? e["type"].get<std::string>() : "";
-  if (e.contains("code") && e["code"].is_string())
-    out += (out.empty() ? "" : "/") + e["code"].get<std::string>();
-  if (e.contains("message") && e["message"].is_string())
-    out += (out.empty() ? "" : ": ") + e["message"].get<std::string>();
+  std::string out(jsonf::stringView(body, "/error/type").value_or(""));
+  if (auto code = jsonf::stringView(body, "/error/code"))
+    out += (out.empty() ? "" : "/") + std::string(*code);
+  if (auto message = jsonf::stringView(body, "/error/message"))
+    out += (out.empty() ? "" : ": ") + std::string(*message);
   return out;
 }
 
@@ -59,27 +58,16 @@ std::expected<Completion, LlmError> OpenAiAdapter::parseResponse(
         LlmError{K::kBadResponse, "openai: " + std::move(message), status, std::nullopt});
   };
   const json& j = *body;
-  if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty() ||
-      !j["choices"][0].is_object())
-    return bad("no choices");
-  const auto& choice = j["choices"][0];
+  const json* choice = jsonf::array(j, "/choices") ? jsonf::object(j, "/choices/0") : nullptr;
+  if (!choice) return bad("no choices");
   Completion c;
-  c.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "";
-  if (choice.contains("message") && choice["message"].is_object()) {
-    const auto& m = choice["message"];
-    if (m.contains("content") && m["content"].is_string()) c.text = m["content"];
-    if (m.contains("refusal") && m["refusal"].is_string()) return bad("the model refused");
-  }
-  if (j.contains("usage") && j["usage"].is_object()) {
-    const auto& u = j["usage"];
-    if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer())
-      c.usage.input_tokens = u["prompt_tokens"];
-    if (u.contains("completion_tokens") && u["completion_tokens"].is_number_integer())
-      c.usage.output_tokens = u["completion_tokens"];
-  }
-  const std::string finish = choice.contains("finish_reason") && choice["finish_reason"].is_string()
-                                 ? choice["finish_reason"].get<std::string>()
-                                 : "";
+  c.id = jsonf::string(j, "/id").value_or("");
+  c.text = jsonf::string(*choice, "/message/content").value_or("");
+  if (jsonf::stringView(*choice, "/message/refusal")) return bad("the model refused");
+  auto usage = readUsage(j, "prompt_tokens", "completion_tokens");
+  if (!usage) return bad(usage.error());
+  c.usage = *usage;
+  const std::string finish(jsonf::stringView(*choice, "/finish_reason").value_or(""));
   c.finish_reason = finish == "stop" ? "stop" : finish == "length" ? "length" : "other";
   if (c.finish_reason == "length") return bad("answer cut off at the token limit");
   if (finish == "content_filter") return bad("answer withheld by the content filter");

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_field.hpp"
+#include "core/redact.hpp"
+
 namespace cs::secrets {
 
 SsmSource::SsmSource(net::HttpTransport& transport, SsmOptions options,
@@ -12,6 +15,9 @@ SsmSource::SsmSource(net::HttpTransport& transport, SsmOptions options,
     options_.endpoint = "https://ssm." + options_.region + ".amazonaws.com";
   while (!options_.endpoint.empty() && options_.endpoint.back() == '/')
     options_.endpoint.pop_back();
+  // The AWS credentials are configured secrets too: an echo of them is masked like a key.
+  registerSecret(options_.secret_access_key);
+  registerSecret(options_.session_token);
 }
 
 Result<std::optional<std::string>> SsmSource::fetch(const std::string& name) {
@@ -33,22 +39,25 @@ Result<std::optional<std::string>> SsmSource::fetch(const std::string& name) {
                                 options_.secret_access_key, options_.session_token};
   auto resp = transport_.sendBlocking(std::move(req));
   if (!resp.ok())
-    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter +
-                           " failed: " + std::string(net::transportErrorName(resp.error)));
-  auto body = nlohmann::json::parse(resp.body, nullptr, false);
+    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter + " failed: " +
+                                     std::string(net::transportErrorName(resp.error)));
+  // SSM's answer is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
+  const auto body = jsonf::parse(resp.body);
   if (resp.status != 200) {
-    std::string type = body.is_object() ? body.value("__type", "") : "";
+    std::string type(body ? jsonf::stringView(*body, "/__type").value_or("") : "");
     if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
     if (type == "ParameterNotFound") return std::nullopt;
+    type = type.substr(0, 80);
     return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter + " answered HTTP " +
-                           std::to_string(resp.status) + (type.empty() ? "" : " " + type));
+                                     std::to_string(resp.status) +
+                                     (type.empty() ? "" : " " + type));
   }
-  if (!body.is_object() || !body.contains("Parameter") || !body["Parameter"].is_object() ||
-      !body["Parameter"].contains("Value") || !body["Parameter"]["Value"].is_string())
-    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter + ": unexpected answer");
-  std::string value = body["Parameter"]["Value"];
-  if (value.empty()) return std::nullopt;
-  return value;
+  auto value = body ? jsonf::string(*body, "/Parameter/Value") : std::nullopt;
+  if (!value)
+    return fail(ErrorCode::kSsm, "SSM GetParameter " + parameter +
+                                     ": unexpected answer (no Parameter.Value string)");
+  if (value->empty()) return std::nullopt;
+  return std::move(*value);
 }
 
 }  // namespace cs::secrets

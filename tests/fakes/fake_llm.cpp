@@ -72,7 +72,41 @@ std::int64_t tokensOf(const std::string& s) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(s.size() / 4));
 }
 
+std::string fromBase64(const std::string& text) {
+  static const std::string kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (char c : text) {
+    const auto at = kAlphabet.find(c);
+    if (at == std::string::npos) continue;  // '=' padding, line breaks
+    bits = (bits << 6) | static_cast<std::uint32_t>(at);
+    if ((count += 6) >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  return out;
+}
+
+// {"status": 200, "content_type": "...", "body": "..." | "body_base64": "..."}, or null to
+// go back to scripted answers.
+void applyRaw(FakeLlm::Script& s, const json& raw) {
+  if (raw.is_null()) {
+    s.raw = false;
+    return;
+  }
+  if (!raw.is_object()) throw std::invalid_argument("raw must be an object or null");
+  s.raw = true;
+  s.raw_status = raw.value("status", 200);
+  s.raw_content_type = raw.value("content_type", "application/json");
+  s.raw_body = raw.contains("body_base64") ? fromBase64(raw["body_base64"].get<std::string>())
+                                           : raw.value("body", "");
+}
+
 void applyScript(FakeLlm::Script& s, const json& doc) {
+  if (doc.contains("raw")) applyRaw(s, doc["raw"]);
   if (doc.contains("latency_ms")) s.latency_ms = doc["latency_ms"];
   if (doc.contains("statuses")) {
     s.statuses.clear();
@@ -92,6 +126,15 @@ http::Response jsonResponse(int status, const json& body) {
   http::Response r;
   r.status = status;
   r.body = body.dump();
+  return r;
+}
+
+template <typename Plan>
+http::Response rawResponse(const Plan& p) {
+  http::Response r;
+  r.status = p.raw_status;
+  r.content_type = p.raw_content_type;
+  r.body = p.raw_body;
   return r;
 }
 
@@ -125,7 +168,7 @@ std::string FakeLlm::control(const json& doc) {
     if (doc.contains("ssm_parameters"))
       for (const auto& [name, value] : doc["ssm_parameters"].items())
         ssm_.setParameter(name, value);
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {  // the fake's own control API, not product code
     return std::string("bad control document: ") + e.what();
   }
   return "";
@@ -169,6 +212,10 @@ FakeLlm::Plan FakeLlm::plan(const std::string& model) {
     p.status = s.statuses.front();
     s.statuses.pop_front();
   }
+  p.raw = s.raw;
+  p.raw_status = s.raw_status;
+  p.raw_content_type = s.raw_content_type;
+  p.raw_body = s.raw_body;
   p.mode = s.mode;
   if (s.mode != "normal" && s.mode_count > 0 && --s.mode_count == 0) s.mode = "normal";
   return p;
@@ -238,6 +285,7 @@ http::Response FakeLlm::anthropic(const http::Request& req) {
   }
   const Plan p = plan(model);
   wait(p.latency_ms);
+  if (p.raw) return rawResponse(p);
   if (p.status != 200) {
     static const std::map<int, std::string> types = {
         {400, "invalid_request_error"}, {401, "authentication_error"}, {403, "permission_error"},
@@ -293,6 +341,7 @@ http::Response FakeLlm::openai(const http::Request& req) {
   }
   const Plan p = plan(model);
   wait(p.latency_ms);
+  if (p.raw) return rawResponse(p);
   if (p.status != 200) {
     auto r =
         error(p.status,

@@ -31,6 +31,11 @@ class FakeLlm {
     int mode_count = -1;  // requests the mode applies to; -1 = all
     int stall_ms = 60'000;
     std::string format = "numbered";  // numbered|bullets|json|fenced|prose
+    // "raw": these exact bytes answer every request (hostile-upstream tests), until cleared.
+    bool raw = false;
+    int raw_status = 200;
+    std::string raw_content_type;
+    std::string raw_body;
   };
 
   FakeLlm();
@@ -58,6 +63,10 @@ class FakeLlm {
     std::string mode;
     int stall_ms = 0;
     std::string format;
+    bool raw = false;
+    int raw_status = 200;
+    std::string raw_content_type;
+    std::string raw_body;
   };
   Plan plan(const std::string& model);
   http::Response anthropic(const http::Request& req);

@@ -31,6 +31,9 @@
 //                                 are accepted (401 otherwise); unset = any non-empty key
 //   "sayings": ["...", "..."]     answer these texts instead of generated ones
 //   "ssm_parameters": {"/cloud-sayings/claude": "sk-ant-test-FAKE"}   SSM parameter values
+//   "raw": {"status": 200, "content_type": "application/json", "body": "..."}  answer these
+//                                 exact bytes ("body_base64" for invalid UTF-8 or NULs) to every
+//                                 request, until "raw": null (also per model under "models")
 // GET /_control returns {"requests": N, "by_model": {...}, "recent": [{path, model, body}],
 // "ssm_requests": N}.
 #include <CLI/CLI.hpp>

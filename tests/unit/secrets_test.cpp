@@ -128,10 +128,10 @@ class GatedSource final : public SecretSource {
   std::string_view kind() const override { return "gated"; }
   Result<std::optional<std::string>> fetch(const std::string& name) override {
     std::unique_lock lock(mutex);
-    ++entered;
+    const int number = ++entered;
     changed.notify_all();
     if (name == "slow") changed.wait(lock, [&] { return released; });
-    return std::optional<std::string>("sk-test-FAKE-" + name + "-" + std::to_string(entered));
+    return std::optional<std::string>("sk-test-FAKE-" + name + "-" + std::to_string(number));
   }
   void release() {
     std::lock_guard lock(mutex);

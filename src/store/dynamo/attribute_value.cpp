@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/json_field.hpp"
+
 namespace cs::dynamo {
 
 Json attrS(std::string_view value) {
@@ -30,18 +32,20 @@ Json attrNull() {
   return {{"NULL", true}};
 }
 
+// Our own plain JSON (never a document someone else wrote), but read through the type-checked
+// pointers all the same, so this file holds no throwing accessor.
 Json toAttributeValue(const Json& plain) {
   switch (plain.type()) {
     case Json::value_t::string:
-      return attrS(plain.get_ref<const std::string&>());
+      return attrS(*plain.get_ptr<const Json::string_t*>());
     case Json::value_t::boolean:
-      return attrBool(plain.get<bool>());
+      return attrBool(*plain.get_ptr<const Json::boolean_t*>());
     case Json::value_t::number_integer:
-      return attrN(plain.get<std::int64_t>());
+      return attrN(std::int64_t{*plain.get_ptr<const Json::number_integer_t*>()});
     case Json::value_t::number_unsigned:
-      return {{"N", std::to_string(plain.get<std::uint64_t>())}};
+      return {{"N", std::to_string(*plain.get_ptr<const Json::number_unsigned_t*>())}};
     case Json::value_t::number_float:
-      return attrN(plain.get<double>());
+      return attrN(double{*plain.get_ptr<const Json::number_float_t*>()});
     case Json::value_t::object: {
       Json m = Json::object();
       for (const auto& [k, v] : plain.items()) m[k] = toAttributeValue(v);
@@ -74,21 +78,28 @@ std::optional<double> parseDouble(std::string_view text) {
 
 namespace {
 Result<Json> numberFromText(const Json& n) {
-  if (!n.is_string()) return fail(ErrorCode::kStoreError, "N must be a string");
-  const auto& text = n.get_ref<const std::string&>();
-  if (auto i = parseInt64(text)) return Json(*i);
-  if (auto d = parseDouble(text)) return Json(*d);
-  return fail(ErrorCode::kStoreError, "N \"" + text.substr(0, 40) + "\" is not a number");
+  const auto text = jsonf::stringView(n);
+  if (!text) return fail(ErrorCode::kStoreError, "N must be a string");
+  if (auto i = parseInt64(*text)) return Json(*i);
+  if (auto d = parseDouble(*text)) return Json(*d);
+  return fail(ErrorCode::kStoreError,
+              "N \"" + std::string(text->substr(0, 40)) + "\" is not a number");
+}
+
+// The text of an N attribute value, or nullopt.
+std::optional<std::string_view> numberText(const Json* v) {
+  return v ? jsonf::stringView(*v) : std::nullopt;
 }
 }  // namespace
 
 Result<Json> fromAttributeValue(const Json& value) {
   if (!value.is_object() || value.size() != 1)
-    return fail(ErrorCode::kStoreError, "an AttributeValue must be an object with exactly one type key");
+    return fail(ErrorCode::kStoreError,
+                "an AttributeValue must be an object with exactly one type key");
   // Not `*value.items().begin()`: that proxy is a temporary, and its key() would dangle.
   const auto first = value.begin();
   const std::string& type = first.key();
-  const Json& v = first.value();
+  const Json& v = *first;
   if (type == "S") {
     if (!v.is_string()) return fail(ErrorCode::kStoreError, "S must be a string");
     return v;
@@ -125,7 +136,8 @@ Result<Json> fromAttributeValue(const Json& value) {
     }
     return out;
   }
-  return fail(ErrorCode::kStoreError, "unsupported AttributeValue type \"" + type.substr(0, 20) + "\"");
+  return fail(ErrorCode::kStoreError,
+              "unsupported AttributeValue type \"" + type.substr(0, 20) + "\"");
 }
 
 // ---- ItemReader -------------------------------------------------------------------------
@@ -161,7 +173,7 @@ const Json* ItemReader::find(std::string_view name, std::string_view type) {
 
 std::string ItemReader::string(std::string_view name) {
   const Json* v = find(name, "S");
-  if (v && v->is_string()) return v->get<std::string>();
+  if (auto s = v ? jsonf::string(*v) : std::nullopt) return std::move(*s);
   if (v)
     setError("attribute " + std::string(name) + " S is not a string");
   else
@@ -172,20 +184,22 @@ std::string ItemReader::string(std::string_view name) {
 std::string ItemReader::stringOr(std::string_view name, std::string fallback) {
   const Json* v = find(name, "S");
   if (!v) return fallback;
-  if (!v->is_string()) {
+  auto s = jsonf::string(*v);
+  if (!s) {
     setError("attribute " + std::string(name) + " S is not a string");
     return fallback;
   }
-  return v->get<std::string>();
+  return std::move(*s);
 }
 
 std::int64_t ItemReader::int64Or(std::string_view name, std::int64_t fallback) {
   const Json* v = find(name, "N");
   if (!v) return fallback;
-  auto n = v->is_string() ? parseInt64(v->get_ref<const std::string&>()) : std::nullopt;
+  const auto text = numberText(v);
+  auto n = text ? parseInt64(*text) : std::nullopt;
   if (!n) {
     // Numbers written by other tools may carry a fraction ("12.0").
-    auto d = v->is_string() ? parseDouble(v->get_ref<const std::string&>()) : std::nullopt;
+    auto d = text ? parseDouble(*text) : std::nullopt;
     if (d && std::abs(*d) < 9.2e18) return static_cast<std::int64_t>(*d);
     setError("attribute " + std::string(name) + " is not an integer");
     return fallback;
@@ -202,7 +216,8 @@ std::int64_t ItemReader::int64(std::string_view name) {
 std::optional<double> ItemReader::optDouble(std::string_view name) {
   const Json* v = find(name, "N");
   if (!v) return std::nullopt;
-  auto d = v->is_string() ? parseDouble(v->get_ref<const std::string&>()) : std::nullopt;
+  const auto text = numberText(v);
+  auto d = text ? parseDouble(*text) : std::nullopt;
   if (!d) setError("attribute " + std::string(name) + " is not a number");
   return d;
 }
@@ -214,11 +229,9 @@ double ItemReader::doubleOr(std::string_view name, double fallback) {
 std::optional<bool> ItemReader::optBool(std::string_view name) {
   const Json* v = find(name, "BOOL");
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) {
-    setError("attribute " + std::string(name) + " BOOL is not a boolean");
-    return std::nullopt;
-  }
-  return v->get<bool>();
+  auto b = jsonf::boolean(*v, "");
+  if (!b) setError("attribute " + std::string(name) + " BOOL is not a boolean");
+  return b;
 }
 
 std::vector<std::string> ItemReader::strings(std::string_view name) {
@@ -236,10 +249,10 @@ std::vector<std::string> ItemReader::strings(std::string_view name) {
     return out;
   }
   for (const auto& v : *list) {
-    if (v.is_string())
-      out.push_back(v.get<std::string>());
-    else if (v.is_object() && v.contains("S") && v["S"].is_string())
-      out.push_back(v["S"].get<std::string>());
+    if (auto s = jsonf::string(v))
+      out.push_back(std::move(*s));
+    else if (auto inner = jsonf::string(v, "/S"))
+      out.push_back(std::move(*inner));
     else
       setError("attribute " + std::string(name) + " holds a non-string");
   }

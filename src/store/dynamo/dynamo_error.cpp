@@ -1,5 +1,7 @@
 #include "store/dynamo/dynamo_error.hpp"
 
+#include "core/json_field.hpp"
+
 namespace cs::dynamo {
 
 namespace {
@@ -83,7 +85,10 @@ std::expected<Json, DynamoError> interpretResponse(long status, std::string_view
         DynamoError{ErrorKind::kTransport, timed_out ? "Timeout" : "",
                     clip(transport_message.empty() ? "no response" : transport_message), 0});
   }
-  Json json = Json::parse(body, nullptr, false);
+  // DynamoDB's answer is untrusted: parsed with a depth limit (fromAttributeValue recurses),
+  // read through jsonf or type-checked find() only (tests/check_untrusted_json.sh).
+  auto parsed = jsonf::parse(body);
+  Json json = parsed ? std::move(*parsed) : Json(Json::value_t::discarded);
   if (status >= 200 && status < 300) {
     if (json.is_discarded() || !json.is_object())
       return std::unexpected(DynamoError{
@@ -100,14 +105,11 @@ std::expected<Json, DynamoError> interpretResponse(long status, std::string_view
     return std::unexpected(
         DynamoError{kind, "", "HTTP " + std::to_string(status) + " with a non-JSON body", status});
   }
-  std::string type;
-  if (auto t = json.find("__type"); t != json.end() && t->is_string()) {
-    type = t->get<std::string>();
-    if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
-  }
+  std::string type = jsonf::string(json, "/__type").value_or("");
+  if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
   std::string message;
-  for (const char* key : {"message", "Message"})
-    if (auto m = json.find(key); m != json.end() && m->is_string()) message = m->get<std::string>();
+  for (const char* pointer : {"/message", "/Message"})
+    if (auto m = jsonf::string(json, pointer)) message = std::move(*m);
   ErrorKind kind = classifyType(type, status);
   if (kind == ErrorKind::kOther && status == 429) kind = ErrorKind::kThrottled;
   return std::unexpected(DynamoError{kind, clip(type), clip(message), status});

@@ -1,5 +1,7 @@
 #include "store/dynamo/requests.hpp"
 
+#include "core/json_field.hpp"
+
 namespace cs::dynamo {
 
 namespace {
@@ -17,10 +19,16 @@ Result<std::vector<Json>> itemList(const Json& response, const char* key, const 
   return out;
 }
 
+// Builds our own request body: the insertions below never read what DynamoDB sent.
 void addExpression(Json& body, const Expression& e, const char* field) {
   body[field] = e.text;
-  if (!e.names.empty()) body["ExpressionAttributeNames"].update(e.names);
-  if (!e.values.empty()) body["ExpressionAttributeValues"].update(e.values);
+  auto merge = [&body](const char* name, const Json& entries) {
+    if (entries.empty()) return;
+    auto [it, inserted] = body.emplace(name, Json::object());
+    it->update(entries);
+  };
+  merge("ExpressionAttributeNames", e.names);
+  merge("ExpressionAttributeValues", e.values);
 }
 }  // namespace
 
@@ -106,7 +114,8 @@ Json updateItemRequest(const UpdateItemRequest& r) {
 Result<Json> parseUpdateItem(const Json& response) {
   auto it = response.find("Attributes");
   if (it == response.end()) return Json::object();
-  if (!it->is_object()) return fail(ErrorCode::kStoreError, "UpdateItem: Attributes is not an object");
+  if (!it->is_object())
+    return fail(ErrorCode::kStoreError, "UpdateItem: Attributes is not an object");
   return *it;
 }
 
@@ -132,12 +141,8 @@ Json describeTableRequest(const std::string& table) {
 
 Result<std::string> parseTableStatus(const Json& response) {
   // CreateTable answers TableDescription, DescribeTable answers Table.
-  for (const char* key : {"Table", "TableDescription"}) {
-    auto t = response.find(key);
-    if (t == response.end() || !t->is_object()) continue;
-    auto status = t->find("TableStatus");
-    if (status != t->end() && status->is_string()) return status->get<std::string>();
-  }
+  for (const char* pointer : {"/Table/TableStatus", "/TableDescription/TableStatus"})
+    if (auto status = jsonf::string(response, pointer)) return std::move(*status);
   return fail(ErrorCode::kStoreError, "DescribeTable: no TableStatus in the response");
 }
 
