@@ -49,13 +49,7 @@ int serve(const CommonFlags& common, const ServeFlags& flags) {
   try {
     App app(config);
     http::Server server(config.server, app.handler());
-    // Scrapes only arrive through this server, so the hook never outlives it in use.
-    app.metrics().onRender([&server](obs::Metrics& m) {
-      m.gauge("cloudsayings_http_connections", "Open client connections (the scrape's own included).")
-          .set(static_cast<double>(server.connections()));
-      m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
-          .set(static_cast<double>(server.inFlight()));
-    });
+    app.attachServer(server);
     server.listen();
     logger.info("Server listening", {{"host", config.server.host},
                                      {"port", server.port()},

@@ -40,6 +40,11 @@ void readServer(const toml::table& root, Config& c) {
   c.server.idle_timeout = std::chrono::milliseconds(idle_ms);
   c.server.drain_timeout = std::chrono::milliseconds(drain_ms);
   s.readInt("max_connections", c.server.max_connections, 1, 1'000'000);
+  s.readInt("max_connections_per_address", c.server.max_connections_per_address, 1, 1'000'000);
+  s.readInt("blocking_queue_limit", c.server.blocking_queue_limit, 0, 1'000'000);
+  std::int64_t first_byte_ms = c.server.first_byte_timeout.count();
+  s.read("first_byte_timeout_ms", first_byte_ms, 1, kMaxMs);
+  c.server.first_byte_timeout = std::chrono::milliseconds(first_byte_ms);
   s.readInt("max_requests_per_connection", c.server.max_requests_per_connection, 1, 100'000'000);
   s.finish();
 }
