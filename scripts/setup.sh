@@ -12,6 +12,8 @@ DEBIAN_PACKAGES=(
   prometheus  # promtool: tests check /metrics with `promtool check metrics`
   clang-19 libclang-rt-19-dev
   python3  # bench/soak.py (soak_smoke in the release preset)
+  python3-yaml  # tests/deploy/check_template.py reads deploy/aws/template.yaml
+  zip unzip  # build/<preset>/cloud-sayings-lambda.zip and the test that unpacks it
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when a layer includes a layer above it. Order, lowest first; a layer may include
 # itself and anything lower. obs is used by everyone and depends only on core; net (the shared
-# libcurl transport) is used by llm, secrets and store.
+# libcurl transport) is used by llm, secrets and store. api (the handlers) and lambda (the
+# Lambda front door) are siblings: equal rank, so neither may include the other.
 set -euo pipefail
 src=${1:?usage: check_layers.sh SRC_DIR}
 rank() {

@@ -55,9 +55,8 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
   return response;
 }
 
-// GET /api/sayings?model=ID may wait for one generation: run it off the I/O threads.
-bool sayingMayBlock(const http::Request& request) {
-  return request.query_string.find("model=") != std::string::npos;
+bool sayingMayBlock(const SayingService& service, const http::Request& request) {
+  return request.queryParam("model").has_value() || service.nextMayTouchStore();
 }
 
 }  // namespace cs::api

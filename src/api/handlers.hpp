@@ -11,6 +11,8 @@ http::Response healthz(const http::Request& request);
 http::Response readyz(Store& store);
 // GET /api/sayings
 http::Response getSaying(SayingService& service, const http::Request& request);
-bool sayingMayBlock(const http::Request& request);
+// Whether GET /api/sayings may wait: `?model=ID` (decoded, so ?mod%65l=ID counts) may wait for a
+// generation, and a request the service will answer from the store waits on the store.
+bool sayingMayBlock(const SayingService& service, const http::Request& request);
 
 }  // namespace cs::api

@@ -27,9 +27,9 @@ Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
   return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
 }
 
-App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
-    : config_(std::move(config)), clock_(clock), gateway_(std::move(injected_gateway)) {
-  store_ = makeStore(config_);
+App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, StorePtr injected_store)
+    : config_(std::move(config)), clock_(clock), store_(std::move(injected_store)), gateway_(std::move(injected_gateway)) {
+  if (!store_) store_ = makeStore(config_);
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
@@ -58,7 +58,8 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway)
   buildCache();
   request_stats_ = std::make_unique<RequestStatsRecorder>(
       *store_, clock_,
-      RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+      RequestStatsRecorder::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms),
+                                    config_.stats.background_flush});
   feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
   // Rollup rows carry only the model: the catalog says whose it is (votes carry both).
   std::unordered_map<std::string, std::string> provider_of_model;
@@ -193,29 +194,53 @@ void App::buildCache() {
 }
 
 void App::registerRoutes() {
+  using http::Blocking;
+  // Blocking says which requests may wait on the store, an LLM call or a scan: those run on
+  // the server's bounded worker pool, the rest (health, cached sayings, pages) on the I/O
+  // threads. Decided from the parsed request, never from the raw query string.
   router_.add("GET", "/healthz", api::healthz);
-  router_.add("GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); });
-  router_.addBlockingIf(
-      "GET", "/api/sayings",
-      [this](const http::Request& r) { return api::getSaying(*sayings_, r); }, api::sayingMayBlock);
-  router_.add("POST", "/api/feedback", [this](const http::Request& r) {
-    return api::postFeedback(*feedback_, metrics_, r);
-  });
-  router_.add("GET", "/api/stats",
-              [this](const http::Request& r) { return api::getStats(*stats_, r); });
-  // may_block: rendering asks the gateway for circuit states, which may look up a key.
+  router_.add(
+      "GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); },
+      Blocking::always());
+  router_.add(
+      "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
+      Blocking::when([this](const http::Request& r) { return api::sayingMayBlock(*sayings_, r); }));
+  router_.add(
+      "POST", "/api/feedback",
+      [this](const http::Request& r) { return api::postFeedback(*feedback_, metrics_, r); },
+      Blocking::always());
+  router_.add(
+      "GET", "/api/stats", [this](const http::Request& r) { return api::getStats(*stats_, r); },
+      Blocking::always());
+  // Blocking: rendering asks the gateway for circuit states, which may look up a key.
   if (config_.metrics.prometheus)
     router_.add(
         "GET", "/metrics", [this](const http::Request&) { return api::metricsEndpoint(metrics_); },
-        true);
-  // may_block: the first look at a key may ask SSM.
+        Blocking::always());
+  // Blocking: the first look at a key may ask SSM.
   router_.add(
       "GET", "/api/models", [this](const http::Request&) { return api::listModels(gateway()); },
-      true);
+      Blocking::always());
   auto compare = [this](const http::Request& r) { return api::compare(*compare_, r); };
-  router_.add("GET", "/api/compare", compare, /*may_block=*/true);
-  router_.add("POST", "/api/compare", compare, /*may_block=*/true);
+  // HEAD would pay for every model's call and throw the answer away: 405 (Allow: GET, POST).
+  router_.addGetWithoutHead("/api/compare", compare, Blocking::always());
+  router_.add("POST", "/api/compare", compare, Blocking::always());
   if (web_) web_->registerRoutes(router_);
+}
+
+void App::attachServer(http::Server& server) {
+  // SIGTERM ends running comparisons first, so their answers are complete before the drain.
+  server.onShutdown([this] { compare_->shutdown(); });
+  // Scrapes only arrive through this server, so the hook never outlives it in use.
+  metrics_.onRender([&server](obs::Metrics& m) {
+    m.gauge("cloudsayings_http_connections", "Open client connections (the scrape's own included).")
+        .set(static_cast<double>(server.connections()));
+    m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
+        .set(static_cast<double>(server.inFlight()));
+    m.counter("cloudsayings_blocking_rejected_total",
+              "Blocking requests refused with 503 because the worker pool's queue was full.")
+        .raiseTo(static_cast<double>(server.blockingRejected()));
+  });
 }
 
 }  // namespace cs::app

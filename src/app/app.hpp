@@ -14,6 +14,7 @@
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "http/server.hpp"
 #include "llm/gateway.hpp"
 #include "service/compare_service.hpp"
 #include "obs/metrics.hpp"
@@ -32,11 +33,16 @@ namespace cs::app {
 // order (members are destroyed in reverse). Tests build an App and call pipeline().handle().
 class App {
  public:
-  // `gateway` replaces the LLM stack built from the config (tests pass a fake).
-  explicit App(Config config, const Clock& clock = SystemClock::instance(), llm::GatewayPtr gateway = nullptr);
+  // `gateway` replaces the LLM stack built from the config, `store` the store (tests pass
+  // fakes or decorators).
+  explicit App(Config config, const Clock& clock = SystemClock::instance(),
+               llm::GatewayPtr gateway = nullptr, StorePtr store = nullptr);
   ~App();
 
   http::HttpHandler& handler() { return *pipeline_; }
+  // Wires a server that serves handler(): its shutdown ends running comparisons, and its
+  // figures go to /metrics. The server must not outlive the App.
+  void attachServer(http::Server& server);
   Store& store() { return *store_; }
   const Config& config() const { return config_; }
   const ServiceCatalog& catalog() const { return *catalog_; }

@@ -1,11 +1,13 @@
 #include "app/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
 #include "app/app.hpp"
 #include "app/generate_command.hpp"
+#include "app/lambda_command.hpp"
 #include "app/store_factory.hpp"
 #include "core/redact.hpp"
 #include "http/server.hpp"
@@ -27,7 +29,8 @@ struct ServeFlags {
 };
 
 Config buildConfig(const CommonFlags& common) {
-  Config config = common.config_file.empty() ? Config{} : loadConfigFile(common.config_file);
+  // Defaults, then the file, then CLOUD_SAYINGS_* variables, then flags.
+  Config config = loadConfig(common.config_file);
   if (common.store_url) config.store.url = *common.store_url;
   return config;
 }
@@ -46,13 +49,7 @@ int serve(const CommonFlags& common, const ServeFlags& flags) {
   try {
     App app(config);
     http::Server server(config.server, app.handler());
-    // Scrapes only arrive through this server, so the hook never outlives it in use.
-    app.metrics().onRender([&server](obs::Metrics& m) {
-      m.gauge("cloudsayings_http_connections", "Open client connections (the scrape's own included).")
-          .set(static_cast<double>(server.connections()));
-      m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
-          .set(static_cast<double>(server.inFlight()));
-    });
+    app.attachServer(server);
     server.listen();
     logger.info("Server listening", {{"host", config.server.host},
                                      {"port", server.port()},
@@ -100,6 +97,16 @@ int storeInit(const CommonFlags& common) {
 }  // namespace
 
 int runCli(int argc, char** argv) {
+  // Run by Lambda as `bootstrap` with no arguments: the custom runtime.
+  const char* runtime_api = std::getenv("AWS_LAMBDA_RUNTIME_API");
+  if (argc <= 1 && runtime_api && *runtime_api) {
+    try {
+      return lambdaCommand({});
+    } catch (const std::exception& e) {
+      std::cerr << "cloud-sayings: " << redact(e.what()) << "\n";
+      return 1;
+    }
+  }
   CLI::App cli{"Cloud Sayings: compare LLMs on witty cloud analogies", "cloud-sayings"};
   cli.set_version_flag("--version", std::string("cloud-sayings ") + CS_VERSION);
   cli.require_subcommand(1);
@@ -117,6 +124,9 @@ int runCli(int argc, char** argv) {
   serve_cmd->add_option("--port", serve_flags.port, "port to listen on (0 = any free port)");
   serve_cmd->add_option("--rate-limit", serve_flags.rate_limit, "on|off: override [rate_limit] enabled")
       ->check(CLI::IsMember({"on", "off"}));
+  auto* lambda_cmd = cli.add_subcommand(
+      "lambda", "run as an AWS Lambda custom runtime behind API Gateway (AWS_LAMBDA_RUNTIME_API)");
+  addCommon(lambda_cmd);
   auto* seed_cmd = cli.add_subcommand("seed", "load the corpus into the store (idempotent)");
   addCommon(seed_cmd);
   auto* store_cmd = cli.add_subcommand("store", "manage the store");
@@ -157,6 +167,7 @@ int runCli(int argc, char** argv) {
 
   try {
     if (*serve_cmd) return serve(common, serve_flags);
+    if (*lambda_cmd) return lambdaCommand({common.config_file, common.store_url});
     if (*seed_cmd) return seed(common, seed_file);
     if (*store_init_cmd) return storeInit(common);
     if (*generate_cmd) return generateCommand(buildConfig(common), generate_flags);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -39,6 +40,11 @@ void readServer(const toml::table& root, Config& c) {
   c.server.idle_timeout = std::chrono::milliseconds(idle_ms);
   c.server.drain_timeout = std::chrono::milliseconds(drain_ms);
   s.readInt("max_connections", c.server.max_connections, 1, 1'000'000);
+  s.readInt("max_connections_per_address", c.server.max_connections_per_address, 1, 1'000'000);
+  s.readInt("blocking_queue_limit", c.server.blocking_queue_limit, 0, 1'000'000);
+  std::int64_t first_byte_ms = c.server.first_byte_timeout.count();
+  s.read("first_byte_timeout_ms", first_byte_ms, 1, kMaxMs);
+  c.server.first_byte_timeout = std::chrono::milliseconds(first_byte_ms);
   s.readInt("max_requests_per_connection", c.server.max_requests_per_connection, 1, 100'000'000);
   s.finish();
 }
@@ -156,7 +162,7 @@ void readStats(const toml::table& root, Config& c) {
 void readMetrics(const toml::table& root, Config& c) {
   TomlSection s(section(root, "metrics"), "metrics");
   s.read("prometheus", c.metrics.prometheus);
-  if (s.table() && s.table()->contains("emf")) {
+  if (s.has("emf")) {
     bool emf = false;
     s.read("emf", emf);
     c.metrics.emf = emf;
@@ -210,7 +216,10 @@ void readSecrets(const toml::table& root, Config& c) {
 }
 }  // namespace
 
-Config parseConfig(const std::string& toml_text, const std::string& origin) {
+Config parseConfig(const std::string& toml_text, const std::string& origin,
+                   const EnvOverrides* env) {
+  std::optional<EnvOverrides::Scope> scope;
+  if (env) scope.emplace(*env);
   toml::table root;
   try {
     root = toml::parse(toml_text, origin);
@@ -246,12 +255,17 @@ Config parseConfig(const std::string& toml_text, const std::string& origin) {
   return c;
 }
 
-Config loadConfigFile(const std::string& path) {
+Config loadConfigFile(const std::string& path, const EnvOverrides* env) {
   std::ifstream in(path);
   if (!in) throw ConfigError("--config: cannot read " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return parseConfig(ss.str(), path);
+  return parseConfig(ss.str(), path, env);
+}
+
+Config loadConfig(const std::string& path) {
+  const EnvOverrides env = EnvOverrides::fromProcess();
+  return path.empty() ? parseConfig("", "environment", &env) : loadConfigFile(path, &env);
 }
 
 }  // namespace cs::app

@@ -88,6 +88,9 @@ struct CompareConfig {
 struct StatsConfig {
   std::int64_t cache_ttl_ms = 120'000;     // /api/stats results per filter combination (original: 2 min)
   std::int64_t flush_interval_ms = 10'000;  // request-statistics rollups are written this often
+  // Not a file setting: false in Lambda mode, where a thread gets no time between invocations
+  // and the runtime flushes after every response instead.
+  bool background_flush = true;
 };
 
 struct MetricsConfig {
@@ -162,8 +165,15 @@ struct Config {
   http::SecurityHeadersOptions security_headers;
 };
 
-// Parses TOML text; throws ConfigError naming the first bad or unknown setting.
-Config parseConfig(const std::string& toml_text, const std::string& origin = "config");
-Config loadConfigFile(const std::string& path);
+class EnvOverrides;  // app/toml_reader.hpp
+
+// Parses TOML text; throws ConfigError naming the first bad or unknown setting. `env`
+// (CLOUD_SAYINGS_<SECTION>_<KEY> variables) overrides the text, setting by setting.
+Config parseConfig(const std::string& toml_text, const std::string& origin = "config",
+                   const EnvOverrides* env = nullptr);
+Config loadConfigFile(const std::string& path, const EnvOverrides* env = nullptr);
+// What serve and lambda run with: the file at `path` (none when empty) overridden by the
+// process's CLOUD_SAYINGS_* environment variables.
+Config loadConfig(const std::string& path);
 
 }  // namespace cs::app

@@ -98,6 +98,16 @@ void DedupIndex::addLocked(const std::string& id, std::string normalised,
   entries_.push_back(Entry{id, std::move(normalised), std::move(shingles)});
 }
 
+void DedupIndex::forget(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->id != id) continue;
+    if (auto e = exact_.find(it->normalised); e != exact_.end() && e->second == id) exact_.erase(e);
+    entries_.erase(it);
+    return;
+  }
+}
+
 std::optional<std::string> DedupIndex::admit(const std::string& id, std::string_view text) {
   auto normalised = normaliseText(text);
   auto shingles = wordShingles(normalised, options_.shingle_words);

@@ -37,6 +37,9 @@ class DedupIndex {
 
   // The id of the known saying `text` duplicates, if any; otherwise remembers it under `id`.
   std::optional<std::string> admit(const std::string& id, std::string_view text);
+  // Drops what admit() remembered under `id` (a saying that could not be stored: a later copy
+  // must not be called a duplicate of an id nobody can find).
+  void forget(const std::string& id);
   // Remembers without checking (sayings already in the store).
   void remember(const std::string& id, std::string_view text);
   std::optional<std::string> findDuplicate(std::string_view text) const;

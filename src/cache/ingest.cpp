@@ -23,16 +23,20 @@ Ingestor::Outcome Ingestor::ingest(const llm::GenerationResult& result) {
       out.duplicates.push_back(Duplicate{std::move(s), *dup});
       continue;
     }
-    tracker_.record(s.services);
     auto put = store_.putSaying(s);
     if (!put) {
-      // Still served from the pool: a store outage must not waste a paid-for saying.
-      obs::log().warn("Generated saying not stored", {{"error_type", put.error().name()},
-                                                      {"error_message", put.error().message},
-                                                      {"model", s.model}});
-    } else {
-      picker_.remember(s);
+      // Not served: a vote on it would find no saying (404). The store is failing (disk full,
+      // say); the paid-for text is lost, which the log line and `unstored` account for.
+      obs::log().warn("Generated saying not stored; not served",
+                      {{"error_type", put.error().name()},
+                       {"error_message", put.error().message},
+                       {"model", s.model}});
+      dedup_.forget(s.id);
+      ++out.unstored;
+      continue;
     }
+    tracker_.record(s.services);
+    picker_.remember(s);
     out.accepted.push_back(std::move(s));
   }
   return out;

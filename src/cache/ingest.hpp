@@ -15,7 +15,8 @@ namespace cs::cache {
 
 // Turns what a model generated into stored sayings: services extracted with the catalog,
 // near-duplicates dropped (and counted), the rest written to the store with model, provider,
-// tokens, cost and generation time, so the store grows into the long-term corpus.
+// tokens, cost and generation time, so the store grows into the long-term corpus. A saying is
+// accepted (served) only once it is stored, so every served id can be voted on.
 class Ingestor {
  public:
   Ingestor(Store& store, SayingPicker& picker, const ServiceCatalog& catalog, DedupIndex& dedup,
@@ -32,8 +33,9 @@ class Ingestor {
     std::string duplicate_of;  // id of the known saying it repeats
   };
   struct Outcome {
-    std::vector<Saying> accepted;
+    std::vector<Saying> accepted;  // stored: only these are served
     std::vector<Duplicate> duplicates;
+    std::size_t unstored = 0;  // generated but the store refused them (not served)
   };
   Outcome ingest(const llm::GenerationResult& result);
 

@@ -128,6 +128,7 @@ void SayingCache::workerLoop(Slot& slot) {
       if (slot.stop) {
         flight = std::move(slot.flight);
         lock.unlock();
+        slot.idle.notify_all();
         if (flight) {
           FlightResult stopped;
           stopped.error = localError(llm::LlmError::Kind::kTimeout, "the cache is shutting down");
@@ -161,6 +162,7 @@ void SayingCache::workerLoop(Slot& slot) {
       slot.flight = again ? std::make_shared<Flight>() : nullptr;
     }
     flight->finish(std::move(result));
+    slot.idle.notify_all();
   }
 }
 
@@ -208,6 +210,16 @@ FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
                                      {"cost_usd", roundUsd(generated->cost_usd)},
                                      {"avoid_services", request.avoid_services}});
   return out;
+}
+
+bool SayingCache::waitIdle(std::chrono::steady_clock::time_point deadline) const {
+  for (const auto& slot : slots_) {
+    std::unique_lock lock(slot->mutex);
+    if (!slot->idle.wait_until(lock, deadline,
+                               [&] { return slot->stop || slot->flight == nullptr; }))
+      return false;
+  }
+  return true;
 }
 
 std::vector<SayingCache::PoolStats> SayingCache::stats() const {

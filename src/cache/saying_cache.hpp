@@ -80,6 +80,10 @@ class SayingCache {
   std::vector<PoolStats> stats() const;
   std::uint64_t llmCalls() const { return calls_.load(); }
   std::size_t totalSize() const;
+  // Waits until no pool has a refill running or pending, or `deadline`; true when idle. The
+  // Lambda runtime calls it after posting a response, so refills finish inside an invocation
+  // instead of being frozen mid-call between invocations.
+  bool waitIdle(std::chrono::steady_clock::time_point deadline) const;
   // Stops the workers (waits for calls in flight). Called by the destructor.
   void stop();
 
@@ -91,8 +95,9 @@ class SayingCache {
     ModelPool pool;
     mutable std::mutex mutex;
     std::condition_variable wake;
-    FlightPtr flight;      // current or pending call; null when idle
-    bool running = false;  // the worker is executing `flight`
+    mutable std::condition_variable idle;  // notified when `flight` becomes null
+    FlightPtr flight;                      // current or pending call; null when idle
+    bool running = false;                  // the worker is executing `flight`
     bool enabled = true;
     bool stop = false;
     std::chrono::steady_clock::time_point retry_at{};

@@ -6,7 +6,7 @@ namespace cs {
 namespace {
 
 using C = ErrorCode;
-constexpr std::size_t kCount = static_cast<std::size_t>(C::kUnreadable) + 1;
+constexpr std::size_t kCount = static_cast<std::size_t>(C::kRuntimeApi) + 1;
 
 // The one table: code -> JSON `error` string and HTTP status. Order follows the enum.
 constexpr std::array<ErrorCodeInfo, kCount> kTable = {{
@@ -34,6 +34,7 @@ constexpr std::array<ErrorCodeInfo, kCount> kTable = {{
     {"budget_exhausted", 503},
     {"upstream_error", 503},
     {"empty_store", 503},
+    {"timeout", 504},
     {"bad_catalog", 500},
     {"bad_corpus", 500},
     {"bad_prompt", 500},
@@ -41,10 +42,12 @@ constexpr std::array<ErrorCodeInfo, kCount> kTable = {{
     {"secret_file", 500},
     {"ssm", 500},
     {"unreadable", 500},
+    {"runtime_api_error", 502},
 }};
 static_assert(kTable[static_cast<std::size_t>(C::kHeadersTooLarge)].http_status == 431);
 static_assert(kTable[static_cast<std::size_t>(C::kShuttingDown)].name == "shutting_down");
-static_assert(kTable[kCount - 1].name == "unreadable");
+static_assert(kTable[kCount - 1].name == "runtime_api_error");
+static_assert(kTable[static_cast<std::size_t>(C::kTimeout)].http_status == 504);
 
 }  // namespace
 

@@ -36,6 +36,7 @@ enum class ErrorCode : std::uint8_t {
   kBudgetExhausted,   // 503: the call budget is spent
   kUpstreamError,     // 503: the model's provider failed
   kEmptyStore,        // 503: nothing stored to serve
+  kTimeout,           // 504: the work did not finish within its deadline (Lambda invocation)
   // start-up and configuration (never sent to clients as such)
   kBadCatalog,
   kBadCorpus,
@@ -44,6 +45,7 @@ enum class ErrorCode : std::uint8_t {
   kSecretFile,
   kSsm,
   kUnreadable,
+  kRuntimeApi,  // the Lambda Runtime API answered something unusable
 };
 
 struct ErrorCodeInfo {

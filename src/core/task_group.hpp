@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_boundary.hpp"
+
 namespace cs {
 
 // Runs blocking jobs (LLM calls) on their own threads so several run truly in parallel, and
@@ -14,7 +16,7 @@ namespace cs {
 // without limit. Finished threads are reaped on the next spawn().
 class TaskGroup {
  public:
-  explicit TaskGroup(std::size_t max_running) : max_running_(max_running) {}
+  TaskGroup(std::size_t max_running, ThreadKind kind) : max_running_(max_running), kind_(kind) {}
   ~TaskGroup() { joinAll(); }
   TaskGroup(const TaskGroup&) = delete;
   TaskGroup& operator=(const TaskGroup&) = delete;
@@ -33,7 +35,10 @@ class TaskGroup {
     workers_.emplace_back();
     auto it = std::prev(workers_.end());
     it->thread = std::thread([this, it, job = std::move(job)] {
-      job();
+      // A thread entry is a failure boundary. Jobs turn their own exceptions into their
+      // call's error (CompareService::runCall); this backstop keeps one that escapes anyway
+      // from reaching std::terminate, and counts and logs it (core/thread_boundary).
+      runGuarded(kind_, {}, job);
       std::lock_guard done(mutex_);
       it->done = true;
       --running_;
@@ -80,6 +85,7 @@ class TaskGroup {
   std::list<Worker> workers_;
   std::size_t running_ = 0;
   bool closed_ = false;
+  ThreadKind kind_;
 };
 
 }  // namespace cs

@@ -17,10 +17,7 @@ inline Request toRequest(boost::beast::http::request<boost::beast::http::string_
                          const std::string& remote) {
   Request r;
   r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  const auto q = r.target.find('?');
-  r.path = percentDecode(std::string_view(r.target).substr(0, q), false);
-  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+  r.setTarget(std::string(msg.target()));  // the same split the Lambda front door uses
   for (const auto& field : msg)
     r.headers.add(std::string(field.name_string()), std::string(field.value()));
   r.body = std::move(msg.body());

@@ -85,13 +85,18 @@ std::optional<std::string> Request::queryParam(const std::string& name) const {
   return std::nullopt;
 }
 
+void Request::setTarget(std::string request_target) {
+  target = std::move(request_target);
+  const auto q = target.find('?');
+  path = percentDecode(std::string_view(target).substr(0, q), false);
+  query_string = q == std::string::npos ? std::string() : target.substr(q + 1);
+  query_.reset();
+}
+
 Request Request::make(std::string method, std::string target, std::string body) {
   Request r;
   r.method = std::move(method);
-  r.target = std::move(target);
-  const auto q = r.target.find('?');
-  r.path = percentDecode(std::string_view(r.target).substr(0, q), false);
-  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+  r.setTarget(std::move(target));
   r.body = std::move(body);
   r.remote_address = "127.0.0.1";
   return r;

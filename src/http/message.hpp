@@ -40,6 +40,11 @@ struct Request {
   const std::map<std::string, std::string>& query() const;
   std::optional<std::string> queryParam(const std::string& name) const;
 
+  // Sets target, path (percent-decoded, no query) and query_string from a request target
+  // ("/api/sayings?model=x"): the one way every front door (the Beast server, the Lambda
+  // runtime, tests) turns a target into a Request.
+  void setTarget(std::string request_target);
+
   static Request make(std::string method, std::string target, std::string body = {});
 
  private:

@@ -4,22 +4,21 @@
 
 namespace cs::http {
 
-void Router::add(std::string method, std::string path, Handler handler, bool may_block) {
-  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), may_block, {}};
+void Router::add(std::string method, std::string path, Handler handler, Blocking blocking) {
+  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), std::move(blocking), false};
 }
 
-void Router::addBlockingIf(std::string method, std::string path, Handler handler,
-                           std::function<bool(const Request&)> block_if) {
-  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), false, std::move(block_if)};
+void Router::addGetWithoutHead(std::string path, Handler handler, Blocking blocking) {
+  routes_[std::move(path)]["GET"] = Route{std::move(handler), std::move(blocking), true};
 }
 
 void Router::addPrefix(std::string method, std::string prefix, Handler handler) {
   for (auto& [p, methods] : prefixes_)
     if (p == prefix) {
-      methods[std::move(method)] = Route{std::move(handler), false, {}};
+      methods[std::move(method)] = Route{std::move(handler), {}, false};
       return;
     }
-  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), false, {}}}}});
+  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), {}, false}}}});
 }
 
 const Router::Route* Router::find(const std::string& method, const std::string& path,
@@ -36,12 +35,14 @@ const Router::Route* Router::find(const std::string& method, const std::string& 
   }
   path_known = methods != nullptr;
   if (!methods) return nullptr;
-  const std::string& lookup = method == "HEAD" ? std::string("GET") : method;
-  if (auto it = methods->find(lookup); it != methods->end()) return &it->second;
-  for (const auto& [m, _] : *methods) {
+  const bool head = method == "HEAD";
+  const std::string& lookup = head ? std::string("GET") : method;
+  if (auto it = methods->find(lookup); it != methods->end() && !(head && it->second.no_head))
+    return &it->second;
+  for (const auto& [m, route] : *methods) {
     if (!allow.empty()) allow += ", ";
     allow += m;
-    if (m == "GET") allow += ", HEAD";
+    if (m == "GET" && !route.no_head) allow += ", HEAD";
   }
   return nullptr;
 }
@@ -62,7 +63,7 @@ bool Router::mayBlock(const Request& request) const {
   bool known = false;
   std::string allow;
   const Route* route = find(request.method, request.path, known, allow);
-  return route && (route->may_block || (route->block_if && route->block_if(request)));
+  return route && route->blocking.blocks(request);
 }
 
 }  // namespace cs::http

@@ -10,20 +10,43 @@ namespace cs::http {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Whether a route's handler may wait on slow I/O (a store write, an LLM call, a scan). The
+// server runs blocking requests on its bounded worker pool, the rest on the I/O thread. Each
+// route declares it; a predicate sees the parsed request (decoded query parameters), never
+// the raw query string.
+struct Blocking {
+  enum class Kind { kNever, kAlways, kWhen };
+  Kind kind = Kind::kNever;
+  std::function<bool(const Request&)> predicate;  // for kWhen
+
+  static Blocking never() { return {}; }
+  static Blocking always() { return {Kind::kAlways, {}}; }
+  static Blocking when(std::function<bool(const Request&)> fn) {
+    return {Kind::kWhen, std::move(fn)};
+  }
+  bool blocks(const Request& request) const {
+    return kind == Kind::kAlways || (kind == Kind::kWhen && predicate && predicate(request));
+  }
+};
+
 // Exact-path routes plus prefix routes (for static assets). Unknown path -> 404, known path
-// with another method -> 405 with Allow. HEAD is served by the GET handler.
+// with another method -> 405 with Allow. HEAD is served by the GET handler unless the route
+// refuses it (no_head: a GET that spends money must not run for a HEAD whose body is dropped).
 class Router {
  public:
   struct Route {
     Handler handler;
-    bool may_block = false;  // does slow I/O (LLM calls): run off the I/O threads
-    // Blocks only for some requests (GET /api/sayings?model=ID): decided per request, so the
-    // common fast requests stay on the I/O threads.
-    std::function<bool(const Request&)> block_if;
+    Blocking blocking;
+    bool no_head = false;
   };
-  void add(std::string method, std::string path, Handler handler, bool may_block = false);
-  void addBlockingIf(std::string method, std::string path, Handler handler,
-                     std::function<bool(const Request&)> block_if);
+  void add(std::string method, std::string path, Handler handler, Blocking blocking = {});
+  // Kept for callers that only say yes or no.
+  void add(std::string method, std::string path, Handler handler, bool may_block) {
+    add(std::move(method), std::move(path), std::move(handler),
+        may_block ? Blocking::always() : Blocking::never());
+  }
+  // A GET route that HEAD does not reach (405 with Allow naming GET and the others).
+  void addGetWithoutHead(std::string path, Handler handler, Blocking blocking = {});
   void addPrefix(std::string method, std::string prefix, Handler handler);
 
   Response dispatch(const Request& request) const;

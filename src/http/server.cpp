@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_boundary.hpp"
+#include "http/address_slots.hpp"
 #include "http/beast_request.hpp"
 #include "http/json_error.hpp"
 #include "http/stream_channel.hpp"
@@ -38,6 +40,12 @@ struct Counted {
   explicit Counted(std::atomic<std::size_t>& c) : counter(c) { ++counter; }
   ~Counted() { --counter; }
   std::atomic<std::size_t>& counter;
+  // Gives back one already taken (by a fetch_add elsewhere).
+  struct Release {
+    explicit Release(std::atomic<std::size_t>& c) : counter(c) {}
+    ~Release() { --counter; }
+    std::atomic<std::size_t>& counter;
+  };
 };
 
 // Releases a slot the accept loop took for a connection (taken there, so a burst of accepts
@@ -48,12 +56,45 @@ struct ConnectionSlot {
   std::atomic<std::size_t>& counter;
 };
 
-// Sent without waiting to a connection over the limit, then closed: a clear answer that costs
+// Gives back an address's connection slot when the session ends.
+struct AddressSlot {
+  AddressSlot(AddressSlots& s, std::string a) : slots(s), address(std::move(a)) {}
+  ~AddressSlot() { slots.release(address); }
+  AddressSlots& slots;
+  std::string address;
+};
+
+// Sent without waiting to a connection over a limit, then closed: a clear answer that costs
 // the server no coroutine.
 constexpr std::string_view kTooManyConnections =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
     "Retry-After: 1\r\nCache-Control: no-store\r\nContent-Length: 61\r\n\r\n"
     "{\"error\":\"unavailable\",\"message\":\"too many open connections\"}";
+constexpr std::string_view kTooManyFromAddress =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    "Retry-After: 1\r\nCache-Control: no-store\r\nContent-Length: 78\r\n\r\n"
+    "{\"error\":\"unavailable\",\"message\":\"too many open connections from one address\"}";
+
+// How many complete requests `data` holds, front to back (stops at the first partial or bad
+// one). Used once, when a connection reaches its request cap: those requests were already
+// read, so they are answered before the connection closes.
+std::size_t completeRequestsIn(net::const_buffer data, std::size_t header_limit) {
+  std::size_t count = 0;
+  while (data.size() > 0) {
+    bhttp::request_parser<bhttp::string_body> p;
+    p.header_limit(static_cast<std::uint32_t>(header_limit));
+    p.body_limit(std::numeric_limits<std::uint64_t>::max());
+    p.eager(true);
+    beast::error_code ec;
+    while (!p.is_done()) {
+      const std::size_t n = p.put(data, ec);
+      if (ec || n == 0) return count;
+      data += n;
+    }
+    ++count;
+  }
+  return count;
+}
 
 template <typename Message>
 void copyHeaders(Message& msg, const Response& res, bool keep_alive) {
@@ -116,7 +157,8 @@ class Server::Impl {
         acceptor_(ioc_),
         signals_(ioc_),
         drain_timer_(ioc_),
-        workers_(std::max(1u, opts_.worker_threads)) {
+        workers_(std::max(1u, opts_.worker_threads)),
+        blocking_limit_(std::max(1u, opts_.worker_threads) + opts_.blocking_queue_limit) {
     // One io_context per I/O thread, each run by exactly that thread (concurrency hint 1): a
     // connection lives on one context, so its handlers never hop threads, need no strand and
     // wake no other thread. ioc_ (thread 0) also owns the acceptor, signals and the drain.
@@ -143,6 +185,8 @@ class Server::Impl {
 
   std::size_t connections() const { return connections_.load(); }
   std::size_t inFlight() const { return in_flight_.load(); }
+  std::size_t blockingRejected() const { return blocking_rejected_.load(); }
+  void onShutdown(std::function<void()> fn) { shutdown_hooks_.push_back(std::move(fn)); }
   std::uint16_t port() const { return port_; }
 
   void run(bool handle_signals) {
@@ -175,6 +219,13 @@ class Server::Impl {
     acceptor_.close(ec);
     signals_.cancel(ec);
     drain_deadline_ = std::chrono::steady_clock::now() + opts_.drain_timeout;
+    for (auto& hook : shutdown_hooks_) {
+      try {
+        hook();
+      } catch (const std::exception& e) {  // a hook's surprise must not cut the drain short
+        obs::log().error("Shutdown hook failed", {{"error_type", "internal"}, {"error_message", e.what()}});
+      }
+    }
     pollDrain();
   }
 
@@ -203,9 +254,12 @@ class Server::Impl {
         co_await pause.async_wait(withEc(ec));
         continue;
       }
-      if (connections_ >= opts_.max_connections) {
+      const auto endpoint = socket.remote_endpoint(ec);
+      std::string remote = ec ? std::string() : endpoint.address().to_string();
+      const bool full = connections_ >= opts_.max_connections;
+      if (full || !addresses_.tryTake(remote)) {
         socket.non_blocking(true, ec);
-        socket.write_some(net::buffer(kTooManyConnections), ec);
+        socket.write_some(net::buffer(full ? kTooManyConnections : kTooManyFromAddress), ec);
         socket.shutdown(tcp::socket::shutdown_both, ec);
         socket.close(ec);
         continue;
@@ -213,7 +267,8 @@ class Server::Impl {
       ++connections_;
       socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
-      net::co_spawn(executor, session(beast::tcp_stream(std::move(socket))), net::detached);
+      net::co_spawn(executor, session(beast::tcp_stream(std::move(socket)), std::move(remote)),
+                    net::detached);
     }
   }
 
@@ -228,22 +283,72 @@ class Server::Impl {
     co_await bhttp::async_write(stream, msg, withEc(ec));
   }
 
-  net::awaitable<void> session(beast::tcp_stream stream) {
-    ConnectionSlot connection(connections_);
+  // The worker pool's job entry: a thread boundary. Whatever escapes the handler is logged
+  // once and counted (core/thread_boundary: cloudsayings_thread_exceptions_total
+  // {thread="worker_pool"}) and becomes a JSON 500; the worker thread and the process carry on.
+  Response handleGuarded(Request& request) {
+    Response response;
+    const std::string model = request.queryParam("model").value_or("");
+    if (runGuarded(ThreadKind::kWorkerPool, model, [&] { response = handler_.handle(request); }))
+      return response;
+    return jsonError(ErrorCode::kInternal, "the server failed to handle this request");
+  }
+
+  // Blocking requests go to the bounded worker pool; when its queue is full the answer is a
+  // 503 at once (the I/O thread never waits for a worker).
+  net::awaitable<Response> handleBlocking(Request& request) {
+    if (blocking_.fetch_add(1) >= blocking_limit_) {
+      --blocking_;
+      ++blocking_rejected_;
+      Response busy = jsonError(ErrorCode::kUnavailable, "the server is busy; try again shortly");
+      busy.headers.set("Retry-After", "1");
+      co_return busy;
+    }
+    co_return co_await net::co_spawn(
+        workers_,
+        [this, &request]() -> net::awaitable<Response> {
+          Counted::Release done(blocking_);
+          co_return handleGuarded(request);
+        },
+        kAwait);
+  }
+
+  // After the last answer: send FIN, then read and drop what the client still sends (bounded)
+  // until it closes, so unread input never turns the close into a reset that would destroy
+  // answers still in flight to the client.
+  net::awaitable<void> lingeringClose(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
     beast::error_code ec;
-    const auto endpoint = stream.socket().remote_endpoint(ec);
-    const std::string remote = ec ? std::string() : endpoint.address().to_string();
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    stream.expires_after(std::min<std::chrono::milliseconds>(opts_.read_timeout, std::chrono::seconds(2)));
+    std::size_t dropped = 0;
+    while (dropped < (4u << 20)) {
+      buffer.clear();
+      const std::size_t n = co_await stream.async_read_some(buffer.prepare(64 * 1024), withEc(ec));
+      if (ec) break;
+      dropped += n;
+    }
+  }
+
+  net::awaitable<void> session(beast::tcp_stream stream, std::string remote) {
+    ConnectionSlot connection(connections_);
+    AddressSlot address(addresses_, remote);
+    beast::error_code ec;
     beast::flat_buffer buffer;
     std::string head_text;  // reused for every response head on this connection
+    // Once the request cap is reached: complete requests already read, still to be answered.
+    std::optional<std::size_t> pending_after_cap;
+    bool we_close = false;  // we chose to end the connection (not the client, not an error)
     for (std::size_t served = 0;; ++served) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
       // The route's limit applies once the path is known. (Not boost::none: Beast 1.74 compares
       // the optional against Content-Length and treats none as smaller than everything.)
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      if (served > 0 && buffer.size() == 0) {
-        // Keep-alive: wait up to idle_timeout for the next request to begin...
-        stream.expires_after(opts_.idle_timeout);
+      if (buffer.size() == 0) {
+        // A new connection must start within first_byte_timeout (idle sockets hold slots); a
+        // keep-alive one may wait up to idle_timeout for its next request...
+        stream.expires_after(served == 0 ? opts_.first_byte_timeout : opts_.idle_timeout);
         const std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), withEc(ec));
         if (ec) break;
         buffer.commit(n);
@@ -287,18 +392,21 @@ class Server::Impl {
           break;
         }
       }
-      const bool keep_alive = parser.get().keep_alive() && !draining_ &&
-                              served + 1 < opts_.max_requests_per_connection;
+      // At the cap, the requests already read are answered too; the last answer says close.
+      if (!pending_after_cap && served + 1 >= opts_.max_requests_per_connection)
+        pending_after_cap = completeRequestsIn(buffer.data(), opts_.header_limit);
+      else if (pending_after_cap && *pending_after_cap > 0)
+        --*pending_after_cap;
+      bool keep_alive = parser.get().keep_alive() && (!pending_after_cap || *pending_after_cap > 0);
       Request request = toRequest(parser.release(), remote);
       const bool head = request.method == "HEAD";
       Response response;
-      if (handler_.mayBlock(request)) {
-        response = co_await net::co_spawn(
-            workers_, [this, &request]() -> net::awaitable<Response> { co_return handler_.handle(request); },
-            kAwait);
-      } else {
+      if (handler_.mayBlock(request))
+        response = co_await handleBlocking(request);
+      else
         response = handler_.handle(request);
-      }
+      // Asked after the handler: a shutdown that began meanwhile closes this connection.
+      keep_alive = keep_alive && !draining_;
       if (response.stream) {
         co_await writeStream(stream, response, keep_alive, ec);
       } else if (head) {
@@ -321,7 +429,15 @@ class Server::Impl {
         stream.expires_after(opts_.read_timeout);
         co_await bhttp::async_write(stream, msg, withEc(ec));
       }
-      if (ec || !keep_alive) break;
+      if (ec) break;
+      if (!keep_alive) {
+        we_close = true;
+        break;
+      }
+    }
+    if (we_close) {
+      co_await lingeringClose(stream, buffer);
+      co_return;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
@@ -335,8 +451,11 @@ class Server::Impl {
     stream.expires_after(opts_.read_timeout);
     co_await bhttp::async_write_header(stream, serializer, withEc(ec));
     if (ec) co_return;
-    auto channel = std::make_shared<StreamChannel>(stream.get_executor());
-    StreamChannel::Detach detach(*channel);  // no wake-ups after this session ends
+    // The timer lives here, in the session's frame; the channel only points at it while
+    // attached, so producers that outlive the session (or the server) touch no Asio object.
+    net::steady_timer wake_timer(stream.get_executor());
+    auto channel = std::make_shared<StreamChannel>();
+    StreamChannel::Attach attach(*channel, wake_timer);
     response.stream(channel);
     std::vector<std::string> chunks;
     for (;;) {
@@ -364,6 +483,9 @@ class Server::Impl {
   // a socket bound to one of the extra contexts, which must exist when that op is freed.
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> in_flight_{0};
+  std::atomic<std::size_t> blocking_{0};  // blocking requests queued or running on workers_
+  std::atomic<std::size_t> blocking_rejected_{0};
+  AddressSlots addresses_{opts_.max_connections_per_address};  // outlives the contexts: frames they free release into it
   std::atomic<bool> draining_{false};
   std::chrono::steady_clock::time_point drain_deadline_;
   std::vector<std::unique_ptr<net::io_context>> extra_;  // the other I/O threads' contexts
@@ -374,6 +496,8 @@ class Server::Impl {
   net::signal_set signals_;
   net::steady_timer drain_timer_;
   net::thread_pool workers_;
+  std::size_t blocking_limit_;
+  std::vector<std::function<void()>> shutdown_hooks_;
   std::uint16_t port_ = 0;
 };
 
@@ -386,5 +510,7 @@ void Server::run(bool handle_signals) { impl_->run(handle_signals); }
 void Server::stop() { impl_->stop(); }
 std::size_t Server::connections() const { return impl_->connections(); }
 std::size_t Server::inFlight() const { return impl_->inFlight(); }
+std::size_t Server::blockingRejected() const { return impl_->blockingRejected(); }
+void Server::onShutdown(std::function<void()> fn) { impl_->onShutdown(std::move(fn)); }
 
 }  // namespace cs::http

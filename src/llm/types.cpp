@@ -25,6 +25,10 @@ const char* kindName(LlmError::Kind kind) {
       return "circuit_open";
     case K::kDisabled:
       return "disabled";
+    case K::kShuttingDown:
+      return "shutting_down";
+    case K::kInternal:
+      return "internal";
   }
   return "unknown";
 }

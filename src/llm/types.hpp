@@ -76,6 +76,8 @@ struct LlmError {
     kBadRequest,   // 400/404/422: our request was rejected (a bug or a bad model name)
     kCircuitOpen,  // breaker open: not called
     kDisabled,     // no API key / unknown model
+    kShuttingDown,  // the server is stopping: the call's answer will not be waited for
+    kInternal,      // a bug or surprise in our own code (an exception caught at a thread entry)
   };
   Kind kind = Kind::kServer;
   std::string message;  // safe to log and return: never contains a key

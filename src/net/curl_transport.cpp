@@ -1,9 +1,11 @@
 #include "net/curl_transport.hpp"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -109,12 +111,44 @@ void safeCall(Transfer& t) {
   (void)runGuarded(ThreadKind::kTransport, {}, [&] { t.done(std::move(t.response)); });
 }
 
+bool readable(const std::string& path) {
+  return !path.empty() && ::access(path.c_str(), R_OK) == 0;
+}
+
+std::string compiledCaDefault() {
+  globalInit();
+  std::string out;
+  if (CURL* probe = curl_easy_init()) {
+    char* path = nullptr;
+    if (curl_easy_getinfo(probe, CURLINFO_CAINFO, &path) == CURLE_OK && path) out = path;
+    curl_easy_cleanup(probe);
+  }
+  return out;
+}
 }  // namespace
+
+std::string resolveCaBundle(const std::string& configured, const std::string& compiled_default,
+                            const std::vector<std::string>& fallbacks) {
+  if (!configured.empty()) return configured;
+  if (readable(compiled_default)) return {};
+  for (const auto& path : fallbacks)
+    if (readable(path)) return path;
+  return {};
+}
+
+std::string resolveCaBundle(const std::string& configured) {
+  if (const char* env = std::getenv("SSL_CERT_FILE"); configured.empty() && env && readable(env))
+    return env;
+  return resolveCaBundle(
+      configured, compiledCaDefault(),
+      {kAmazonLinuxCaBundle, "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"});
+}
 
 class CurlTransport::Impl {
  public:
   explicit Impl(Options options) : options_(std::move(options)) {
     globalInit();
+    options_.ca_file = resolveCaBundle(options_.ca_file);
     multi_ = curl_multi_init();
     curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_cached_connections);

@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "net/http_transport.hpp"
 
@@ -14,7 +15,7 @@ class CurlTransport final : public HttpTransport {
   struct Options {
     std::string user_agent = "cloud-sayings";
     long max_cached_connections = 64;  // idle connections kept for reuse
-    std::string ca_file;               // empty: the system CA bundle
+    std::string ca_file;               // empty: the system CA bundle (resolveCaBundle)
   };
   CurlTransport();
   explicit CurlTransport(Options options);
@@ -28,5 +29,18 @@ class CurlTransport final : public HttpTransport {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Amazon Linux's CA bundle; libcurl built on Debian looks for /etc/ssl/certs/ca-certificates.crt.
+inline constexpr const char* kAmazonLinuxCaBundle = "/etc/pki/tls/certs/ca-bundle.crt";
+
+// Which CA file TLS verification uses: `configured` when set; else nothing ("" = libcurl's
+// compiled-in default) when `compiled_default` is readable; else the first readable `fallbacks`
+// entry (Amazon Linux's bundle first). So the same binary verifies HTTPS on Debian and, packaged
+// for Lambda, on provided.al2023.
+std::string resolveCaBundle(const std::string& configured, const std::string& compiled_default,
+                            const std::vector<std::string>& fallbacks);
+// The same with SSL_CERT_FILE (when readable) as `configured`, libcurl's compiled-in default
+// and the usual locations.
+std::string resolveCaBundle(const std::string& configured);
 
 }  // namespace cs::net

@@ -122,9 +122,27 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
   text += ",\"message\":";
   appendJsonString(text, message);
   text += ",\"extra_fields\":";
-  text += extra_json;
+  std::string context;
+  if (has_context_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(context_mutex_);
+    context = context_;
+  }
+  if (!context.empty() && extra_json.size() >= 2 && extra_json.back() == '}') {
+    text += extra_json.substr(0, extra_json.size() - 1);
+    if (extra_json.size() > 2) text.push_back(',');
+    text += context;
+    text.push_back('}');
+  } else {
+    text += extra_json;
+  }
   text += "}\n";
   enqueue(std::move(text));
+}
+
+void Logger::setContextFields(std::string members) {
+  std::lock_guard lock(context_mutex_);
+  context_ = std::move(members);
+  has_context_.store(!context_.empty(), std::memory_order_release);
 }
 
 void Logger::writeLine(std::string line) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
@@ -37,6 +38,10 @@ class Logger {
   // A pre-formatted line written as is (CloudWatch EMF records must be top-level JSON
   // objects, not wrapped in extra_fields); not subject to the level. A newline is appended.
   void writeLine(std::string line);
+  // Members added to every line's extra_fields until changed, rendered without braces
+  // ("\"trace_id\":\"Root=...\""); empty = none. The Lambda runtime sets the invocation's
+  // request and trace ids here (one invocation at a time, on whichever thread logs).
+  void setContextFields(std::string members);
   bool enabled(Level level) const { return level >= min_level_; }
   void setLevel(Level level) { min_level_ = level; }
   // Blocks until every line logged before the call is written.
@@ -48,6 +53,9 @@ class Logger {
   void enqueue(std::string text);
   Level min_level_;
   Sink sink_;
+  std::atomic<bool> has_context_{false};
+  mutable std::mutex context_mutex_;
+  std::string context_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable drained_;

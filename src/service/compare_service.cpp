@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
@@ -20,9 +21,24 @@ void CompareRun::subscribe(OnResult on_result, OnDone on_done) {
   on_done_ = std::move(on_done);
 }
 
+bool CompareRun::finishedLocked(const std::string& model) const {
+  return std::any_of(finished_.begin(), finished_.end(),
+                     [&](const CompareOutcome& o) { return o.model == model; });
+}
+
+void CompareRun::finishUnfinished(const llm::LlmError& error) {
+  for (const auto& model : models_) {
+    CompareOutcome out;
+    out.model = model;
+    out.error = error;
+    complete(std::move(out));  // a no-op for models that already answered
+  }
+}
+
 void CompareRun::complete(CompareOutcome outcome) {
   {
     std::lock_guard lock(mutex_);
+    if (finished_.size() == models_.size() || finishedLocked(outcome.model)) return;
     finished_.push_back(std::move(outcome));
     if (on_result_) on_result_(finished_.back());
     if (finished_.size() == models_.size() && on_done_) {
@@ -56,7 +72,7 @@ CompareService::CompareService(llm::Gateway& gateway, cache::Ingestor& ingestor,
       ingestor_(ingestor),
       budget_(budget),
       options_(options),
-      calls_(options.max_concurrent_calls) {}
+      calls_(options.max_concurrent_calls, ThreadKind::kCompare) {}
 
 Result<std::vector<std::string>> CompareService::resolveModels(
     const std::vector<std::string>& requested) const {
@@ -105,9 +121,45 @@ Result<std::optional<std::string>> CompareService::validateTopic(
   return std::optional<std::string>{std::move(t)};
 }
 
+void CompareService::shutdown() {
+  std::vector<CompareRunPtr> live;
+  {
+    std::lock_guard lock(runs_mutex_);
+    shutting_down_ = true;
+    for (auto& weak : runs_)
+      if (auto run = weak.lock()) live.push_back(std::move(run));
+    runs_.clear();
+  }
+  const auto error =
+      cache::localError(llm::LlmError::Kind::kShuttingDown, "the server is shutting down");
+  for (auto& run : live) run->finishUnfinished(error);
+  if (!live.empty()) obs::log().info("Comparisons ended for shutdown", {{"comparisons", live.size()}});
+}
+
+void CompareService::runCall(CompareRun& run, const std::string& model,
+                             const llm::GenerationRequest& request) {
+  // Counted and logged once by runGuarded (cloudsayings_thread_exceptions_total{thread="compare"}).
+  if (runGuarded(ThreadKind::kCompare, model, [&] { run.complete(callOne(model, request)); })) return;
+  CompareOutcome failed;
+  failed.model = model;
+  failed.error = cache::localError(llm::LlmError::Kind::kInternal,
+                                   "the call failed inside the server; see the server log");
+  run.complete(std::move(failed));
+}
+
 CompareRunPtr CompareService::start(const std::vector<std::string>& models,
                                     const std::optional<std::string>& topic) {
   auto run = std::make_shared<CompareRun>(models);
+  {
+    std::lock_guard lock(runs_mutex_);
+    if (shutting_down_) {
+      run->finishUnfinished(
+          cache::localError(llm::LlmError::Kind::kShuttingDown, "the server is shutting down"));
+      return run;
+    }
+    std::erase_if(runs_, [](const auto& weak) { return weak.expired(); });
+    runs_.push_back(run);
+  }
   const auto deadline = deadlineFromNow();
   for (const auto& model : models) {
     llm::GenerationRequest request;
@@ -117,7 +169,7 @@ CompareRunPtr CompareService::start(const std::vector<std::string>& models,
     request.deadline = deadline;
     request.purpose = llm::Purpose::kCompare;
     const bool spawned =
-        calls_.spawn([this, run, model, request] { run->complete(callOne(model, request)); });
+        calls_.spawn([this, run, model, request] { runCall(*run, model, request); });
     if (!spawned) {
       CompareOutcome busy;
       busy.model = model;

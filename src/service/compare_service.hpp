@@ -48,13 +48,18 @@ class CompareRun {
   // Blocks until every model finished or the deadline passed; results in finishing order,
   // plus a timeout outcome for each model that had not answered.
   std::vector<CompareOutcome> waitAll(std::chrono::steady_clock::time_point deadline);
+  // The first outcome of a model counts; a late one (after shutdown answered for it) is dropped.
   void complete(CompareOutcome outcome);
+  // Completes every model still running with `error` (shutdown: the answer must not wait).
+  void finishUnfinished(const llm::LlmError& error);
   const std::vector<std::string>& models() const { return models_; }
 
  private:
   std::vector<std::string> models_;
   std::mutex mutex_;
   std::condition_variable changed_;
+  bool finishedLocked(const std::string& model) const;
+
   std::vector<CompareOutcome> finished_;
   OnResult on_result_;
   OnDone on_done_;
@@ -88,14 +93,23 @@ class CompareService {
   const Options& options() const { return options_; }
   // Calls still running (a stalled upstream keeps one until its own deadline).
   std::size_t callsInFlight() const { return calls_.running(); }
+  // Graceful shutdown: every unfinished model of every running comparison gets the error
+  // `shutting_down` now (SSE streams end with `done`, JSON answers complete), and new
+  // comparisons answer it for every model. The calls themselves end at their own deadline.
+  void shutdown();
 
  private:
   CompareOutcome callOne(const std::string& model, const llm::GenerationRequest& request);
+  // A call thread's entry: callOne, with whatever it throws turned into that model's error.
+  void runCall(CompareRun& run, const std::string& model, const llm::GenerationRequest& request);
 
   llm::Gateway& gateway_;
   cache::Ingestor& ingestor_;
   cache::BudgetGuard& budget_;
   Options options_;
+  std::mutex runs_mutex_;
+  bool shutting_down_ = false;
+  std::vector<std::weak_ptr<CompareRun>> runs_;  // running comparisons, for shutdown()
   TaskGroup calls_;  // last member: joined first, while everything the calls use still exists
 };
 

@@ -37,6 +37,13 @@ void logCacheHit(const cache::SayingCache::Hit& hit, std::uint64_t request_numbe
 }
 }  // namespace
 
+bool SayingService::nextMayTouchStore() const {
+  if (!cache_ || !cache_->started()) return true;
+  // The next request's number is requestsSoFar() + 1.
+  if (requests_.load(std::memory_order_relaxed) < options_.cold_start_store_requests) return true;
+  return cache_->totalSize() == 0;
+}
+
 Result<ServedSaying> SayingService::next(std::uint64_t& request_number) {
   request_number = requests_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (!cache_) return fromStore(request_number);

@@ -52,6 +52,12 @@ class SayingService {
   // models) or "unavailable".
   Result<ServedSaying> nextForModel(const std::string& model_id, std::uint64_t& request_number);
   std::uint64_t requestsSoFar() const { return requests_.load(std::memory_order_relaxed); }
+  // Whether next() may read the store, asked before calling it so the server can run such
+  // requests off its I/O threads: requests 1..cold_start_store_requests do, and so does any
+  // request while the cache is not started or holds nothing (a miss answers from the store).
+  // Only a request racing others for the very last cached saying can be told "no" and still
+  // miss; it then reads through the picker, whose id list and items are usually in memory.
+  bool nextMayTouchStore() const;
 
  private:
   Result<ServedSaying> fromStore(std::uint64_t request_number);

@@ -12,6 +12,7 @@
 namespace cs {
 
 using sqlite::Statement;
+using sqlite::Transaction;
 
 namespace {
 constexpr std::string_view kSayingColumns =
@@ -53,28 +54,9 @@ FeedbackRecord readFeedback(const Statement& st) {
   return r;
 }
 
-// Rolls back unless committed, so every early return leaves the database unchanged.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { ok_ = sqlite::exec(db_, "BEGIN IMMEDIATE").has_value(); }
-  ~Transaction() {
-    if (ok_ && !committed_) (void)sqlite::exec(db_, "ROLLBACK");
-  }
-  bool ok() const { return ok_; }
-  Result<void> commit() {
-    auto r = sqlite::exec(db_, "COMMIT");
-    committed_ = r.has_value();
-    return r;
-  }
-
- private:
-  sqlite3* db_;
-  bool ok_ = false;
-  bool committed_ = false;
-};
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) {
+SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : options_(options) {
   // "file:...?mode=ro" (an SQLite URI) opens the store read-only, e.g. a replica copy; it names
   // no plain directory to create.
   if (path != ":memory:" && !path.starts_with("file:")) {
@@ -82,29 +64,99 @@ SqliteStore::SqliteStore(const std::string& path) {
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db_,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
     throw std::runtime_error("cannot open SQLite store " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db_, 2000);
+  sqlite3_busy_timeout(db_, static_cast<int>(options_.busy_timeout.count()));
   // WAL lets readers in other processes (a second instance, the sqlite3 shell) run while we
   // write; synchronous=FULL makes an acknowledged vote survive a crash or power loss.
-  for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-    if (auto r = sqlite::exec(db_, pragma); !r && std::string_view(pragma).find("WAL") == std::string_view::npos)
+  for (auto pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto r = sqlite::exec(db_, pragma);
+        !r && std::string_view(pragma).find("WAL") == std::string_view::npos)
       throw std::runtime_error("SQLite store " + path + ": " + r.error().message);
   }
   migrate();
+  writable_ = sqlite3_db_readonly(db_, "main") == 0;
+  // The reading connection (WAL: it never waits for a writer). An in-memory database is
+  // private to its connection, so there the writer reads too.
+  if (path != ":memory:" && path.find("mode=memory") == std::string::npos) {
+    if (sqlite3_open_v2(path.c_str(), &read_db_own_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                        nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(read_db_own_, static_cast<int>(options_.busy_timeout.count()));
+      read_db_ = read_db_own_;
+      read_mutex_ = &read_mutex_own_;
+    } else {
+      sqlite3_close(read_db_own_);
+      read_db_own_ = nullptr;
+    }
+  }
+  if (!read_db_) read_db_ = db_;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close(read_db_own_);
+  sqlite3_close(db_);
+}
+
+SqliteStore::Lock SqliteStore::lockWriter() {
+  return Lock(mutex_, options_.busy_timeout);
+}
+
+SqliteStore::Lock SqliteStore::lockReader() {
+  return Lock(*read_mutex_, options_.busy_timeout);
+}
+
+Error SqliteStore::writeFailed(int rc, std::string_view what) {
+  const int primary = rc & 0xFF;
+  if (writable_ && primary != SQLITE_BUSY && primary != SQLITE_LOCKED) writes_failing_ = true;
+  return sqlite::toError(db_, rc, what);
+}
+
+Result<void> SqliteStore::commitWrite(Transaction& tx, std::string_view what) {
+  if (auto c = tx.commit(); !c) {
+    const int rc = sqlite3_errcode(db_);
+    auto e = writeFailed(rc == SQLITE_OK ? SQLITE_IOERR : rc, what);
+    return fail(c.error().code, e.message);
+  }
+  writes_failing_ = false;
+  return {};
+}
+
+Result<std::int64_t> SqliteStore::setMaxPageCount(std::int64_t pages) {
+  auto lock = lockWriter();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "setMaxPageCount: store busy");
+  Statement st(db_, "PRAGMA max_page_count = " + std::to_string(pages));
+  if (st.step() != SQLITE_ROW)
+    return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "max_page_count"));
+  return st.int64(0);
+}
+
+Result<void> SqliteStore::probeWrite() {
+  // Allocates a few pages (a 16 KB key) and commits, then frees them again: what a vote needs
+  // from the disk, without leaving a trace (the row is deleted in the same transaction).
+  Transaction tx(db_);
+  if (!tx.ok()) return std::unexpected(writeFailed(tx.beginCode(), "write probe"));
+  for (auto sql : {"INSERT INTO request_stats (minute_ms, model, source) "
+                   "VALUES (-1, hex(zeroblob(8192)), 'write-probe')",
+                   "DELETE FROM request_stats WHERE minute_ms = -1 AND source = 'write-probe'"}) {
+    Statement st(db_, sql);
+    if (!st.ok()) return std::unexpected(writeFailed(sqlite3_errcode(db_), "write probe"));
+    if (int rc = st.step(); rc != SQLITE_DONE)
+      return std::unexpected(writeFailed(rc, "write probe"));
+  }
+  return commitWrite(tx, "write probe");
+}
 
 int SqliteStore::schemaVersion() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(mutex_);  // start-up and tests: no bound needed
   Statement st(db_, "PRAGMA user_version");
   return st.step() == SQLITE_ROW ? static_cast<int>(st.int64(0)) : -1;
 }
@@ -120,24 +172,35 @@ void SqliteStore::migrate() {
     Transaction tx(db_);
     if (!tx.ok()) throw std::runtime_error("SQLite migration: cannot begin transaction");
     if (auto r = sqlite::exec(db_, all[static_cast<std::size_t>(v)]); !r)
-      throw std::runtime_error("SQLite migration " + std::to_string(v + 1) + ": " + r.error().message);
+      throw std::runtime_error("SQLite migration " + std::to_string(v + 1) + ": " +
+                               r.error().message);
     if (auto r = sqlite::exec(db_, "PRAGMA user_version=" + std::to_string(v + 1)); !r)
       throw std::runtime_error("SQLite migration version: " + r.error().message);
-    if (auto r = tx.commit(); !r) throw std::runtime_error("SQLite migration commit: " + r.error().message);
+    if (auto r = tx.commit(); !r)
+      throw std::runtime_error("SQLite migration commit: " + r.error().message);
   }
 }
 
 Result<void> SqliteStore::ping() {
-  std::lock_guard lock(mutex_);
-  Statement st(db_, "SELECT count(*) FROM main_humor WHERE rowid = 1");
-  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "ping"));
-  const int rc = st.step();
-  if (rc != SQLITE_ROW) return std::unexpected(sqlite::toError(db_, rc, "ping"));
-  return {};
+  {
+    auto lock = lockReader();
+    if (!lock) return fail(ErrorCode::kStoreUnavailable, "ping: store busy");
+    Statement st(read_db_, "SELECT count(*) FROM main_humor WHERE rowid = 1");
+    if (!st.ok())
+      return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "ping"));
+    const int rc = st.step();
+    if (rc != SQLITE_ROW) return std::unexpected(sqlite::toError(read_db_, rc, "ping"));
+  }
+  if (!writes_failing_) return {};
+  // The last write failed (disk full, say): ready again only once a write goes through.
+  auto lock = lockWriter();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "ping: store busy");
+  return probeWrite();
 }
 
 Result<bool> SqliteStore::putSaying(const Saying& s) {
-  std::lock_guard lock(mutex_);
+  auto lock = lockWriter();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "putSaying: store busy");
   Statement st(db_,
                "INSERT INTO main_humor (id, text, services, model, provider, input_tokens, "
                "output_tokens, cost_usd, llm_ms, created_at, upvotes, downvotes) "
@@ -148,89 +211,110 @@ Result<bool> SqliteStore::putSaying(const Saying& s) {
   st.bind(8, s.cost_usd).bind(9, s.llm_ms).bind(10, s.created_at_ms).bind(11, s.upvotes);
   st.bind(12, s.downvotes);
   const int rc = st.step();
-  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "putSaying"));
+  if (rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "putSaying"));
+  writes_failing_ = false;
   return sqlite3_changes(db_) > 0;
 }
 
 Result<std::optional<Saying>> SqliteStore::getSaying(const std::string& id) {
-  std::lock_guard lock(mutex_);
-  Statement st(db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
-  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "getSaying"));
+  auto lock = lockReader();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "getSaying: store busy");
+  Statement st(read_db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
+  if (!st.ok())
+    return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "getSaying"));
   st.bind(1, id);
   const int rc = st.step();
   if (rc == SQLITE_ROW) return std::optional<Saying>(readSaying(st));
   if (rc == SQLITE_DONE) return std::optional<Saying>();
-  return std::unexpected(sqlite::toError(db_, rc, "getSaying"));
+  return std::unexpected(sqlite::toError(read_db_, rc, "getSaying"));
 }
 
 Result<std::vector<Saying>> SqliteStore::getSayings(const std::vector<std::string>& ids) {
-  std::lock_guard lock(mutex_);
+  auto lock = lockReader();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "getSayings: store busy");
   std::vector<Saying> out;
-  Statement st(db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
-  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "getSayings"));
+  Statement st(read_db_, "SELECT " + std::string(kSayingColumns) + " FROM main_humor WHERE id = ?");
+  if (!st.ok())
+    return std::unexpected(sqlite::toError(read_db_, sqlite3_errcode(read_db_), "getSayings"));
   for (const auto& id : ids) {
     st.reset();
     st.bind(1, id);
     const int rc = st.step();
-    if (rc == SQLITE_ROW) out.push_back(readSaying(st));
-    else if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "getSayings"));
+    if (rc == SQLITE_ROW)
+      out.push_back(readSaying(st));
+    else if (rc != SQLITE_DONE)
+      return std::unexpected(sqlite::toError(read_db_, rc, "getSayings"));
   }
   return out;
 }
 
 Result<std::vector<std::string>> SqliteStore::listSayingIds() {
-  std::lock_guard lock(mutex_);
-  Statement st(db_, "SELECT id FROM main_humor");
+  auto lock = lockReader();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "listSayingIds: store busy");
+  Statement st(read_db_, "SELECT id FROM main_humor");
   std::vector<std::string> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.text(0));
-  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "listSayingIds"));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(read_db_, rc, "listSayingIds"));
   return out;
 }
 
 Result<std::vector<Saying>> SqliteStore::recentSayings(std::size_t limit) {
-  std::lock_guard lock(mutex_);
-  Statement st(db_, "SELECT " + std::string(kSayingColumns) +
-                        " FROM main_humor ORDER BY created_at DESC, id LIMIT ?");
+  auto lock = lockReader();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "recentSayings: store busy");
+  Statement st(read_db_, "SELECT " + std::string(kSayingColumns) +
+                             " FROM main_humor ORDER BY created_at DESC, id LIMIT ?");
   st.bind(1, static_cast<std::int64_t>(limit));
   std::vector<Saying> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.push_back(readSaying(st));
-  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recentSayings"));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(read_db_, rc, "recentSayings"));
   return out;
 }
 
 Result<VoteOutcome> SqliteStore::recordVote(const FeedbackRecord& r) {
-  std::lock_guard lock(mutex_);
+  auto lock = lockWriter();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "recordVote: store busy");
   Transaction tx(db_);
-  if (!tx.ok()) return fail(ErrorCode::kStoreUnavailable, "recordVote: database is busy");
+  if (!tx.ok()) return std::unexpected(writeFailed(tx.beginCode(), "recordVote"));
   {
     Statement prior(db_, "SELECT id FROM saying_feedback WHERE saying_id = ? AND client_key = ?");
     prior.bind(1, r.saying_id).bind(2, r.client_key);
-    if (prior.step() == SQLITE_ROW) return VoteOutcome{false, prior.text(0)};
+    const int rc = prior.step();
+    if (rc == SQLITE_ROW) return VoteOutcome{false, prior.text(0)};
+    if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recordVote"));
   }
   Statement bump(db_, r.vote == Vote::kUp
                           ? "UPDATE main_humor SET upvotes = upvotes + 1 WHERE id = ?"
                           : "UPDATE main_humor SET downvotes = downvotes + 1 WHERE id = ?");
   bump.bind(1, r.saying_id);
-  if (int rc = bump.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recordVote"));
-  if (sqlite3_changes(db_) == 0) return fail(ErrorCode::kNotFound, "no saying with id " + r.saying_id);
-  Statement ins(db_,
-                "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, execution_time, "
-                "original_llm_time, is_cached, client_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
-  ins.bind(1, r.id).bind(2, r.saying_id).bind(3, std::string_view(voteName(r.vote))).bind(4, r.model);
+  if (int rc = bump.step(); rc != SQLITE_DONE)
+    return std::unexpected(writeFailed(rc, "recordVote"));
+  if (sqlite3_changes(db_) == 0)
+    return fail(ErrorCode::kNotFound, "no saying with id " + r.saying_id);
+  Statement ins(
+      db_,
+      "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, execution_time, "
+      "original_llm_time, is_cached, client_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  ins.bind(1, r.id)
+      .bind(2, r.saying_id)
+      .bind(3, std::string_view(voteName(r.vote)))
+      .bind(4, r.model);
   ins.bind(5, r.provider).bind(6, r.execution_time).bind(7, r.original_llm_time);
-  if (r.is_cached) ins.bind(8, static_cast<std::int64_t>(*r.is_cached ? 1 : 0));
-  else ins.bindNull(8);
+  if (r.is_cached)
+    ins.bind(8, static_cast<std::int64_t>(*r.is_cached ? 1 : 0));
+  else
+    ins.bindNull(8);
   ins.bind(9, r.client_key).bind(10, r.created_at_ms);
-  if (int rc = ins.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "recordVote"));
-  if (auto c = tx.commit(); !c) return std::unexpected(c.error());
+  if (int rc = ins.step(); rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "recordVote"));
+  if (auto c = commitWrite(tx, "recordVote"); !c) return std::unexpected(c.error());
   return VoteOutcome{true, r.id};
 }
 
 Result<std::vector<FeedbackRecord>> SqliteStore::listFeedback(const TimeRange& range) {
-  std::lock_guard lock(mutex_);
-  Statement st(db_,
+  auto lock = lockReader();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "listFeedback: store busy");
+  Statement st(read_db_,
                "SELECT id, saying_id, vote, model, provider, execution_time, original_llm_time, "
                "is_cached, client_key, created_at FROM saying_feedback "
                "WHERE created_at >= ? AND created_at < ? ORDER BY created_at");
@@ -238,41 +322,53 @@ Result<std::vector<FeedbackRecord>> SqliteStore::listFeedback(const TimeRange& r
   std::vector<FeedbackRecord> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.push_back(readFeedback(st));
-  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "listFeedback"));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(read_db_, rc, "listFeedback"));
   return out;
 }
 
 Result<void> SqliteStore::addRequestStats(const std::vector<RequestStatsRow>& rows) {
   if (rows.empty()) return {};
-  std::lock_guard lock(mutex_);
+  auto lock = lockWriter();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "addRequestStats: store busy");
   // One transaction per batch: one fsync for the whole batch instead of one per row.
   Transaction tx(db_);
-  if (!tx.ok()) return fail(ErrorCode::kStoreUnavailable, "addRequestStats: database is busy");
-  Statement st(db_,
-               "INSERT INTO request_stats (minute_ms, model, source, invocations, errors, cache_hits, "
-               "tokens, cost_usd, total_ms, api_calls, api_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-               "ON CONFLICT(minute_ms, model, source) DO UPDATE SET "
-               "invocations = invocations + excluded.invocations, errors = errors + excluded.errors, "
-               "cache_hits = cache_hits + excluded.cache_hits, tokens = tokens + excluded.tokens, "
-               "cost_usd = cost_usd + excluded.cost_usd, total_ms = total_ms + excluded.total_ms, "
-               "api_calls = api_calls + excluded.api_calls, api_ms = api_ms + excluded.api_ms");
-  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "addRequestStats"));
+  if (!tx.ok()) return std::unexpected(writeFailed(tx.beginCode(), "addRequestStats"));
+  Statement st(
+      db_,
+      "INSERT INTO request_stats (minute_ms, model, source, invocations, errors, cache_hits, "
+      "tokens, cost_usd, total_ms, api_calls, api_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(minute_ms, model, source) DO UPDATE SET "
+      "invocations = invocations + excluded.invocations, errors = errors + excluded.errors, "
+      "cache_hits = cache_hits + excluded.cache_hits, tokens = tokens + excluded.tokens, "
+      "cost_usd = cost_usd + excluded.cost_usd, total_ms = total_ms + excluded.total_ms, "
+      "api_calls = api_calls + excluded.api_calls, api_ms = api_ms + excluded.api_ms");
+  if (!st.ok())
+    return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "addRequestStats"));
   for (const auto& r : rows) {
     st.reset();
-    st.bind(1, r.minute_ms).bind(2, r.model).bind(3, r.source).bind(4, r.invocations).bind(5, r.errors);
+    st.bind(1, r.minute_ms)
+        .bind(2, r.model)
+        .bind(3, r.source)
+        .bind(4, r.invocations)
+        .bind(5, r.errors);
     st.bind(6, r.cache_hits).bind(7, r.tokens).bind(8, r.cost_usd).bind(9, r.total_ms);
     st.bind(10, r.api_calls).bind(11, r.api_ms);
-    if (int rc = st.step(); rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "addRequestStats"));
+    if (int rc = st.step(); rc != SQLITE_DONE)
+      return std::unexpected(writeFailed(rc, "addRequestStats"));
   }
-  return tx.commit();
+  return commitWrite(tx, "addRequestStats");
 }
 
 Result<std::vector<RequestStatsRow>> SqliteStore::listRequestStats(const TimeRange& range) {
-  std::lock_guard lock(mutex_);
-  Statement st(db_,
-               "SELECT minute_ms, model, source, invocations, errors, cache_hits, tokens, cost_usd, "
-               "total_ms, api_calls, api_ms FROM request_stats WHERE minute_ms >= ? AND minute_ms < ?");
-  if (!st.ok()) return std::unexpected(sqlite::toError(db_, sqlite3_errcode(db_), "listRequestStats"));
+  auto lock = lockReader();
+  if (!lock) return fail(ErrorCode::kStoreUnavailable, "listRequestStats: store busy");
+  Statement st(
+      read_db_,
+      "SELECT minute_ms, model, source, invocations, errors, cache_hits, tokens, cost_usd, "
+      "total_ms, api_calls, api_ms FROM request_stats WHERE minute_ms >= ? AND minute_ms < ?");
+  if (!st.ok())
+    return std::unexpected(
+        sqlite::toError(read_db_, sqlite3_errcode(read_db_), "listRequestStats"));
   st.bind(1, range.from_ms).bind(2, range.to_ms);
   std::vector<RequestStatsRow> out;
   int rc;
@@ -291,7 +387,7 @@ Result<std::vector<RequestStatsRow>> SqliteStore::listRequestStats(const TimeRan
     r.api_ms = st.real(10);
     out.push_back(std::move(r));
   }
-  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(db_, rc, "listRequestStats"));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite::toError(read_db_, rc, "listRequestStats"));
   return out;
 }
 

@@ -1,4 +1,7 @@
 #pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 
@@ -7,15 +10,29 @@
 struct sqlite3;
 
 namespace cs {
+namespace sqlite {
+class Transaction;
+}
 
-// SQLite backend: one file (or ":memory:"), WAL journal, versioned migrations. A single
-// connection behind a mutex: reads on the hot path are served from in-memory caches above
-// this layer, so the store is not the bottleneck and one connection keeps writes simple.
+struct SqliteOptions {
+  // How long one call waits for a lock, this process's (the connection's mutex) and another
+  // process's (SQLite's busy timeout) each, before answering store_unavailable.
+  std::chrono::milliseconds busy_timeout{2'000};
+};
+
+// SQLite backend: one file (or ":memory:"), WAL journal, versioned migrations. One writing
+// connection behind a mutex keeps writes simple; reads use a second connection (WAL readers
+// never wait for a writer), so a vote stuck behind another process's write lock does not stall
+// the sayings. ":memory:" has one connection for both.
+//
+// Readiness covers writes: after a write failed for a reason other than a lock held elsewhere
+// (disk full, I/O error, a file that became read-only), ping() probes a real write (pages
+// allocated and committed, then freed) and reports store_unavailable until one succeeds.
 class SqliteStore final : public Store {
  public:
   // Opens (creating the file and its directory if needed) and migrates. Throws
   // std::runtime_error at start-up if the file cannot be opened or migrated.
-  explicit SqliteStore(const std::string& path);
+  explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -36,11 +53,31 @@ class SqliteStore final : public Store {
   Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override;
 
   int schemaVersion();
+  // PRAGMA max_page_count on the writing connection: caps the file (SQLite clamps it to the
+  // current size at least); a write that needs more pages fails with SQLITE_FULL, as on a
+  // full disk. Returns the cap in effect.
+  Result<std::int64_t> setMaxPageCount(std::int64_t pages);
 
  private:
+  using Lock = std::unique_lock<std::timed_mutex>;
   void migrate();
-  std::mutex mutex_;
+  Lock lockWriter();
+  Lock lockReader();
+  // The Error for a failed write (rc is SQLite's code); remembers that writes fail unless the
+  // cause is only a lock held elsewhere.
+  Error writeFailed(int rc, std::string_view what);
+  Result<void> commitWrite(sqlite::Transaction& tx, std::string_view what);
+  Result<void> probeWrite();
+
+  SqliteOptions options_;
+  std::timed_mutex mutex_;
   sqlite3* db_ = nullptr;
+  std::timed_mutex read_mutex_own_;
+  sqlite3* read_db_own_ = nullptr;  // null for ":memory:"
+  sqlite3* read_db_ = nullptr;      // read_db_own_, or db_
+  std::timed_mutex* read_mutex_ = &mutex_;
+  bool writable_ = true;
+  std::atomic<bool> writes_failing_{false};
 };
 
 }  // namespace cs

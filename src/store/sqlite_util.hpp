@@ -38,6 +38,27 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Rolls back unless committed, so every early return leaves the database unchanged.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  bool ok() const { return ok_; }
+  int beginCode() const { return begin_rc_; }  // why BEGIN failed (SQLITE_BUSY, ...)
+  Result<void> commit();
+
+ private:
+  sqlite3* db_;
+  bool ok_ = false;
+  bool committed_ = false;
+  int begin_rc_ = SQLITE_OK;
+};
+
+// True for the codes that mean "try again later" (busy, locked, I/O, full, read-only).
+bool transient(int rc);
+
 // Maps a SQLite result code to our error codes: busy/locked/IO are transient.
 Error toError(sqlite3* db, int rc, std::string_view what);
 Result<void> exec(sqlite3* db, std::string_view sql);

@@ -128,11 +128,13 @@ dynamo::Tables uniqueTables() {
 
 std::unique_ptr<dynamo::DynamoStore> makeDynaliteStore(const DynaliteProcess& dynalite,
                                                        const dynamo::Tables& tables,
-                                                       int scan_page_limit) {
+                                                       int scan_page_limit,
+                                                       net::HttpTransportPtr transport) {
   dynamo::StoreOptions options;
   options.tables = tables;
   options.scan_page_limit = scan_page_limit;
-  auto store = std::make_unique<dynamo::DynamoStore>(std::make_unique<net::CurlTransport>(),
+  if (!transport) transport = std::make_unique<net::CurlTransport>();
+  auto store = std::make_unique<dynamo::DynamoStore>(std::move(transport),
                                                      dynaliteClientOptions(dynalite), options);
   auto ready = dynamo::ensureTables(
       store->client(), tables, std::chrono::seconds(10), std::chrono::milliseconds(20),

@@ -39,9 +39,11 @@ class DynaliteProcess {
 dynamo::ClientOptions dynaliteClientOptions(const DynaliteProcess& dynalite);
 // Table names unique to one test ("<prefix>_main_humor", ...), so tests never share state.
 dynamo::Tables uniqueTables();
-// A DynamoStore on dynalite with its tables created (ensureTables) and ACTIVE.
+// A DynamoStore on dynalite with its tables created (ensureTables) and ACTIVE, over
+// `transport` (a CurlTransport when null; a DroppingTransport around one to lose answers).
 std::unique_ptr<dynamo::DynamoStore> makeDynaliteStore(const DynaliteProcess& dynalite,
                                                        const dynamo::Tables& tables,
-                                                       int scan_page_limit = 0);
+                                                       int scan_page_limit = 0,
+                                                       net::HttpTransportPtr transport = {});
 
 }  // namespace cs::testing

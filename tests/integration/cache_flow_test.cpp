@@ -147,7 +147,9 @@ TEST_F(CacheFlow, ASlowRefillDoesNotSlowRequests) {
   }
   // All 20 answered while the first refill calls were still on their way.
   for (const auto& [model, size] : poolSizes()) EXPECT_EQ(size, 0.0) << model;
-  EXPECT_GE(upstreamCalls(), 1);
+  // The refill was asked for; on a loaded machine its request may reach the fake a little after
+  // the 20 answers (which is the point: nobody waited for it).
+  EXPECT_TRUE(waitFor([&] { return upstreamCalls() >= 1; }));
   EXPECT_LT(*std::max_element(execution_ms.begin(), execution_ms.end()), 4000.0)
       << "a request waited on the refill";
   fake_.fake().releaseStalls();  // let the refill calls finish now, so the server stops quickly

@@ -1,6 +1,8 @@
 // The Store contract: every behaviour the service relies on, run against each backend
 // (SQLite, and DynamoDB as dynalite on a free port). A backend that passes this suite can
-// replace the other.
+// replace the other. "dynalite_lost_answers" runs it once more through a transport that applies
+// every other DynamoDB write and then drops its answer (the caller sees a timeout and
+// retries): every assertion must still hold, so no write is lost, doubled or misreported.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,9 @@
 #include <thread>
 
 #include "core/ids.hpp"
+#include "fakes/dropping_transport.hpp"
 #include "fakes/dynalite_process.hpp"
+#include "net/curl_transport.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/test_support.hpp"
 
@@ -71,7 +75,21 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
       store_ = std::make_unique<SqliteStore>(dir_.file("contract.db"));
     } else {
       ASSERT_TRUE(dynalite_.start()) << dynalite_.why();
-      store_ = testing::makeDynaliteStore(dynalite_, testing::uniqueTables(), kScanPage);
+      net::HttpTransportPtr transport;
+      if (GetParam() == "dynalite_lost_answers") {
+        auto dropping = std::make_unique<testing::DroppingTransport>(
+            std::make_unique<net::CurlTransport>(), testing::DroppingTransport::everyOtherWrite());
+        dropping_ = dropping.get();
+        transport = std::move(dropping);
+      }
+      store_ = testing::makeDynaliteStore(dynalite_, testing::uniqueTables(), kScanPage,
+                                          std::move(transport));
+    }
+  }
+  // Through the dropping transport, a test that wrote must have had answers dropped.
+  void expectAnswersDropped() {
+    if (dropping_) {
+      EXPECT_GT(dropping_->dropped(), 0u);
     }
   }
   Store& store() { return *store_; }
@@ -79,6 +97,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   testing::TempDir dir_;
   testing::DynaliteProcess dynalite_;
   StorePtr store_;
+  testing::DroppingTransport* dropping_ = nullptr;  // owned by store_
 };
 
 TEST_P(StoreContract, PingAndBackendName) {
@@ -127,6 +146,7 @@ TEST_P(StoreContract, ConditionalPutNeverOverwrites) {
     });
   for (auto& th : threads) th.join();
   EXPECT_EQ(wins.load(), 1);
+  expectAnswersDropped();
 }
 
 TEST_P(StoreContract, BatchGetSkipsMissingAndDuplicateKeys) {
@@ -186,6 +206,7 @@ TEST_P(StoreContract, VotesCountOncePerClientAndNeedTheSaying) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().name(), "not_found");
   EXPECT_EQ(store().listFeedback({}).value().size(), 2u);
+  expectAnswersDropped();
 }
 
 TEST_P(StoreContract, ConcurrentVotesLoseNoIncrement) {
@@ -206,6 +227,7 @@ TEST_P(StoreContract, ConcurrentVotesLoseNoIncrement) {
   EXPECT_EQ(s.upvotes, 600);
   EXPECT_EQ(s.downvotes, 200);
   EXPECT_EQ(store().listFeedback({}).value().size(), 800u);
+  expectAnswersDropped();
 }
 
 TEST_P(StoreContract, OneClientRacingItselfCountsOnce) {
@@ -220,6 +242,7 @@ TEST_P(StoreContract, OneClientRacingItselfCountsOnce) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(counted.load(), 1);
   EXPECT_EQ(store().getSaying("a").value()->upvotes, 1);
+  expectAnswersDropped();
 }
 
 TEST_P(StoreContract, FeedbackIsFilteredByHalfOpenTimeRange) {
@@ -275,6 +298,7 @@ TEST_P(StoreContract, RequestStatsMergeWithAddAndFilterByMinute) {
   ASSERT_EQ(window.size(), 1u);
   EXPECT_EQ(window[0].model, "corpus");
   EXPECT_TRUE(store().listRequestStats({0, 60'000}).value().empty());
+  expectAnswersDropped();
 }
 
 TEST_P(StoreContract, ConcurrentRequestStatsFlushesAllAddUp) {
@@ -289,9 +313,11 @@ TEST_P(StoreContract, ConcurrentRequestStatsFlushesAllAddUp) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].invocations, 160);
   EXPECT_DOUBLE_EQ(rows[0].cost_usd, 40.0);
+  expectAnswersDropped();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "dynalite"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
+                         ::testing::Values("sqlite", "dynalite", "dynalite_lost_answers"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

@@ -178,10 +178,32 @@ TEST_F(SayingFlow, UnknownOrDisabledModelIs400NamingTheValidOnes) {
   EXPECT_EQ(fake_->calls("off"), 0);
 }
 
-TEST_F(SayingFlow, ModelRequestsMayBlockPlainOnesDoNot) {
-  EXPECT_FALSE(app_->handler().mayBlock(http::Request::make("GET", "/api/sayings")));
-  EXPECT_TRUE(app_->handler().mayBlock(http::Request::make("GET", "/api/sayings?model=m1")));
-  EXPECT_TRUE(app_->handler().mayBlock(http::Request::make("GET", "/api/compare?models=m1")));
+TEST_F(SayingFlow, StoreAndModelRequestsMayBlockCachedOnesDoNot) {
+  auto& h = app_->handler();
+  const auto plain = http::Request::make("GET", "/api/sayings");
+  // Requests 1..3 are answered by the store: they run off the I/O threads.
+  EXPECT_TRUE(h.mayBlock(plain));
+  for (int i = 0; i < 3; ++i) get("/api/sayings");
+  ASSERT_TRUE(warm());
+  EXPECT_FALSE(h.mayBlock(plain));  // the cache answers: stays on the I/O thread
+  EXPECT_TRUE(h.mayBlock(http::Request::make("GET", "/api/sayings?model=m1")));
+  // Decided on the decoded parameter, not on the raw query text.
+  EXPECT_TRUE(h.mayBlock(http::Request::make("GET", "/api/sayings?mod%65l=m1")));
+  EXPECT_TRUE(h.mayBlock(http::Request::make("GET", "/api/sayings?x=1&%6Dodel=m1")));
+  EXPECT_FALSE(h.mayBlock(http::Request::make("GET", "/api/sayings?nomodel=m1")));
+  EXPECT_TRUE(h.mayBlock(http::Request::make("GET", "/api/compare?models=m1")));
+  EXPECT_TRUE(h.mayBlock(http::Request::make("POST", "/api/feedback")));
+  EXPECT_TRUE(h.mayBlock(http::Request::make("GET", "/api/stats")));
+  EXPECT_TRUE(h.mayBlock(http::Request::make("GET", "/readyz")));
+  EXPECT_FALSE(h.mayBlock(http::Request::make("GET", "/healthz")));
+}
+
+TEST_F(SayingFlow, HeadOnCompareIs405WithoutCallingAModel) {
+  auto head = http::Request::make("HEAD", "/api/compare?models=m1,m2");
+  auto response = app_->handler().handle(head);
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.headers.get("Allow").value_or(""), "GET, POST");
+  EXPECT_EQ(fake_->calls("m1") + fake_->calls("m2"), 0);
 }
 
 }  // namespace

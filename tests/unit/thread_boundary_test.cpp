@@ -84,9 +84,12 @@ TEST(ThreadBoundary, ACacheRefillThatThrowsIsThatRefillsErrorAndTheWorkerLivesOn
   });
   const auto before = surprisesIn(ThreadKind::kCacheBuilder);
   auto& cache = stack.makeCache();
+  stack.gateway.hold();  // the first call waits at the gate, so refillNow joins that flight
   cache.start();
+  stack.gateway.waitForCalls(1);
   auto flight = cache.refillNow("m1");
   ASSERT_TRUE(flight);
+  stack.gateway.release();
   const cache::FlightResult* first = flight->wait(std::chrono::steady_clock::now() + std::chrono::seconds(20));
   ASSERT_NE(first, nullptr);  // the waiter got an answer, not a hang
   ASSERT_TRUE(first->error.has_value());

@@ -30,7 +30,8 @@ DynamoStore::DynamoStore(net::HttpTransportPtr transport, ClientOptions client,
     : transport_(std::move(transport)),
       client_(std::make_unique<DynamoClient>(*transport_, std::move(client), clock,
                                              std::move(sleeper))),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      clock_(clock) {}
 
 DynamoStore::~DynamoStore() {
   // How many requests this instance made: the figure DynamoDB bills and throttles by.
@@ -48,15 +49,6 @@ Result<void> DynamoStore::ping() {
                                                  false, namesOnly("#id", {"id"})));
   if (!r) return storeError(r, "GetItem (ping)");
   return {};
-}
-
-Result<bool> DynamoStore::putSaying(const Saying& saying) {
-  auto r =
-      client_->call(Op::kPutItem, putItemRequest(options_.tables.sayings, sayingItem(saying),
-                                                 namesOnly("attribute_not_exists(#id)", {"id"})));
-  if (r) return true;
-  if (r.error().kind == ErrorKind::kConditionFailed) return false;
-  return storeError(r, "PutItem");
 }
 
 Result<std::optional<Saying>> DynamoStore::getSaying(const std::string& id) {
@@ -84,8 +76,8 @@ Result<std::vector<Json>> DynamoStore::batchGet(const std::string& table, std::v
       // as UnprocessedKeys: ask again for just those, after a backoff.
       if (attempt > 1 && !client_->pauseBeforeRetry(attempt, deadline))
         return fail(ErrorCode::kStoreUnavailable, std::string("DynamoDB BatchGetItem (") + what +
-                                             "): " + std::to_string(pending.size()) +
-                                             " keys still unprocessed at the deadline");
+                                                      "): " + std::to_string(pending.size()) +
+                                                      " keys still unprocessed at the deadline");
       auto r = client_->call(Op::kBatchGetItem,
                              batchGetItemRequest(table, pending, options_.consistent_reads));
       if (!r) return storeError(r, "BatchGetItem");
@@ -185,52 +177,6 @@ Result<std::vector<Saying>> DynamoStore::recentSayings(std::size_t limit) {
   return sayings;
 }
 
-Result<VoteOutcome> DynamoStore::recordVote(const FeedbackRecord& record) {
-  // 1. The saying must exist (sayings are never deleted, so this cannot go stale).
-  auto exists = client_->call(Op::kGetItem,
-                              getItemRequest(options_.tables.sayings, sayingKey(record.saying_id),
-                                             options_.consistent_reads, namesOnly("#id", {"id"})));
-  if (!exists) return storeError(exists, "GetItem (vote)");
-  if (!exists->contains("Item")) return fail(ErrorCode::kNotFound, "no saying with id " + record.saying_id);
-
-  // 2. The vote record, keyed by (saying, client): the condition makes a second vote by the
-  //    same client fail, however many instances race.
-  auto put = client_->call(
-      Op::kPutItem, putItemRequest(options_.tables.feedback, feedbackItem(record),
-                                   namesOnly("attribute_not_exists(#vote_key)", {"vote_key"})));
-  if (!put) {
-    if (put.error().kind != ErrorKind::kConditionFailed) return storeError(put, "PutItem (vote)");
-    auto prior =
-        client_->call(Op::kGetItem, getItemRequest(options_.tables.feedback, feedbackKey(record),
-                                                   true, namesOnly("#id", {"id"})));
-    if (!prior) return storeError(prior, "GetItem (prior vote)");
-    auto item = parseGetItem(*prior);
-    if (!item) return std::unexpected(item.error());
-    if (!*item)
-      return fail(ErrorCode::kStoreError, "vote record for " + voteKey(record.saying_id, record.client_key) +
-                                     " exists for PutItem but not for GetItem");
-    ItemReader reader(**item, "saying_feedback prior vote");
-    std::string prior_id = reader.string("id");
-    if (auto st = reader.status(); !st) return std::unexpected(st.error());
-    return VoteOutcome{false, std::move(prior_id)};
-  }
-
-  // 3. The counter: ADD is atomic on the server, so concurrent votes from every instance add
-  //    up without a read-modify-write. (Without transactions a crash between 2 and 3 would
-  //    leave a record whose vote is not counted; never one counted twice.)
-  UpdateItemRequest bump;
-  bump.table = options_.tables.sayings;
-  bump.key = sayingKey(record.saying_id);
-  const char* counter = record.vote == Vote::kUp ? "upvotes" : "downvotes";
-  bump.update = Expression{std::string("ADD #") + counter + " :one",
-                           attributeNames({counter, "id"}),
-                           {{":one", attrN(std::int64_t{1})}}};
-  bump.condition = "attribute_exists(#id)";
-  auto updated = client_->call(Op::kUpdateItem, updateItemRequest(bump));
-  if (!updated) return storeError(updated, "UpdateItem (vote counter)");
-  return VoteOutcome{true, record.id};
-}
-
 Result<std::vector<FeedbackRecord>> DynamoStore::listFeedback(const TimeRange& range) {
   std::vector<FeedbackRecord> out;
   ScanRequest req;
@@ -250,15 +196,6 @@ Result<std::vector<FeedbackRecord>> DynamoStore::listFeedback(const TimeRange& r
     return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms : a.id < b.id;
   });
   return out;
-}
-
-Result<void> DynamoStore::addRequestStats(const std::vector<RequestStatsRow>& rows) {
-  for (const auto& row : rows) {
-    auto r =
-        client_->call(Op::kUpdateItem, updateItemRequest(statsUpdate(options_.tables.stats, row)));
-    if (!r) return storeError(r, "UpdateItem (request stats)");
-  }
-  return {};
 }
 
 Result<std::vector<RequestStatsRow>> DynamoStore::listRequestStats(const TimeRange& range) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,12 +23,20 @@ struct StoreOptions {
   Tables tables;
   bool consistent_reads = true;  // GetItem/BatchGetItem: read-after-write across instances
   int scan_page_limit = 0;       // Scan Limit per page; 0 = DynamoDB's 1 MB pages
+  // A vote stored but not marked counted this long ago lost its writer (a crash between the
+  // PutItem and the counter): the next vote of that client finishes its count. Far longer
+  // than any call's deadline, so a writer still at work is never raced.
+  std::chrono::milliseconds vote_repair_after{300'000};
 };
 
 // The Store on DynamoDB, for many instances sharing one store. Uses only GetItem,
 // BatchGetItem, Scan, UpdateItem and PutItem (the operations the IAM policy grants). Random
 // picks do not Scan per request: SayingPicker above keeps the id list (a Scan of ids only,
 // refreshed on a TTL) and caches single items for 5 minutes.
+//
+// Every write is safe to retry (DynamoClient retries timeouts and 5xx, and a request whose
+// answer was lost may have been applied): each one is conditional on a token of its own, so a
+// second application fails its condition and is recognised as ours (dynamo_writes.cpp).
 class DynamoStore final : public Store {
  public:
   // Owns its transport (a CurlTransport in production).
@@ -60,9 +69,23 @@ class DynamoStore final : public Store {
   Result<std::vector<Json>> batchGet(const std::string& table, std::vector<Json> keys,
                                      const char* what);
 
+  // A stored vote as recordVote needs it to decide whose it is and whether it was counted.
+  struct StoredVote {
+    std::string id;
+    Vote vote = Vote::kUp;
+    bool counted = true;  // items written before the `counted` flag existed were counted
+    std::int64_t written_at_ms = 0;
+  };
+  Result<std::optional<StoredVote>> readVote(const FeedbackRecord& record);
+  // Bumps the saying's counter exactly once for vote `vote_id` (see dynamo_writes.cpp).
+  Result<void> countVote(const std::string& saying_id, const std::string& vote_id, Vote vote,
+                         const Json& feedback_key);
+  Result<bool> voteMarked(const std::string& saying_id, const std::string& vote_id);
+
   net::HttpTransportPtr transport_;
   std::unique_ptr<DynamoClient> client_;
   StoreOptions options_;
+  const Clock& clock_;
 };
 
 }  // namespace cs::dynamo

@@ -1,0 +1,37 @@
+#pragma once
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace cs::http {
+
+// Open connections per client address, bounded: one address holding thousands of idle
+// sockets must not take every slot of max_connections from everyone else. Taken by the
+// accept loop, released by the session from its own I/O thread, hence the mutex.
+class AddressSlots {
+ public:
+  explicit AddressSlots(std::size_t per_address) : per_address_(per_address) {}
+
+  // False (and nothing taken) when `address` already holds its share.
+  bool tryTake(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    auto& n = open_[address];
+    if (n >= per_address_) return false;
+    ++n;
+    return true;
+  }
+  void release(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    auto it = open_.find(address);
+    if (it == open_.end()) return;
+    if (--it->second == 0) open_.erase(it);  // the map holds only addresses with open sockets
+  }
+
+ private:
+  std::size_t per_address_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::size_t> open_;
+};
+
+}  // namespace cs::http
