@@ -191,6 +191,12 @@ class SlowWrites final : public Store {
   Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override {
     return inner_.listRequestStats(range);
   }
+  Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override {
+    return inner_.addLedgerStats(rows);
+  }
+  Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override {
+    return inner_.listLedgerStats(range);
+  }
 
   int started() {
     std::lock_guard lock(mutex_);
