@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/bounded_mutex.hpp"
 #include "store/store.hpp"
 
 struct sqlite3;
@@ -59,7 +60,7 @@ class SqliteStore final : public Store {
   Result<std::int64_t> setMaxPageCount(std::int64_t pages);
 
  private:
-  using Lock = std::unique_lock<std::timed_mutex>;
+  using Lock = std::unique_lock<BoundedMutex>;
   void migrate();
   Lock lockWriter();
   Lock lockReader();
@@ -70,12 +71,12 @@ class SqliteStore final : public Store {
   Result<void> probeWrite();
 
   SqliteOptions options_;
-  std::timed_mutex mutex_;
+  BoundedMutex mutex_;
   sqlite3* db_ = nullptr;
-  std::timed_mutex read_mutex_own_;
+  BoundedMutex read_mutex_own_;
   sqlite3* read_db_own_ = nullptr;  // null for ":memory:"
   sqlite3* read_db_ = nullptr;      // read_db_own_, or db_
-  std::timed_mutex* read_mutex_ = &mutex_;
+  BoundedMutex* read_mutex_ = &mutex_;
   bool writable_ = true;
   std::atomic<bool> writes_failing_{false};
 };
