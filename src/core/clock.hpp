@@ -4,6 +4,13 @@
 
 namespace cs {
 
+// The start of the UTC minute holding t (Unix epoch ms, negative times included): the key of
+// every per-minute rollup.
+constexpr std::int64_t minuteStartMs(std::int64_t t) {
+  constexpr std::int64_t kMinuteMs = 60'000;
+  return t - ((t % kMinuteMs) + kMinuteMs) % kMinuteMs;
+}
+
 // Injected everywhere time matters so TTLs and breakers are tested without sleeping.
 class Clock {
  public:

@@ -10,6 +10,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/ascii.hpp"
+
 // Three passes, each a left-to-right scan that never looks back more than a bounded distance:
 // registered secrets, URLs, credential fields, then key-like tokens. They reproduce what the
 // std::regex patterns of earlier versions matched (leftmost match, greedy runs) without the
@@ -87,9 +89,6 @@ bool isWord(char c) {
 bool in(char c, std::string_view set) {
   return set.find(c) != std::string_view::npos;
 }
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // ---- URLs: scheme://[userinfo@]rest[?query] -------------------------------------------------
 
@@ -155,7 +154,7 @@ std::size_t matchName(std::string_view text, std::size_t at, std::string_view pa
       if (p < text.size() && (text[p] == '-' || text[p] == '_')) ++p;
       continue;
     }
-    if (p >= text.size() || lower(text[p]) != want) return 0;
+    if (p >= text.size() || asciiLower(text[p]) != want) return 0;
     ++p;
   }
   return p - at;

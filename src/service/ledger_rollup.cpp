@@ -1,18 +1,14 @@
 #include "service/ledger_rollup.hpp"
 
+#include "core/clock.hpp"
 #include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
 
-namespace {
-constexpr std::int64_t kMinuteMs = 60'000;
-}
-
 LedgerRow ledgerRowOf(const llm::LedgerRecord& r) {
   LedgerRow row;
-  const std::int64_t t = r.ended_at_ms;
-  row.minute_ms = t - ((t % kMinuteMs) + kMinuteMs) % kMinuteMs;
+  row.minute_ms = minuteStartMs(r.ended_at_ms);
   row.model = r.model;
   row.provider = r.provider;
   row.purpose = llm::purposeName(r.purpose);

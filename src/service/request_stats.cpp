@@ -5,10 +5,6 @@
 
 namespace cs {
 
-namespace {
-constexpr std::int64_t kMinuteMs = 60'000;
-}
-
 RequestStatsRecorder::RequestStatsRecorder(Store& store, const Clock& clock, Options options)
     : store_(store), clock_(clock), options_(options) {
   if (options_.background) worker_ = std::thread([this] { run(); });
@@ -26,7 +22,7 @@ RequestStatsRecorder::~RequestStatsRecorder() {
 
 void RequestStatsRecorder::record(const obs::RequestSample& s) {
   const std::int64_t now = clock_.wallMs();
-  const std::int64_t minute = now - ((now % kMinuteMs) + kMinuteMs) % kMinuteMs;
+  const std::int64_t minute = minuteStartMs(now);
   const std::string_view model = s.model.empty() ? std::string_view("none") : s.model;
   const std::string_view source = s.source.empty() ? std::string_view("none") : s.source;
   std::string key = std::to_string(minute);

@@ -149,7 +149,11 @@ TEST_F(SayingFlow, UpstreamAndStoreDownGiveTheFallback) {
 }
 
 TEST_F(SayingFlow, ModelParameterServesThatModel) {
-  auto j = get("/api/sayings?model=m2");  // empty pool: one synchronous generation
+  // The first request starts the cache builder, whose refill of m2 could fill the pool before
+  // the request looks at it; a slow upstream keeps that refill in flight, so the request finds
+  // the pool empty and joins it: one synchronous generation either way.
+  fake_->setLatency("m2", std::chrono::milliseconds(500));
+  auto j = get("/api/sayings?model=m2");
   EXPECT_EQ(j["source"], "llm");
   EXPECT_EQ(j["model"], "m2");
   EXPECT_EQ(j["cached"], false);

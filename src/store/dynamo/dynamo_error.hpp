@@ -40,6 +40,13 @@ std::expected<Json, DynamoError> interpretResponse(long status, std::string_view
                                                    std::string_view transport_message = {},
                                                    bool timed_out = false);
 
+// A failed call as the Store-level error of `operation`.
+template <typename T>
+std::unexpected<Error> storeError(const std::expected<T, DynamoError>& r,
+                                  std::string_view operation) {
+  return std::unexpected(r.error().toStoreError(operation));
+}
+
 // "com.amazonaws.dynamodb.v20120810#ThrottlingException" -> kThrottled, etc.
 ErrorKind classifyType(std::string_view short_type, long status);
 

@@ -9,19 +9,10 @@
 namespace cs::dynamo {
 
 namespace {
-Expression namesOnly(std::string text, std::initializer_list<const char*> names) {
-  return Expression{std::move(text), attributeNames(names), Json::object()};
-}
-
 Expression timeFilter(const char* attribute, const TimeRange& range) {
   return Expression{std::string("#") + attribute + " >= :from AND #" + attribute + " < :to",
                     attributeNames({attribute}),
                     {{":from", attrN(range.from_ms)}, {":to", attrN(range.to_ms)}}};
-}
-
-template <typename T>
-std::unexpected<Error> storeError(const std::expected<T, DynamoError>& r, std::string_view what) {
-  return std::unexpected(r.error().toStoreError(what));
 }
 }  // namespace
 

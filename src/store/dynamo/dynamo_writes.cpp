@@ -27,14 +27,6 @@
 namespace cs::dynamo {
 
 namespace {
-Expression namesOnly(std::string text, std::initializer_list<const char*> names) {
-  return Expression{std::move(text), attributeNames(names), Json::object()};
-}
-
-template <typename T>
-std::unexpected<Error> storeError(const std::expected<T, DynamoError>& r, std::string_view what) {
-  return std::unexpected(r.error().toStoreError(what));
-}
 
 // No answer, or a 5xx: the write may or may not have been applied.
 bool ambiguous(const DynamoError& e) {

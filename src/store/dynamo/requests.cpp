@@ -38,6 +38,10 @@ Json attributeNames(std::initializer_list<const char*> names) {
   return out;
 }
 
+Expression namesOnly(std::string text, std::initializer_list<const char*> names) {
+  return Expression{std::move(text), attributeNames(names), Json::object()};
+}
+
 Json getItemRequest(const std::string& table, const Json& key, bool consistent_read,
                     const std::optional<Expression>& projection) {
   Json body = {{"TableName", table}, {"Key", key}, {"ConsistentRead", consistent_read}};

@@ -72,5 +72,7 @@ Result<std::string> parseTableStatus(const Json& response);
 
 // {"#a": "a", ...} for attribute names, so expressions never trip over reserved words.
 Json attributeNames(std::initializer_list<const char*> names);
+// An expression whose only placeholders are attribute names (#a).
+Expression namesOnly(std::string text, std::initializer_list<const char*> names);
 
 }  // namespace cs::dynamo
