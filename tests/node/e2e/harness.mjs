@@ -12,6 +12,8 @@ export const BINARY = process.env.CS_BINARY;
 export const ARTIFACTS = process.env.CS_ARTIFACTS || path.join(tmpdir(), "cs-e2e-artifacts");
 export const CHROMIUM = process.env.CS_CHROMIUM || "/usr/bin/chromium";
 export const FAKE_LLM = process.env.CS_FAKE_LLM || "";
+// Pages read from a folder instead of the binary's (iterating on pages without a rebuild).
+const ASSETS_DIR = process.env.CS_ASSETS_DIR || "";
 
 if (!BINARY) throw new Error("CS_BINARY must name the cloud-sayings binary (CTest sets it)");
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -58,7 +60,8 @@ const PASSED_ENV = ["PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "LS
 export async function startServer({ config = "", env = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "cs-e2e-server-"));
   const configPath = path.join(dir, "config.toml");
-  writeFileSync(configPath, `[log]\naccess_log = false\n${config}\n`);
+  const web = ASSETS_DIR ? `[web]\nassets_dir = ${JSON.stringify(ASSETS_DIR)}\n` : "";
+  writeFileSync(configPath, `[log]\naccess_log = false\n${web}${config}\n`);
   const child = spawn(BINARY, ["serve", "--host", "127.0.0.1", "--port", "0", "--config", configPath,
     "--store", `sqlite:${path.join(dir, "sayings.db")}`], {
     env: { ...Object.fromEntries(PASSED_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]])), HOME: dir, ...env },

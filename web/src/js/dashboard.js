@@ -1,10 +1,13 @@
-// The dashboard: filters kept in the URL, totals, charts and a table, refreshed about every
-// 30 s in place (no re-render of the page, no chart animation, so nothing flickers).
+// The dashboard: filters kept in the URL, totals, charts and tables, refreshed about every
+// 30 s in place (no re-render of the page, no chart animation, so nothing flickers). Numbers
+// on screen always belong to the filters on screen: a failed refresh of the same view says
+// since when they are; a failed load of another view shows none.
 import { ApiError, getJson } from "./api.js";
-import { colorFor, chartsAvailable, LiveChart } from "./charts.js";
-import { el, errorNotice, formatCost, formatInt, formatMs, formatPct, notice, unreachableNotice } from "./ui.js";
+import { chartsAvailable } from "./charts.js";
+import { el, formatClock, notice } from "./ui.js";
 import { loadModels, modelName, providerName } from "./models.js";
 import { normaliseStats } from "./stats.js";
+import { DEFINITIONS, makeCharts, setCharts, setPurposeTable, setTable, setTiles } from "./dashboard_view.js";
 
 const REFRESH_MS = 30000;
 const RANGES = ["1h", "24h", "7d", "all"];
@@ -13,9 +16,8 @@ const filtersForm = document.getElementById("filters");
 const providerSelect = document.getElementById("provider");
 const modelSelect = document.getElementById("model");
 const noticeSlot = document.getElementById("notice");
-const tiles = document.getElementById("tiles");
+const dataBox = document.getElementById("data");
 const chartsBox = document.getElementById("charts");
-const tableBody = document.querySelector("#stats-table tbody");
 const updated = document.getElementById("updated");
 
 let catalog = [];
@@ -23,6 +25,7 @@ let charts = null;
 let timer = null;
 let inFlight = null;
 let lastLoaded = 0;
+let shown = null;  // { key, at }: the filters and time of the numbers on screen
 
 // --- filters <-> URL --------------------------------------------------------------------------
 function readUrl() {
@@ -44,6 +47,8 @@ function currentFilters() {
   const range = filtersForm.querySelector("input[name=range]:checked");
   return { range: range ? range.value : "24h", provider: providerSelect.value, model: modelSelect.value };
 }
+
+const keyOf = (f) => `${f.range}|${f.provider}|${f.model}`;
 
 function ensureOption(select, value, label) {
   if (!value || [...select.options].some((o) => o.value === value)) return;
@@ -75,88 +80,58 @@ function applyFilters(f) {
   fillSelects(f, null);
 }
 
-// --- rendering --------------------------------------------------------------------------------
-function setTiles(totals) {
-  const items = [
-    ["Votes", formatInt(totals.total), "total"],
-    ["Success rate", formatPct(totals.success_rate), "success"],
-    ["Score", formatInt(totals.score), "score"],
-    ["Invocations", formatInt(totals.invocations), "invocations"],
-    ["Avg response", formatMs(totals.avg_response_time_ms), "latency"],
-    ["Cache hit rate", formatPct(totals.cache_hit_rate), "cache"],
-    ["Tokens", formatInt(totals.tokens), "tokens"],
-    ["Cost", formatCost(totals.cost_usd), "cost"],
-  ];
-  if (tiles.children.length !== items.length) {
-    tiles.replaceChildren(...items.map(([k, , id]) => el("div", { class: "tile" }, el("div", { class: "k", text: k }), el("div", { class: "v", "data-tile": id }))));
-  }
-  for (const [, v, id] of items) {
-    const node = tiles.querySelector(`[data-tile="${id}"]`);
-    if (node.textContent !== v) node.textContent = v;
-  }
+// --- states -----------------------------------------------------------------------------------
+function isEmpty(s) {
+  const t = s.totals;
+  return t.total === 0 && !t.invocations && !t.spend.calls && s.models.every((r) => !r.total && !r.invocations && !r.spend.calls);
 }
 
-function setTable(rows, totals) {
-  const cells = (r, label) => [
-    el("th", { scope: "row", text: label }), el("td", { text: providerName(r.provider) }),
-    el("td", { class: "num", text: formatInt(r.positive), "data-col": "positive" }),
-    el("td", { class: "num", text: formatInt(r.negative), "data-col": "negative" }),
-    el("td", { class: "num", text: formatInt(r.total), "data-col": "total" }),
-    el("td", { class: "num", text: formatPct(r.success_rate) }), el("td", { class: "num", text: formatInt(r.score) }),
-    el("td", { class: "num", text: formatMs(r.avg_response_time_ms) }), el("td", { class: "num", text: formatInt(r.invocations) }),
-    el("td", { class: "num", text: formatInt(r.tokens) }), el("td", { class: "num", text: formatCost(r.cost_usd) }),
-    el("td", { class: "num", text: formatPct(r.cache_hit_rate) }),
-  ];
-  tableBody.replaceChildren(...rows.map((r) => el("tr", { "data-model": r.model }, cells(r, modelName(r.model)))));
-  let foot = tableBody.parentElement.querySelector("tfoot");
-  if (!foot) foot = tableBody.parentElement.appendChild(el("tfoot"));
-  foot.replaceChildren(el("tr", {}, cells({ ...totals, provider: "" }, "All")));
+function emptyNotice() {
+  return notice({
+    kind: "empty",
+    testid: "notice-empty",
+    title: "No statistics for this view yet",
+    body: [el("p", {}, "Nobody has voted, asked for sayings or called a model in this time range. ",
+      el("a", { href: "/", text: "Get a saying" }), " and vote, or ", el("a", { href: "/compare", text: "compare models" }),
+      ", and the numbers show up here.")],
+  });
 }
 
-function makeCharts() {
-  if (!chartsAvailable()) return null;
-  const dual = (o) => ({ ...o, scales: { ...o.scales, y1: { ...o.scales.y, position: "right", grid: { drawOnChartArea: false } } } });
-  return {
-    success: new LiveChart("chart-success", "bar", [{ label: "Success rate (%)", yAxisID: "y" }, { label: "Score", yAxisID: "y1", backgroundColor: "#94a3b8" }], dual),
-    latency: new LiveChart("chart-latency", "bar", [{ label: "Avg response time (ms)" }]),
-    cost: new LiveChart("chart-cost", "bar", [{ label: "Cost (USD)", yAxisID: "y" }, { label: "Tokens", yAxisID: "y1", backgroundColor: "#94a3b8" }], dual),
-    cache: new LiveChart("chart-cache", "line", [{ label: "Cache hit rate (%)", borderColor: "#16a34a", backgroundColor: "#16a34a", tension: 0.25, spanGaps: true }],
-      (o) => ({ ...o, scales: { ...o.scales, y: { ...o.scales.y, max: 100 } } })),
-    services: new LiveChart("chart-services", "bar", [{ label: "Mentions", backgroundColor: "#0891b2" }], (o) => ({ ...o, indexAxis: "y", plugins: { ...o.plugins, legend: { display: false } } })),
-  };
-}
-
-function setCharts(s) {
-  if (!charts) return;
-  const labels = s.models.map((r) => modelName(r.model));
-  const colors = s.models.map((_, i) => colorFor(i));
-  charts.success.update(labels, [s.models.map((r) => r.success_rate ?? 0), s.models.map((r) => r.score ?? 0)], [colors]);
-  charts.latency.update(labels, [s.models.map((r) => r.avg_response_time_ms ?? 0)], [colors]);
-  charts.cost.update(labels, [s.models.map((r) => r.cost_usd ?? 0), s.models.map((r) => r.tokens ?? 0)], [colors]);
-  charts.cache.update(s.series.map((p) => p.label), [s.series.map((p) => p.cache_hit_rate)]);
-  charts.services.update(s.services.map((x) => x.service), [s.services.map((x) => x.count)]);
-}
-
-function render(s) {
-  const empty = s.totals.total === 0 && (s.totals.invocations || 0) === 0 && s.models.length === 0;
-  if (empty) {
-    noticeSlot.replaceChildren(notice({
-      kind: "empty",
-      testid: "notice-empty",
-      title: "No statistics for this view yet",
-      body: [el("p", {}, "Nobody has voted or asked for sayings in this time range. ",
-        el("a", { href: "/", text: "Get a saying" }), " and vote, or ", el("a", { href: "/compare", text: "compare models" }),
-        ", and the numbers show up here.")],
-    }));
-  } else {
-    noticeSlot.replaceChildren();
-  }
+function render(s, f) {
+  const empty = isEmpty(s);
+  noticeSlot.replaceChildren(...(empty ? [emptyNotice()] : []));
   chartsBox.classList.toggle("off", empty || !charts);
-  setTiles(s.totals);
+  setTiles(s.totals, empty);
   setTable(s.models, s.totals);
-  setCharts(s);
+  setPurposeTable(s.totals.spend);
+  setCharts(charts, s);
+  shown = { key: keyOf(f), at: new Date() };
   const computed = s.computed_at ? new Date(s.computed_at) : null;
-  updated.textContent = `Updated ${new Date().toLocaleTimeString()}${computed && !Number.isNaN(computed.getTime()) ? ` · computed ${computed.toLocaleTimeString()}` : ""}${charts ? "" : " · charts unavailable"}`;
+  updated.textContent = `Updated ${formatClock(shown.at)}${computed && !Number.isNaN(computed.getTime()) ? ` · computed ${formatClock(computed)}` : ""}${charts ? "" : " · charts unavailable"}`;
+}
+
+// Numbers of another view must not stay under the new filters.
+function clearData() {
+  const blank = normaliseStats({});
+  setTiles(blank.totals, true);
+  setTable([], null);
+  setPurposeTable(null);
+  chartsBox.classList.add("off");
+  shown = null;
+  updated.textContent = "";
+}
+
+function failureNotice(err, sameView) {
+  const unreachable = err instanceof ApiError && err.kind === "unreachable";
+  const why = unreachable ? "The service could not be reached." : (err && err.message) || "The service answered with an error.";
+  const retry = el("button", { type: "button", class: "primary", onclick: () => load() }, "Try again");
+  if (sameView) {
+    return notice({ kind: "warn", testid: "notice-stale", title: `Could not refresh: showing data from ${formatClock(shown.at)}`,
+      body: [`${why} The numbers below are from ${formatClock(shown.at)}; the page tries again every 30 seconds.`], actions: [retry] });
+  }
+  return notice({ kind: "error", testid: unreachable ? "notice-unreachable" : "notice-error",
+    title: unreachable ? "We can't reach the service right now" : "Could not load this view",
+    body: [`${why} No numbers are shown for these filters until they load; nothing is lost, try again in a moment.`], actions: [retry] });
 }
 
 // --- loading ----------------------------------------------------------------------------------
@@ -169,19 +144,28 @@ async function load() {
   if (inFlight) inFlight.cancelled = true;
   const token = { cancelled: false };
   inFlight = token;
+  const sameView = shown !== null && shown.key === keyOf(f);
+  // Another view's numbers are dimmed and marked busy until this one's arrive.
+  dataBox.classList.toggle("loading", !sameView);
+  dataBox.setAttribute("aria-busy", String(!sameView));
   try {
     const raw = await getJson(`/api/stats${q.toString() ? `?${q}` : ""}`);
     if (token.cancelled) return;
     const stats = normaliseStats(raw);
     fillSelects(f, stats);
-    render(stats);
+    render(stats, f);
     document.body.dataset.state = "loaded";
     lastLoaded = Date.now();
   } catch (err) {
     if (token.cancelled) return;
     document.body.dataset.state = "error";
-    // Keep the last good numbers on screen; say why they are not fresh.
-    noticeSlot.replaceChildren(err instanceof ApiError && err.kind === "unreachable" ? unreachableNotice(load) : errorNotice(err, load));
+    if (!sameView) clearData();
+    noticeSlot.replaceChildren(failureNotice(err, sameView));
+  } finally {
+    if (!token.cancelled) {
+      dataBox.classList.remove("loading");
+      dataBox.setAttribute("aria-busy", "false");
+    }
   }
 }
 
@@ -196,8 +180,7 @@ filtersForm.addEventListener("change", (event) => {
     const model = catalog.find((m) => m.id === modelSelect.value);
     if (model && providerSelect.value && model.provider !== providerSelect.value) modelSelect.value = "";
   }
-  const f = currentFilters();
-  fillSelects(f, null);
+  fillSelects(currentFilters(), null);
   writeUrl(currentFilters());
   load();
   schedule();
@@ -211,13 +194,19 @@ document.addEventListener("visibilitychange", () => {
   if (!document.hidden && Date.now() - lastLoaded > REFRESH_MS) load();
 });
 
+function showDefinitions() {
+  document.getElementById("definitions").replaceChildren(...DEFINITIONS.flatMap(([term, text, id]) =>
+    [el("dt", { id: `def-${id}`, text: term }), el("dd", { text })]));
+}
+
 async function init() {
-  charts = makeCharts();
+  showDefinitions();
+  charts = chartsAvailable() ? makeCharts() : null;
   applyFilters(readUrl());
   try {
     catalog = await loadModels();
   } catch {
-    catalog = [];  // the stats still show; names fall back to ids
+    catalog = [];  // the stats still show; names fall back to ids, colours to a hash of the id
   }
   applyFilters(readUrl());
   await load();

@@ -27,3 +27,22 @@ export function modelName(id) {
 export function providerName(provider) {
   return PROVIDER_NAMES[provider] || provider || "";
 }
+
+// One colour per model, the same on every chart, page and filter: a model's place in the
+// catalog (GET /api/models lists it in config order, whatever the filter), else a hash of
+// its id. Never the position in a sorted or filtered list. Each colour keeps 3:1 against both
+// themes' card backgrounds (WCAG non-text contrast).
+const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#c2255c", "#7048e8", "#0b7285", "#a16207", "#b02a37",
+  "#9c36b5", "#1c7ed6", "#e8590c", "#087f5b"];
+
+function hashOf(id) {
+  let h = 2166136261;
+  for (const ch of id) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
+  return h;
+}
+
+export function modelColor(id) {
+  if (id === "corpus") return "#6b7a8f";  // the original collection: a neutral grey
+  const at = catalog.findIndex((m) => m.id === id);
+  return PALETTE[(at >= 0 ? at : hashOf(String(id || ""))) % PALETTE.length];
+}

@@ -15,6 +15,17 @@ function tokenCount(t) {
 
 const rate = (value) => num(value);  // percentages, 0..100
 
+export const PURPOSES = ["cache_fill", "model_request", "compare", "arena"];
+
+// Spend from the LLM call ledger (docs/api.md "spend"): what upstream calls really cost.
+function spendOf(sp) {
+  const s = sp && typeof sp === "object" ? sp : {};
+  const part = (p) => ({ calls: num(p?.calls) ?? 0, input_tokens: num(p?.input_tokens) ?? 0,
+    output_tokens: num(p?.output_tokens) ?? 0, cost_usd: num(p?.cost_usd) ?? 0 });
+  return { ...part(s), failed_calls: num(s.failed_calls) ?? 0,
+    by_purpose: Object.fromEntries(PURPOSES.map((k) => [k, part(s.by_purpose?.[k])])) };
+}
+
 function row(r) {
   const positive = num(r.positive, r.upvotes, r.up) ?? 0;
   const negative = num(r.negative, r.downvotes, r.down) ?? 0;
@@ -27,14 +38,18 @@ function row(r) {
     positive,
     negative,
     total,
-    success_rate: num(r.success_rate) ?? (total ? (positive / total) * 100 : null),
-    score: num(r.score) ?? positive - negative,
+    // Without votes there is no rate and no score (the API says 0; the page says "–").
+    success_rate: total ? (num(r.success_rate) ?? (positive / total) * 100) : null,
+    score: total ? (num(r.score) ?? positive - negative) : null,
     // No samples (only cached answers, or no votes) means no average, not 0 ms.
     avg_response_time_ms: r.response_time_samples === 0 ? null : num(r.avg_response_time_ms, r.avg_response_time),
     invocations,
     tokens: tokenCount(r.tokens ?? r.tokens_used),
     cost_usd: num(r.cost_usd, r.cost),
-    cache_hit_rate: rate(r.cache_hit_rate) ?? (hits !== null && invocations ? (hits / invocations) * 100 : null),
+    cache_hits: hits,
+    cache_hit_rate: invocations ? (rate(r.cache_hit_rate) ?? (hits !== null ? (hits / invocations) * 100 : null)) : null,
+    avg_execution_ms: invocations ? num(r.avg_execution_ms) : null,
+    spend: spendOf(r.spend),
   };
 }
 
@@ -56,7 +71,9 @@ function seriesPoint(p, bucketMs) {
   const hits = num(p.cache_hits);
   const inv = num(p.invocations, p.requests);
   // A bucket without requests has no rate (a gap in the line), not 0 %.
-  return { label, cache_hit_rate: rate(p.cache_hit_rate) ?? (hits !== null && inv ? (hits / inv) * 100 : null) };
+  return { label, invocations: inv ?? 0, cache_hits: hits ?? 0,
+    votes: (num(p.positive) ?? 0) + (num(p.negative) ?? 0),
+    cache_hit_rate: rate(p.cache_hit_rate) ?? (hits !== null && inv ? (hits / inv) * 100 : null) };
 }
 
 export function normaliseStats(raw) {
@@ -68,7 +85,7 @@ export function normaliseStats(raw) {
   if (t.total === undefined && t.positive === undefined) {
     // No totals block: add the rows up.
     for (const k of ["positive", "negative", "total"]) totals[k] = models.reduce((s, r) => s + (r[k] || 0), 0);
-    totals.score = totals.positive - totals.negative;
+    totals.score = totals.total ? totals.positive - totals.negative : null;
     totals.success_rate = totals.total ? (totals.positive / totals.total) * 100 : null;
   }
   const services = list(data.services ?? data.top_services).map((s) =>

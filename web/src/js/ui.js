@@ -29,8 +29,14 @@ export function formatCost(usd) {
   if (usd === undefined || usd === null) return "–";
   const n = Number(usd);
   if (n === 0) return "$0";
-  if (n < 0.01) return `$${n.toFixed(5)}`;
+  // Small amounts keep three significant digits ($0.000175), never "$0.00000".
+  if (n < 0.01) return `$${n.toLocaleString("en-US", { maximumSignificantDigits: 3, maximumFractionDigits: 12 })}`;
   return `$${n.toFixed(n < 10 ? 3 : 2)}`;
+}
+
+// HH:MM (24 h, the reader's time zone): when shown numbers were loaded.
+export function formatClock(date) {
+  return date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
 }
 
 export function formatInt(n) {
