@@ -12,7 +12,7 @@
 namespace cs::api {
 
 // The web pages and their assets, held in memory and served with validators and cache rules:
-//  - pages (/, /compare, /dashboard): `Cache-Control: no-cache` (revalidated every time, so a
+//  - pages (/, /compare, /dashboard, /help): `Cache-Control: no-cache` (revalidated every time, so a
 //    new release shows at once) plus a strict Content-Security-Policy (own scripts and styles
 //    only, nothing inline);
 //  - assets under /assets/<version>/...: `max-age=1 year, immutable`. <version> fingerprints

@@ -1,7 +1,7 @@
 // The compare page: pick models, send one prompt to all of them, fill each card as its model
 // finishes (Server-Sent Events), vote for the best answer.
 import { ApiError, postJson, streamEvents } from "./api.js";
-import { el, errorNotice, formatCost, formatInt, formatMs, howToAddKey, modelLabel, notice, unreachableNotice } from "./ui.js";
+import { el, errorNotice, formatCost, formatInt, formatMs, modelLabel, modelsOffText, notice, unreachableNotice } from "./ui.js";
 import { loadModels, providerName } from "./models.js";
 
 const form = document.getElementById("compare-form");
@@ -24,7 +24,8 @@ function reasonText(m) {
 }
 
 function noModelsNotice() {
-  return notice({ kind: "warn", testid: "notice-no-models", title: "No models are enabled yet", body: [howToAddKey()] });
+  return notice({ kind: "info", testid: "notice-no-models", title: "Nothing to compare on this server",
+    body: [el("p", {}, modelsOffText()), el("p", {}, el("a", { href: "/", text: "Get a saying from the collection" }))] });
 }
 
 function renderModels() {
@@ -69,22 +70,26 @@ function pendingCard(modelId) {
 }
 
 function pickButton(saying, card) {
-  const button = el("button", { type: "button", class: "pick", "data-testid": "pick-best", "aria-label": `Vote this the best: ${saying.text.slice(0, 60)}` },
-    el("span", { class: "icon up", "aria-hidden": "true" }), "Best one");
+  // The visible words start the accessible name; the model's name follows for screen readers.
+  const m = models.find((x) => x.id === card.dataset.model) || { id: card.dataset.model };
+  const label = (words, icon) => [icon ? el("span", { class: "icon up", "aria-hidden": "true" }) : null, words,
+    el("span", { class: "sr-only", text: ` for ${modelLabel(m)}` })].filter(Boolean);
+  const button = el("button", { type: "button", class: "pick", "data-testid": "pick-best" }, label("Best one", true));
   button.addEventListener("click", async () => {
     const all = cards.querySelectorAll("button.pick");
     all.forEach((b) => { b.disabled = true; });
-    button.textContent = "Sending…";
+    button.replaceChildren(...label("Sending…", false));
     try {
       await postJson("/api/feedback", { saying_id: saying.id, vote: "up", is_cached: false });
-      button.textContent = "Your pick";
+      button.replaceChildren(...label("Your pick", false));
+      button.setAttribute("aria-pressed", "true");
       card.classList.add("picked");
       statusLine.textContent = "Thanks! Your vote went to that answer only; the others were left alone.";
       statusLine.setAttribute("tabindex", "-1");
       statusLine.focus();  // the pressed button is disabled now; keep keyboard focus nearby
     } catch (err) {
       all.forEach((b) => { b.disabled = false; });
-      button.replaceChildren(el("span", { class: "icon up", "aria-hidden": "true" }), "Best one");
+      button.replaceChildren(...label("Best one", true));
       statusLine.textContent = err instanceof ApiError && err.kind === "unreachable"
         ? "Your vote could not be sent: the service is unreachable."
         : `Your vote was not recorded: ${err.message}`;

@@ -1,6 +1,6 @@
 // The home page: Get Saying, the saying's card, one vote per saying.
 import { ApiError, getJson, postJson } from "./api.js";
-import { el, errorNotice, formatCost, formatInt, formatMs, modelLabel, notice, sourceBadge, unreachableNotice } from "./ui.js";
+import { el, errorNotice, formatCost, formatInt, formatMs, modelLabel, modelsOffText, notice, sourceBadge, unreachableNotice } from "./ui.js";
 import { loadModels, modelName, providerName } from "./models.js";
 
 const form = document.getElementById("get-form");
@@ -53,9 +53,9 @@ function voteBox(saying) {
         : `Your vote was not recorded: ${err.message}`;
     }
   }
-  const up = el("button", { type: "button", class: "vote", "aria-label": "Vote up: this one landed", "aria-pressed": "false", "data-testid": "vote-up" },
+  const up = el("button", { type: "button", class: "vote", "aria-label": "Yes, this one landed", "aria-pressed": "false", "data-testid": "vote-up" },
     el("span", { class: "icon up", "aria-hidden": "true" }), "Yes");
-  const down = el("button", { type: "button", class: "vote", "aria-label": "Vote down: not funny", "aria-pressed": "false", "data-testid": "vote-down" },
+  const down = el("button", { type: "button", class: "vote", "aria-label": "No, not funny", "aria-pressed": "false", "data-testid": "vote-down" },
     el("span", { class: "icon down", "aria-hidden": "true" }), "No");
   up.addEventListener("click", () => vote("up", up));
   down.addEventListener("click", () => vote("down", down));
@@ -120,7 +120,11 @@ form.addEventListener("submit", (event) => {
 // Offer a model choice when the catalog is available; the page works without it.
 loadModels().then((models) => {
   const enabled = models.filter((m) => m.enabled);
-  if (enabled.length === 0) return;
+  if (enabled.length === 0) {
+    // No model can be asked: say so to a person, not to a developer.
+    document.getElementById("lead").replaceChildren(modelsOffText());
+    return;
+  }
   for (const m of enabled) select.append(el("option", { value: m.id, text: modelLabel(m) }));
   picker.hidden = false;
 }).catch(() => { /* the button still works; errors show when it is pressed */ });

