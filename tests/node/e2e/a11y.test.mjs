@@ -72,7 +72,6 @@ async function check(browser, url, pages, t) {
   const found = [];
   for (const mode of MODES) {
     for (const [name, open] of Object.entries(pages)) {
-      if (process.env.TMP_SKIP && name === process.env.TMP_SKIP) continue;
       const page = await browser.context.newPage();
       await page.setViewportSize(mode.viewport);
       await page.emulateMedia({ colorScheme: mode.scheme });
