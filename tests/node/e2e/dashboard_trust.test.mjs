@@ -73,6 +73,11 @@ describe("dashboard trust, with data", () => {
     const page = await browser.page();
     await page.goto(`${server.url}/dashboard`);
     await loaded(page);
+    // No votes yet: the vote charts say so instead of drawing empty axes; spend is drawn.
+    assert.match(await page.getByTestId("empty-chart-success").textContent(), /No votes in this view yet/);
+    assert.equal(await page.locator("#chart-success").isVisible(), false);
+    assert.equal(await page.getByTestId("empty-chart-cost").isVisible(), false);
+    assert.equal(await page.locator("#chart-cost").isVisible(), true);
     const overflow = await page.$eval("#stats-table", (t) => t.scrollWidth - t.parentElement.clientWidth);
     assert.ok(overflow <= 0, `table is ${overflow}px wider than its box`);
     const terms = await page.$$eval("#definitions dt", (dts) => dts.map((d) => d.textContent));
@@ -95,11 +100,12 @@ describe("dashboard trust, with data", () => {
     await page.goto(`${server.url}/dashboard`);
     await loaded(page);
     const before = await page.locator("[data-tile=cost]").textContent();
+    // When the numbers were loaded, as the page said then (HH:MM).
+    const clock = /^Updated (\d\d:\d\d)/.exec(await page.locator("#updated").textContent())[1];
     await page.route("**/api/stats*", (route) => route.abort("connectionrefused"));
     await page.clock.fastForward(31000);
     const box = page.getByTestId("notice-stale");
     await box.waitFor();
-    const clock = await page.evaluate(() => new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }));
     assert.match(await box.textContent(), new RegExp(`Could not refresh: showing data from ${clock}`));
     assert.equal(await page.locator("[data-tile=cost]").textContent(), before, "the numbers of this view stay");
     await screenshot(page, "dashboard-refresh-failed");

@@ -65,7 +65,7 @@ function normalise(result) {
 function pendingCard(modelId) {
   const m = models.find((x) => x.id === modelId) || { id: modelId };
   return el("article", { class: "card pending", "data-model": modelId, "data-testid": "compare-card", "data-state": "pending", "aria-busy": "true" },
-    el("h3", {}, el("span", { text: modelLabel(m) }), el("span", { class: "badge provider", text: providerName(m.provider) })),
+    el("h2", {}, el("span", { text: modelLabel(m) }), el("span", { class: "badge provider", text: providerName(m.provider) })),
     el("p", { class: "waiting" }, el("span", { class: "spinner", "aria-hidden": "true" }), `Waiting for ${modelLabel(m)}…`));
 }
 
@@ -104,7 +104,7 @@ function fillCard(card, result, rank) {
   card.classList.remove("pending");
   card.removeAttribute("aria-busy");
   card.dataset.rank = String(rank);
-  const head = el("h3", {}, el("span", { text: modelLabel(m) }),
+  const head = el("h2", {}, el("span", { text: modelLabel(m) }),
     el("span", { class: "badge rank", title: `Finished ${rank}.`, "data-testid": "rank" }, `#${rank}`));
   if (r.errorText) {
     card.classList.add("failed");

@@ -162,8 +162,26 @@ export function makeCharts() {
   };
 }
 
+// A chart without anything to draw says so instead of showing empty axes.
+function emptyNote(canvasId, empty, text) {
+  const box = document.getElementById(canvasId).parentElement;
+  let note = box.querySelector(".chart-empty");
+  if (!note) note = box.appendChild(el("p", { class: "chart-empty", "data-testid": `empty-${canvasId}` }));
+  note.textContent = text;
+  note.hidden = !empty;
+  box.classList.toggle("is-empty", empty);
+}
+
 export function setCharts(charts, s) {
   if (!charts) return;
+  const votes = s.totals.total > 0;
+  emptyNote("chart-success", !votes, "No votes in this view yet.");
+  emptyNote("chart-score", !votes, "No votes in this view yet.");
+  emptyNote("chart-latency", !s.models.some((r) => r.avg_response_time_ms !== null),
+    "No votes on freshly generated sayings yet, so no model time.");
+  const spent = s.totals.spend.calls > 0;
+  for (const id of ["chart-cost", "chart-tokens", "chart-purpose"]) emptyNote(id, !spent, "No model was called in this view.");
+  emptyNote("chart-services", s.services.length === 0, "No voted saying mentions a service yet.");
   const rows = s.models;
   const labels = rows.map((r) => modelName(r.model));
   const colors = rows.map((r) => modelColor(r.model));
