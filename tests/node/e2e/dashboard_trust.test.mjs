@@ -132,6 +132,10 @@ describe("dashboard trust, with data", () => {
     assert.equal(card.display, "grid");
     assert.equal(card.label, '"Cost"', "each number keeps its label");
     assert.ok(card.inside && card.width <= 390, JSON.stringify(card));
+    // Sorting without the hidden headers: the select above the cards.
+    await page.getByLabel("Sort by").selectOption("cost");
+    const costs = await page.$$eval("#stats-table tbody td[data-col=cost]", (tds) => tds.map((td) => Number(td.dataset.value)));
+    assert.deepEqual(costs, [...costs].sort((a, b) => b - a), "cards sorted by cost");
     await screenshot(page, "dashboard-phone-cards");
     await page.close();
   });

@@ -81,9 +81,21 @@ function sortedRows(rows) {
   });
 }
 
+// On a phone the headers are hidden (cards): the same sort is a select above the cards.
+function sortSelect() {
+  const select = document.getElementById("sort-by");
+  select.replaceChildren(el("option", { value: "", text: "Busiest first" }), el("option", { value: "model", text: "Model name" }),
+    ...COLUMNS.map((c) => el("option", { value: c.id, text: c.label })));
+  select.addEventListener("change", () => {
+    sort = { col: select.value, dir: select.value === "model" ? "asc" : "desc" };
+    setTable(lastRows, lastTotals);
+  });
+}
+
 function header() {
   const row = document.querySelector("#stats-table thead tr");
   if (row.children.length) return;
+  sortSelect();
   const sortButton = (id, label) => el("button", { type: "button", class: "sort", "data-sort": id }, label);
   row.append(el("th", { scope: "col", "data-col": "model" }, sortButton("model", "Model")),
     ...COLUMNS.map((c) => el("th", { scope: "col", class: "num", "data-col": c.id, title: defOf(c.def) }, sortButton(c.id, c.label))));
@@ -111,6 +123,7 @@ export function setTable(rows, totals) {
   const byModel = sort.col === "model"
     ? [...rows].sort((a, b) => (sort.dir === "asc" ? 1 : -1) * modelName(a.model).localeCompare(modelName(b.model))) : sortedRows(rows);
   table.tBodies[0].replaceChildren(...byModel.map((r) => el("tr", { "data-model": r.model }, cells(r, modelName(r.model), r.provider))));
+  document.getElementById("sort-by").value = sort.col;
   for (const th of table.tHead.rows[0].cells) {
     if (th.dataset.col === sort.col) th.setAttribute("aria-sort", sort.dir === "asc" ? "ascending" : "descending");
     else th.removeAttribute("aria-sort");
