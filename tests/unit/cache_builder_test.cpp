@@ -170,7 +170,7 @@ TEST(CacheBuilder, BudgetGuardPausesTheBuilderAndTheStoreAnswers) {
   FakeClock clock;
   auto options = smallPools();
   options.retry_backoff = std::chrono::milliseconds(1000);
-  CacheStack stack({"m1", "m2"}, options, {3, 0.0}, {}, {}, clock);
+  CacheStack stack({"m1", "m2"}, options, {3, 0.0, 0.0}, {}, {}, clock);  // all the builder's
   Saying corpus;
   corpus.id = "corpus-1";
   corpus.text = "The cloud is just someone else's computer, with better lighting.";
