@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/money.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::cache {
@@ -61,7 +62,7 @@ bool BudgetGuard::tryAcquire(llm::Purpose purpose, std::string* why) {
         s.exhausted = false;
         obs::log().info("LLM budget available again", {{"share", shareName(share)},
                                                        {"calls_last_minute", s.calls.size()},
-                                                       {"usd_today", s.usd_today}});
+                                                       {"usd_today", roundUsd(s.usd_today)}});
       }
       return true;
     }
@@ -75,7 +76,7 @@ bool BudgetGuard::tryAcquire(llm::Purpose purpose, std::string* why) {
                        {"share", shareName(share)},
                        {"limit", reason},
                        {"calls_last_minute", s.calls.size()},
-                       {"usd_today", s.usd_today}});
+                       {"usd_today", roundUsd(s.usd_today)}});
     }
   }
   if (why) *why = reason;

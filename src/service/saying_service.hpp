@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cache/saying_cache.hpp"
 #include "core/clock.hpp"
@@ -21,6 +22,11 @@ enum class Source { kStore, kCache, kLlm, kFallback };
 const char* sourceName(Source source);
 
 struct ServedSaying {
+  ServedSaying() = default;
+  // The common case; the cost and fallback fields are set by the few paths that have them.
+  ServedSaying(std::shared_ptr<const Saying> served, Source from, std::uint64_t number)
+      : saying(std::move(served)), source(from), request_number(number) {}
+
   std::shared_ptr<const Saying> saying;  // shared with the cache: a hit copies no strings
   Source source = Source::kStore;
   std::uint64_t request_number = 0;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "fakes/fake_llm.hpp"
@@ -111,6 +112,15 @@ TEST_F(HonestAnswers, RequestCostIsTheCallItMadeSayingCostItsShareBothAsTheUpstr
   EXPECT_DOUBLE_EQ(cached["saying_cost_usd"].get<double>(),
                    usd(c_in * in_price + c_out * out_price));
   EXPECT_EQ(fakeAnswers(upstream), 1);
+
+  // Money is rounded to 1e-9 USD in every JSON answer: no amount with more than 9 decimals.
+  const std::regex long_money(R"((cost|usd)[a-z_0-9]*":-?[0-9]+\.[0-9]{10,})");
+  for (const char* path : {"/api/sayings?model=claude-haiku-4-5", "/api/models", "/api/stats",
+                           "/api/compare?models=gpt-4.1,claude-haiku-4-5"}) {
+    const auto answer = get(path);
+    EXPECT_EQ(answer.status, 200) << path << ": " << answer.body;
+    EXPECT_FALSE(std::regex_search(answer.body, long_money)) << path << ": " << answer.body;
+  }
 }
 
 TEST_F(HonestAnswers, AFailingModelIs503UpstreamErrorThenCircuitOpenNamingTheModel) {
