@@ -50,7 +50,8 @@ class HonestAnswers : public ::testing::Test {
   }
   // The catalog entry of `id` from /api/models (prices, upstream name).
   json model(const std::string& id) {
-    for (const auto& m : body(get("/api/models"))["models"])
+    const json models = body(get("/api/models"));  // kept: the loop reads into it
+    for (const auto& m : models["models"])
       if (m["id"] == id) return m;
     ADD_FAILURE() << "no model " << id;
     return json::object();
