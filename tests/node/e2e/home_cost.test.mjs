@@ -1,7 +1,7 @@
 // The home card's money in a real browser, against the real service and the fake LLM: what this
 // request cost (the model call it made, else $0) apart from what generating the saying cost,
-// each exactly as the API answered; and a model that cannot answer is a clear sentence, not a
-// broken card.
+// each exactly as the API answered; a model that cannot answer is a clear sentence, not a
+// broken card; a marked store fallback says so.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
@@ -87,5 +87,29 @@ describe("home card costs", () => {
     await screenshot(page, "home-model-error");
     assert.deepEqual(page.problems, ["503 /api/sayings"], "only the expected 503");
     await page.close();
+  });
+
+  test("a marked store fallback says so on the card", async () => {
+    // This instance never generates on request: ?model= is answered from the store, marked.
+    const store = await startServer({ env: fake.serverEnv, config: "[cache]\nenabled = false\n" });
+    try {
+      const page = await browser.page();
+      await page.goto(`${store.url}/`);
+      await page.locator('#model-select option[value="gpt-4.1"]').waitFor({ state: "attached" });
+      await page.locator("#model-select").selectOption("gpt-4.1");
+      const answer = await press(page);
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.requested_model, "gpt-4.1");
+      assert.equal(answer.body.fallback_reason, "generation_disabled");
+      await page.locator(`[data-testid=saying-card][data-saying-id="${answer.body.id}"]`).waitFor();
+      const note = await page.getByTestId("fallback-note").textContent();
+      assert.match(note, /^You asked for GPT-4\.1, but this server does not generate sayings on request, so this saying comes from our store instead\.$/);
+      assert.equal(await page.getByTestId("source-badge").textContent(), "From the store");
+      assert.equal(await page.getByTestId("request-cost").textContent(), "$0");
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    } finally {
+      await store.stop();
+    }
   });
 });
