@@ -23,6 +23,17 @@ http::Response readyz(Store& store) {
       200, nlohmann::json{{"status", "ready"}, {"store", std::string(store.backendName())}});
 }
 
+namespace {
+// {"error", "message", "model"}: the one error shape plus the model the client asked for.
+http::Response modelErrorResponse(const Error& error, const std::string& model) {
+  auto response = http::jsonError(error);
+  response.body =
+      nlohmann::ordered_json{{"error", error.name()}, {"message", error.message}, {"model", model}}
+          .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return response;
+}
+}  // namespace
+
 http::Response getSaying(SayingService& service, const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t request_number = 0;
@@ -32,8 +43,9 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!served) {
     const auto& error = served.error();
-    if (error.code == ErrorCode::kUnknownModel || error.code == ErrorCode::kModelDisabled)
-      return http::jsonError(error);
+    // A ?model= request the model could not answer says why, naming the model; only a store
+    // that cannot answer either (unavailable) becomes the friendly fallback below.
+    if (model && error.code != ErrorCode::kUnavailable) return modelErrorResponse(error, *model);
     obs::log().error("Fallback response", {{"source", "fallback"},
                                            {"request_number", request_number},
                                            {"error_type", error.name()},
@@ -46,11 +58,12 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
   auto response = jsonTextResponse(200, sayingBody(*served, ms));
   const Saying& s = *served->saying;
   const bool generated_now = served->source == Source::kLlm;
+  // The request's own upstream spend (the call it made, else 0), as its body reports it.
   response.observation = http::Observation{sourceName(served->source),
                                            s.model,
                                            generated_now ? s.llm_ms : std::nullopt,
-                                           generated_now ? s.tokens.total() : 0,
-                                           generated_now ? s.cost_usd : 0.0,
+                                           served->request_tokens.total(),
+                                           served->request_cost_usd,
                                            served->source == Source::kCache};
   return response;
 }

@@ -29,8 +29,16 @@ nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_m
       s.llm_ms ? nlohmann::ordered_json(roundMs(*s.llm_ms)) : nlohmann::ordered_json(nullptr);
   j["tokens"] = {{"input", s.tokens.input_tokens}, {"output", s.tokens.output_tokens}};
   j["cost_usd"] = roundUsd(s.cost_usd);
+  j["saying_cost_usd"] = roundUsd(s.cost_usd);
+  j["request_tokens"] = {{"input", served.request_tokens.input_tokens},
+                         {"output", served.request_tokens.output_tokens}};
+  j["request_cost_usd"] = roundUsd(served.request_cost_usd);
   j["upvotes"] = s.upvotes;
   j["downvotes"] = s.downvotes;
+  if (!served.requested_model.empty()) {
+    j["requested_model"] = served.requested_model;
+    j["fallback_reason"] = served.fallback_reason;
+  }
   return j;
 }
 
@@ -39,7 +47,7 @@ std::string sayingBody(const ServedSaying& served, double execution_ms) {
   // (no JSON tree, one allocation for a typical saying).
   const Saying& s = *served.saying;
   std::string out;
-  out.reserve(320 + s.text.size() + s.id.size() + s.model.size() + s.provider.size());
+  out.reserve(400 + s.text.size() + s.id.size() + s.model.size() + s.provider.size());
   out += "{\"id\":";
   appendJsonString(out, s.id);
   out += ",\"text\":";
@@ -72,10 +80,24 @@ std::string sayingBody(const ServedSaying& served, double execution_ms) {
   appendJsonNumber(out, s.tokens.output_tokens);
   out += "},\"cost_usd\":";
   appendJsonNumber(out, roundUsd(s.cost_usd));
+  out += ",\"saying_cost_usd\":";
+  appendJsonNumber(out, roundUsd(s.cost_usd));
+  out += ",\"request_tokens\":{\"input\":";
+  appendJsonNumber(out, served.request_tokens.input_tokens);
+  out += ",\"output\":";
+  appendJsonNumber(out, served.request_tokens.output_tokens);
+  out += "},\"request_cost_usd\":";
+  appendJsonNumber(out, roundUsd(served.request_cost_usd));
   out += ",\"upvotes\":";
   appendJsonNumber(out, s.upvotes);
   out += ",\"downvotes\":";
   appendJsonNumber(out, s.downvotes);
+  if (!served.requested_model.empty()) {
+    out += ",\"requested_model\":";
+    appendJsonString(out, served.requested_model);
+    out += ",\"fallback_reason\":";
+    appendJsonString(out, served.fallback_reason);
+  }
   out.push_back('}');
   return out;
 }

@@ -115,6 +115,20 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
         .raiseTo(static_cast<double>(budget.refusals));
     m.gauge("cloudsayings_budget_usd_today", "Dollars spent on LLM calls today (UTC).")
         .set(budget.usd_today);
+    // The two shares ([budget] people_share): the builder's and people's (?model=, compare).
+    for (const auto& [name, share] :
+         {std::pair{"builder", &budget.builder}, std::pair{"people", &budget.people}}) {
+      const obs::Labels labels{{"share", name}};
+      m.gauge("cloudsayings_budget_share_exhausted",
+              "1 while this share of the LLM budget refuses calls.", labels)
+          .set(share->exhausted ? 1.0 : 0.0);
+      m.counter("cloudsayings_budget_share_refusals_total",
+                "LLM calls this share of the budget refused.", labels)
+          .raiseTo(static_cast<double>(share->refusals));
+      m.gauge("cloudsayings_budget_share_usd_today",
+              "Dollars this share spent on LLM calls today (UTC).", labels)
+          .set(share->usd_today);
+    }
   });
   if (config_.web.enabled) {
     if (config_.web.assets_dir.empty()) {
@@ -164,8 +178,9 @@ void App::buildCache() {
   tracker_ = std::make_unique<cache::ServiceTracker>(cache::ServiceTracker::Options{
       static_cast<std::size_t>(c.service_window), static_cast<std::size_t>(c.avoid_services)});
   budget_ = std::make_unique<cache::BudgetGuard>(
-      clock_, cache::BudgetGuard::Options{config_.budget.max_calls_per_minute,
-                                          config_.budget.max_usd_per_day});
+      clock_,
+      cache::BudgetGuard::Options{config_.budget.max_calls_per_minute,
+                                  config_.budget.max_usd_per_day, config_.budget.people_share});
   ingestor_ =
       std::make_unique<cache::Ingestor>(*store_, *picker_, *catalog_, *dedup_, *tracker_, clock_);
   cache::CacheOptions options;

@@ -102,6 +102,7 @@ void readBudget(const toml::table& root, Config& c) {
   TomlSection s(section(root, "budget"), "budget");
   s.read("max_calls_per_minute", c.budget.max_calls_per_minute, 0, 1'000'000);
   s.read("max_usd_per_day", c.budget.max_usd_per_day, 0.0, 1e9);
+  s.read("people_share", c.budget.people_share, 0.0, 1.0);
   s.finish();
 }
 

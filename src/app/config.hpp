@@ -71,10 +71,12 @@ struct CacheConfig {
   std::int64_t avoid_services = 6;
 };
 
-// [budget]: what this instance may spend on LLM calls.
+// [budget]: what this instance may spend on LLM calls. `people_share` of each cap is reserved
+// for people's calls (?model=, compare), the rest is the cache builder's (cache::BudgetGuard).
 struct BudgetConfig {
   std::int64_t max_calls_per_minute = 60;
   double max_usd_per_day = 5.0;
+  double people_share = 0.5;
 };
 
 // [compare]: GET|POST /api/compare.

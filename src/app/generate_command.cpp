@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/llm_factory.hpp"
+#include "core/money.hpp"
 #include "obs/logger.hpp"
 
 namespace cs::app {
@@ -33,14 +34,14 @@ int generateCommand(const Config& config, const GenerateFlags& flags) {
         sayings.push_back(
             {{"text", s.text},
              {"tokens", {{"input", s.tokens.input_tokens}, {"output", s.tokens.output_tokens}}},
-             {"cost_usd", s.cost_usd}});
+             {"cost_usd", roundUsd(s.cost_usd)}});
       std::cout << nlohmann::ordered_json{{"model", result->model_id},
                                           {"provider", result->provider},
                                           {"sayings", sayings},
                                           {"tokens",
                                            {{"input", result->usage.input_tokens},
                                             {"output", result->usage.output_tokens}}},
-                                          {"cost_usd", result->cost_usd},
+                                          {"cost_usd", roundUsd(result->cost_usd)},
                                           {"llm_ms", result->llm_ms},
                                           {"attempts", result->attempts},
                                           {"finish_reason", result->finish_reason}}

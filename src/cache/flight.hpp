@@ -27,6 +27,13 @@ struct FlightResult {
   double llm_ms = 0.0;
   std::optional<llm::LlmError> error;
   bool budget_refused = false;  // not called: the budget guard said no
+  // The purpose the call was made (and its budget share charged) under: a waiting ?model=
+  // request that joined a cache fill the builder's share refused may ask again as itself.
+  llm::Purpose purpose = llm::Purpose::kCacheFill;
+  // What the upstream call cost as a whole (tokens x catalog prices; 0 when not called or it
+  // failed before any answer), for the request that made the call (request_cost_usd).
+  Usage usage;
+  double cost_usd = 0.0;
 };
 
 // One refill call of one model, shared by everyone who wants its outcome (single-flight):
@@ -50,6 +57,10 @@ class Flight {
     if (!done_.wait_until(lock, deadline, [&] { return result_.has_value(); })) return nullptr;
     return &*result_;
   }
+  // True once: for the first waiting request of a flight made for people (model_request). That
+  // request "made" the call and reports its cost; others who shared it report 0, so the
+  // requests' request_cost_usd add up to the ledger's model_request spend, never more.
+  bool claimCall() { return !claimed_.exchange(true); }
   // Hands waiters the batch's sayings in turn (when the pool was emptied by other waiters).
   SayingPtr nextShared() {
     std::lock_guard lock(mutex_);
@@ -62,6 +73,7 @@ class Flight {
   std::condition_variable done_;
   std::optional<FlightResult> result_;
   std::size_t handed_ = 0;
+  std::atomic<bool> claimed_{false};
 };
 using FlightPtr = std::shared_ptr<Flight>;
 

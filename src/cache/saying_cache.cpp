@@ -169,8 +169,9 @@ void SayingCache::workerLoop(Slot& slot) {
 FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
   std::call_once(prime_once_, [this] { ingestor_.primeFromStore(options_.dedup_recent); });
   FlightResult out;
+  out.purpose = purpose;
   std::string why;
-  if (!budget_.tryAcquire(&why)) {
+  if (!budget_.tryAcquire(purpose, &why)) {
     out.budget_refused = true;
     out.error = localError(llm::LlmError::Kind::kRateLimited, "LLM budget exhausted (" + why + ")");
     return out;
@@ -193,7 +194,9 @@ FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
     out.error = std::move(generated.error());
     return out;
   }
-  budget_.recordCost(generated->cost_usd);
+  budget_.recordCost(purpose, generated->cost_usd);
+  out.usage = generated->usage;
+  out.cost_usd = generated->cost_usd;
   auto ingested = ingestor_.ingest(*generated);
   out.llm_ms = generated->llm_ms;
   out.duplicates = ingested.duplicates.size();

@@ -33,6 +33,9 @@ constexpr std::array<ErrorCodeInfo, kCount> kTable = {{
     {"circuit_open", 503},
     {"budget_exhausted", 503},
     {"upstream_error", 503},
+    // The same JSON name as kTimeout, but a model that did not answer in time is "the service
+    // is unavailable for now" (503, as SPEC part 1 lists), not a gateway's 504.
+    {"timeout", 503},
     {"empty_store", 503},
     {"timeout", 504},
     {"bad_catalog", 500},
@@ -48,6 +51,8 @@ static_assert(kTable[static_cast<std::size_t>(C::kHeadersTooLarge)].http_status 
 static_assert(kTable[static_cast<std::size_t>(C::kShuttingDown)].name == "shutting_down");
 static_assert(kTable[kCount - 1].name == "runtime_api_error");
 static_assert(kTable[static_cast<std::size_t>(C::kTimeout)].http_status == 504);
+static_assert(kTable[static_cast<std::size_t>(C::kModelTimeout)].name == "timeout");
+static_assert(kTable[static_cast<std::size_t>(C::kModelTimeout)].http_status == 503);
 
 }  // namespace
 

@@ -35,6 +35,7 @@ enum class ErrorCode : std::uint8_t {
   kCircuitOpen,       // 503: the model's circuit breaker is open
   kBudgetExhausted,   // 503: the call budget is spent
   kUpstreamError,     // 503: the model's provider failed
+  kModelTimeout,      // 503 "timeout": a ?model= generation did not finish within its deadline
   kEmptyStore,        // 503: nothing stored to serve
   kTimeout,           // 504: the work did not finish within its deadline (Lambda invocation)
   // start-up and configuration (never sent to clients as such)

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/money.hpp"
+
 namespace cs::obs {
 
 std::string emfLine(const RequestSample& s, std::int64_t timestamp_ms, std::string_view ns) {
@@ -53,7 +55,7 @@ std::string emfSpendLine(const SpendSample& s, std::int64_t timestamp_ms, std::s
   line["provider"] = s.provider;
   line["outcome"] = s.outcome;
   line["TokensUsed"] = s.input_tokens + s.output_tokens;
-  line["Cost"] = s.cost_usd;
+  line["Cost"] = roundUsd(s.cost_usd);  // money in JSON: 1e-9 USD
   line["input_tokens"] = s.input_tokens;
   line["output_tokens"] = s.output_tokens;
   return line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);

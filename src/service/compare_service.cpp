@@ -186,7 +186,7 @@ CompareOutcome CompareService::callOne(const std::string& model,
   CompareOutcome out;
   out.model = model;
   std::string why;
-  if (!budget_.tryAcquire(&why)) {
+  if (!budget_.tryAcquire(llm::Purpose::kCompare, &why)) {
     out.error =
         cache::localError(llm::LlmError::Kind::kRateLimited, "LLM budget exhausted (" + why + ")");
     return out;
@@ -204,7 +204,7 @@ CompareOutcome CompareService::callOne(const std::string& model,
                                             {"execution_time", out.latency_ms}});
     return out;
   }
-  budget_.recordCost(result->cost_usd);
+  budget_.recordCost(llm::Purpose::kCompare, result->cost_usd);
   out.provider = result->provider;
   out.llm_ms = result->llm_ms;
   out.tokens = result->usage;

@@ -81,35 +81,140 @@ Result<ServedSaying> SayingService::nextForModel(const std::string& model_id,
                                                  std::uint64_t& request_number) {
   request_number = requests_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (auto ok = checkModel(model_id); !ok) return std::unexpected(ok.error());
-  if (!cache_ || !cache_->knows(model_id)) return fromStore(request_number);
-  if (!cache_->started()) cache_->start();
+  // [cache] enabled = false: this instance never generates on request (a configuration, not
+  // a failure), so a stored saying answers, marked as not being the model's.
+  if (!cache_ || !cache_->knows(model_id))
+    return fallbackFor(model_id, "generation_disabled", request_number);
   // An explicit model request is served by that model even during the cold start: the
-  // client asked for it, and a corpus saying would not answer the question.
-  if (auto hit = cache_->take(model_id)) {
+  // client asked for it, and a corpus saying would not answer the question. An empty pool
+  // starts no builder refill here: generateFor makes the call for this request (model_request)
+  // rather than racing the builder to decide whose call it is.
+  if (auto hit = cache_->take(model_id, /*refill_when_empty=*/false)) {
     logCacheHit(*hit, request_number);
     return ServedSaying{std::move(hit->saying), Source::kCache, request_number};
   }
-  // Empty pool: one synchronous generation, shared with any refill already in flight.
-  if (auto flight = cache_->refillNow(model_id, llm::Purpose::kModelRequest)) {
-    const auto* result = flight->wait(std::chrono::steady_clock::now() + options_.model_deadline);
-    if (result && !result->error) {
-      if (auto hit = cache_->take(model_id, /*refill_when_empty=*/false))
-        return ServedSaying{std::move(hit->saying), Source::kLlm, request_number};
-      // Concurrent waiters emptied the pool: share the batch this call produced.
-      if (auto shared = flight->nextShared())
-        return ServedSaying{std::move(shared), Source::kLlm, request_number};
-    }
-    obs::log().warn("Synchronous generation failed; serving from the store",
-                    {{"model", model_id},
-                     {"error_type", !result         ? "timeout"
-                                    : result->error ? llm::kindName(result->error->kind)
-                                                    : "duplicates"},
-                     {"error_message", !result         ? "deadline passed"
-                                       : result->error ? result->error->message
-                                                       : "all generated sayings were duplicates"},
-                     {"request_number", request_number}});
+  return generateFor(model_id, request_number);
+}
+
+namespace {
+
+// The client-facing error for a generation that did not produce a saying. Messages are
+// sentences about the model, never a provider's raw text (it may name internal addresses).
+Error modelError(const std::string& model_id, const cache::FlightResult* result) {
+  const std::string who = "model '" + model_id + "'";
+  if (!result)
+    return {ErrorCode::kModelTimeout, who + " did not answer before this request's deadline"};
+  if (result->budget_refused)
+    return {ErrorCode::kBudgetExhausted,
+            "the LLM spend budget for people's requests is used up for now, so " + who +
+                " was not called; try again later"};
+  using K = llm::LlmError::Kind;
+  const auto& e = *result->error;
+  const auto attempts = [&] {
+    return e.attempts > 1 ? " after " + std::to_string(e.attempts) + " attempts" : std::string();
+  };
+  switch (e.kind) {
+    case K::kCircuitOpen:
+      return {ErrorCode::kCircuitOpen,
+              who + " failed repeatedly, so calls to it are paused for a short while"};
+    case K::kTimeout:
+      return {ErrorCode::kModelTimeout, who + " did not answer in time" + attempts()};
+    case K::kShuttingDown:
+      return {ErrorCode::kShuttingDown, "the server is shutting down"};
+    case K::kDisabled:
+      return {ErrorCode::kModelDisabled, who + " cannot be called: it has no API key"};
+    case K::kRateLimited:
+      return {ErrorCode::kUpstreamError,
+              "the provider of " + who + " is rate limiting our calls" + attempts()};
+    case K::kOverloaded:
+      return {ErrorCode::kUpstreamError, "the provider of " + who + " is overloaded" + attempts()};
+    case K::kServer:
+      return {ErrorCode::kUpstreamError,
+              "the provider of " + who + " answered with a server error" +
+                  (e.http_status ? " (HTTP " + std::to_string(e.http_status) + ")" : "") +
+                  attempts()};
+    case K::kNetwork:
+      return {ErrorCode::kUpstreamError,
+              "the provider of " + who + " could not be reached" + attempts()};
+    case K::kBadResponse:
+      return {ErrorCode::kUpstreamError, who + " answered, but not with usable sayings"};
+    case K::kAuth:
+      return {ErrorCode::kUpstreamError, "the provider of " + who + " refused our API key"};
+    case K::kBadRequest:
+      return {ErrorCode::kUpstreamError, "the provider of " + who + " rejected the request"};
+    case K::kInternal:
+      break;
   }
-  return fromStore(request_number);
+  return {ErrorCode::kUpstreamError, who + " could not be called because of an internal error"};
+}
+
+const char* failureType(const cache::FlightResult* result) {
+  if (!result) return "timeout";
+  if (result->budget_refused) return "budget_exhausted";
+  return result->error ? llm::kindName(result->error->kind) : "duplicates";
+}
+
+}  // namespace
+
+Result<ServedSaying> SayingService::generateFor(const std::string& model_id,
+                                                std::uint64_t request_number) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.model_deadline;
+  // Empty pool: one synchronous generation, shared with any refill already in flight. A refill
+  // the builder started may have been refused by the builder's budget share; the request then
+  // asks once more as itself, against people's share (the builder cannot starve it).
+  for (int round = 0; round < 2; ++round) {
+    auto flight = cache_->refillNow(model_id, llm::Purpose::kModelRequest);
+    if (!flight) return fail(ErrorCode::kShuttingDown, "the server is shutting down");
+    // Started after this request's flight exists: on a cold start the builder then joins the
+    // request's call (model_request) instead of the request joining the builder's.
+    if (!cache_->started()) cache_->start();
+    const auto* result = flight->wait(deadline);
+    if (result && result->budget_refused && result->purpose == llm::Purpose::kCacheFill &&
+        round == 0)
+      continue;
+    if (result && !result->error) {
+      // The request made the call when it was made for people and it is the first to claim it.
+      const bool made = result->purpose != llm::Purpose::kCacheFill && flight->claimCall();
+      auto served = [&](cache::SayingPtr saying) {
+        ServedSaying out{std::move(saying), Source::kLlm, request_number};
+        if (made) {
+          out.request_tokens = result->usage;
+          out.request_cost_usd = result->cost_usd;
+        }
+        return out;
+      };
+      if (auto hit = cache_->take(model_id, /*refill_when_empty=*/false))
+        return served(std::move(hit->saying));
+      // Concurrent waiters emptied the pool: share the batch this call produced.
+      if (auto shared = flight->nextShared()) return served(std::move(shared));
+      // The model answered with sayings we already had (or others took them all).
+      auto fallback = fallbackFor(model_id, "duplicates", request_number);
+      if (fallback && made) {
+        fallback->request_tokens = result->usage;
+        fallback->request_cost_usd = result->cost_usd;
+      }
+      return fallback;
+    }
+    auto error = modelError(model_id, result);
+    obs::log().warn(
+        "Synchronous generation failed",
+        {{"model", model_id},
+         {"error_type", failureType(result)},
+         {"error_message", result && result->error ? result->error->message : error.message},
+         {"answered", errorName(error.code)},
+         {"request_number", request_number}});
+    return std::unexpected(std::move(error));
+  }
+  return fail(ErrorCode::kInternal, "unreachable");  // the loop always returns
+}
+
+Result<ServedSaying> SayingService::fallbackFor(const std::string& model_id, std::string reason,
+                                                std::uint64_t request_number) {
+  auto served = fromStore(request_number);
+  if (!served) return served;
+  served->requested_model = model_id;
+  served->fallback_reason = std::move(reason);
+  return served;
 }
 
 Result<ServedSaying> SayingService::fromStore(std::uint64_t request_number) {

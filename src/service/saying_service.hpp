@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cache/saying_cache.hpp"
 #include "core/clock.hpp"
@@ -21,9 +22,24 @@ enum class Source { kStore, kCache, kLlm, kFallback };
 const char* sourceName(Source source);
 
 struct ServedSaying {
+  ServedSaying() = default;
+  // The common case; the cost and fallback fields are set by the few paths that have them.
+  ServedSaying(std::shared_ptr<const Saying> served, Source from, std::uint64_t number)
+      : saying(std::move(served)), source(from), request_number(number) {}
+
   std::shared_ptr<const Saying> saying;  // shared with the cache: a hit copies no strings
   Source source = Source::kStore;
   std::uint64_t request_number = 0;
+  // What THIS request spent upstream: the whole call when the request made one (a synchronous
+  // ?model= generation it started), else 0 (cache, store, or a call someone else made). The
+  // saying's own generation cost (its share of its batch call) is saying->cost_usd.
+  Usage request_tokens;
+  double request_cost_usd = 0.0;
+  // Set only when a ?model= request is answered by another source on purpose (the instance
+  // does not generate on request, or the model's answer only repeated known sayings): the
+  // model asked for and why it did not answer. Failures are errors, never fallbacks.
+  std::string requested_model;
+  std::string fallback_reason;
 };
 
 // The request-number flow and fallback chain (SPEC part 2):
@@ -32,7 +48,11 @@ struct ServedSaying {
 //  - later requests take from the cache; a miss answers from the store and the miss itself
 //    starts a refill in the background (a request never waits on it);
 //  - `?model=ID` takes from that model's pool, else waits (up to `model_deadline`) for one
-//    single-flight generation, else the store;
+//    single-flight generation; when that fails the request fails with the reason (503
+//    circuit_open / budget_exhausted / upstream_error / timeout). Only two cases answer
+//    from the store, marked with requested_model and fallback_reason: "generation_disabled"
+//    (this instance's cache builder is off) and "duplicates" (the model answered, but only
+//    with sayings already stored);
 //  - when the store fails too the error "unavailable" becomes the 503 fallback answer.
 class SayingService {
  public:
@@ -49,7 +69,8 @@ class SayingService {
   // turns it into the fallback response. The request number is set either way.
   Result<ServedSaying> next(std::uint64_t& request_number);
   // `?model=ID`. Errors "unknown_model" / "model_disabled" (400, message names the valid
-  // models) or "unavailable".
+  // models); "circuit_open", "budget_exhausted", "upstream_error", "timeout", "shutting_down"
+  // (503) when the model could not answer; "unavailable" when the store cannot.
   Result<ServedSaying> nextForModel(const std::string& model_id, std::uint64_t& request_number);
   std::uint64_t requestsSoFar() const { return requests_.load(std::memory_order_relaxed); }
   // Whether next() may read the store, asked before calling it so the server can run such
@@ -61,6 +82,10 @@ class SayingService {
 
  private:
   Result<ServedSaying> fromStore(std::uint64_t request_number);
+  Result<ServedSaying> fallbackFor(const std::string& model_id, std::string reason,
+                                   std::uint64_t request_number);
+  // One synchronous generation (or a share of the one in flight), up to `deadline`.
+  Result<ServedSaying> generateFor(const std::string& model_id, std::uint64_t request_number);
   Result<void> checkModel(const std::string& model_id);
 
   SayingPicker& picker_;

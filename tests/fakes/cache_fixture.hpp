@@ -34,7 +34,7 @@ inline bool eventually(const std::function<bool()>& done,
 // The cache stack over an in-memory SQLite store and a FakeGateway, wired as App wires it.
 struct CacheStack {
   explicit CacheStack(std::vector<std::string> model_ids, cache::CacheOptions cache_options = {},
-                      cache::BudgetGuard::Options budget_options = {0, 0.0},
+                      cache::BudgetGuard::Options budget_options = {0, 0.0, 0.5},
                       cache::ServiceTracker::Options tracker_options = {},
                       cache::DedupIndex::Options dedup_options = {},
                       const Clock& clock = SystemClock::instance())

@@ -225,7 +225,9 @@ TEST_F(CacheFlow, DedupDropsRepeatsAndTheStoreKeepsOneCopy) {
 }
 
 TEST_F(CacheFlow, BudgetGuardPausesCallsAndSaysSo) {
-  start("[budget]\nmax_calls_per_minute = 2\n");
+  // 4 calls a minute, half of them reserved for people's requests (the default people_share):
+  // the builder gets 2.
+  start("[budget]\nmax_calls_per_minute = 4\n");
   for (int i = 0; i < 30; ++i) {
     auto j = get("/api/sayings");
     EXPECT_EQ(last_status_, 200);
@@ -236,6 +238,12 @@ TEST_F(CacheFlow, BudgetGuardPausesCallsAndSaysSo) {
   auto metrics = httpRequest("GET", server_.url("/metrics")).body;
   EXPECT_NE(metrics.find("cloudsayings_budget_exhausted 1"), std::string::npos) << metrics;
   EXPECT_GE(metricValue(metrics, "cloudsayings_budget_refusals_total").value_or(0.0), 1.0)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(cloudsayings_budget_share_exhausted{share="builder"} 1)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(cloudsayings_budget_share_exhausted{share="people"} 0)"),
+            std::string::npos)
       << metrics;
   for (const char* family : {"cloudsayings_cache_llm_calls_total", "cloudsayings_dedup_drops_total",
                              "cloudsayings_cache_refill_failures_total"})

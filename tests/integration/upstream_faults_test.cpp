@@ -127,6 +127,20 @@ class UpstreamFault : public ::testing::TestWithParam<Fault> {
       EXPECT_TRUE(j["source"] == "cache" || j["source"] == "store") << r.body;
     }
   }
+  void modelRequestsSayWhy(int n, const std::string& model) {
+    for (int i = 0; i < n; ++i) {
+      auto r = httpRequest("GET", server_.url("/api/sayings?model=" + model), {}, {}, 30'000);
+      ASSERT_EQ(r.status, 503) << model << " #" << i << ": " << r.body;
+      auto j = json::parse(r.body);
+      EXPECT_EQ(j["model"], model) << r.body;
+      const auto error = j["error"].get<std::string>();
+      EXPECT_TRUE(error == "upstream_error" || error == "circuit_open" || error == "timeout")
+          << r.body;
+      const auto message = j["message"].get<std::string>();
+      EXPECT_NE(message.find(model), std::string::npos) << r.body;
+      EXPECT_EQ(message.find("127.0.0.1"), std::string::npos) << r.body;  // no raw addresses
+    }
+  }
   bool circuitsAre(const std::vector<std::string>& models, double open) {
     const auto text = metrics();
     for (const auto& m : models)
@@ -162,11 +176,11 @@ TEST_P(UpstreamFault, ServiceStaysCalmAndSaysWhatHappened) {
     }
   }
 
-  // 2. The fault everywhere the fake serves: sayings still answer (cold start, cache, store;
-  //    ?model= falls back to the store when the model cannot answer).
+  // 2. The fault everywhere the fake serves: sayings still answer (cold start, cache, store);
+  //    ?model= of a model that cannot answer says why instead (503 naming the model).
   if (fault.where == Where::kFake) faultOn(kModels);
   sayingsKeepAnswering(8);
-  sayingsKeepAnswering(2, "?model=" + faulty.front());
+  modelRequestsSayWhy(2, faulty.front());
 
   // 3. Repeated faults open the circuit (the refills and these compares feed it).
   const auto broken = fault.where == Where::kFake ? kModels : faulty;

@@ -129,7 +129,7 @@ TEST(CacheBuilder, ServiceTrackingSpreadsThirtySayingsOverManyServices) {
     options.low_water = 30;
     options.high_water = 30;
     options.capacity = 30;
-    CacheStack stack({"m1"}, options, {0, 0.0},
+    CacheStack stack({"m1"}, options, {0, 0.0, 0.5},
                      cache::ServiceTracker::Options{30, track ? 12u : 0u});
     auto& cache = stack.makeCache();
     cache.start();
@@ -153,7 +153,7 @@ TEST(CacheBuilder, ServiceTrackingSpreadsThirtySayingsOverManyServices) {
 
 TEST(CacheBuilder, FailedRefillBacksOffInsteadOfHammeringTheUpstream) {
   FakeClock clock;
-  CacheStack stack({"m1"}, smallPools(), {0, 0.0}, {}, {}, clock);
+  CacheStack stack({"m1"}, smallPools(), {0, 0.0, 0.5}, {}, {}, clock);
   stack.gateway.failAlways("m1", cache::localError(llm::LlmError::Kind::kServer, "upstream 500"));
   auto& cache = stack.makeCache();
   cache.start();
@@ -170,7 +170,7 @@ TEST(CacheBuilder, BudgetGuardPausesTheBuilderAndTheStoreAnswers) {
   FakeClock clock;
   auto options = smallPools();
   options.retry_backoff = std::chrono::milliseconds(1000);
-  CacheStack stack({"m1", "m2"}, options, {3, 0.0}, {}, {}, clock);
+  CacheStack stack({"m1", "m2"}, options, {3, 0.0, 0.0}, {}, {}, clock);  // all the builder's
   Saying corpus;
   corpus.id = "corpus-1";
   corpus.text = "The cloud is just someone else's computer, with better lighting.";

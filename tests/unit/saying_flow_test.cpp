@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "app/app.hpp"
 #include "fakes/cache_fixture.hpp"
@@ -30,7 +31,10 @@ class SayingFlow : public ::testing::Test {
     config.store.id_list_ttl_ms = 0;  // every pick reads the store: a dead store shows at once
     config.store.item_cache_ttl_ms = 0;
     config.cache.retry_backoff_ms = 60'000;
-    config.flow.model_deadline_ms = 10'000;
+    config.flow.model_deadline_ms = name.find("Deadline") != std::string::npos ? 200 : 10'000;
+    config.cache.enabled = name.find("CacheDisabled") == std::string::npos;
+    // Budget tests: 4 calls a minute, 2 of them people's (the default people_share of 0.5).
+    config.budget.max_calls_per_minute = name.find("Budget") != std::string::npos ? 4 : 60;
     app_ = std::make_unique<app::App>(config, SystemClock::instance(), std::move(gateway));
   }
   void TearDown() override {
@@ -165,10 +169,149 @@ TEST_F(SayingFlow, ModelParameterServesThatModel) {
   EXPECT_EQ(k["model"], "m2");
 }
 
-TEST_F(SayingFlow, ModelParameterFallsBackToTheStoreWhenGenerationFails) {
-  fake_->failAlways("m1", cache::localError(llm::LlmError::Kind::kServer, "upstream 500"));
+llm::LlmError upstreamError(llm::LlmError::Kind kind, std::string message, int status = 0) {
+  auto e = cache::localError(kind, std::move(message));
+  e.http_status = status;
+  e.attempts = 3;
+  return e;
+}
+
+TEST_F(SayingFlow, ModelParameterThatFailsUpstreamIs503NamingTheModelAndWhy) {
+  // The provider's own text names an internal address: the client gets a sentence instead.
+  fake_->failAlways("m1", upstreamError(llm::LlmError::Kind::kServer,
+                                        "HTTP 500 from http://10.1.2.3:8443/v1/messages", 500));
+  auto j = get("/api/sayings?model=m1", 503);
+  EXPECT_EQ(j["error"], "upstream_error");
+  EXPECT_EQ(j["model"], "m1");
+  const auto message = j["message"].get<std::string>();
+  EXPECT_EQ(message,
+            "the provider of model 'm1' answered with a server error (HTTP 500) after 3 attempts");
+  EXPECT_EQ(message.find("10.1.2.3"), std::string::npos);
+  EXPECT_FALSE(j.contains("source"));  // an error, not a saying from somewhere else
+  EXPECT_FALSE(last_.observation);     // no model served it: no per-model request figures
+  auto logged = logLines("Synchronous generation failed");
+  ASSERT_FALSE(logged.empty());
+  EXPECT_EQ(logged.back()["extra_fields"]["answered"], "upstream_error");
+}
+
+TEST_F(SayingFlow, ModelParameterWithItsCircuitOpenIs503CircuitOpen) {
+  fake_->failAlways("m2", upstreamError(llm::LlmError::Kind::kCircuitOpen, "circuit open"));
+  auto j = get("/api/sayings?model=m2", 503);
+  EXPECT_EQ(j["error"], "circuit_open");
+  EXPECT_EQ(j["model"], "m2");
+  EXPECT_NE(j["message"].get<std::string>().find("paused"), std::string::npos) << j;
+}
+
+TEST_F(SayingFlow, ModelParameterPastItsDeadlineIs503Timeout) {
+  fake_->hold();  // the call cannot finish before the 200 ms model deadline
+  auto j = get("/api/sayings?model=m1", 503);
+  EXPECT_EQ(j["error"], "timeout");
+  EXPECT_EQ(j["model"], "m1");
+  fake_->release();
+}
+
+TEST_F(SayingFlow, BudgetSplitTheBuilderCannotStarveModelRequestsOrCompare) {
+  // The builder's first calls fail: they spend the builder's 2 calls of the minute.
+  fake_->failNext("m1", upstreamError(llm::LlmError::Kind::kServer, "down", 500));
+  fake_->failNext("m2", upstreamError(llm::LlmError::Kind::kServer, "down", 500));
+  get("/api/sayings");  // starts the builder
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& s : app_->sayingCache()->stats())
+      if (s.in_flight || (s.enabled && s.failures == 0)) return false;
+    return true;
+  }));
+  ASSERT_EQ(fake_->totalCalls(), 2);
+  // People's share is untouched: a ?model= generation and a compare still get through...
+  auto j = get("/api/sayings?model=m1");
+  EXPECT_EQ(j["source"], "llm");
+  EXPECT_DOUBLE_EQ(j["request_cost_usd"].get<double>(), 0.003);
+  auto compare = get("/api/compare?models=m2");
+  ASSERT_EQ(compare["results"].size(), 1u);
+  EXPECT_EQ(compare["results"][0]["ok"], true) << compare;
+  EXPECT_EQ(fake_->totalCalls(), 4);
+  // ...while the builder, past its share, is refused (its next m1 refill)...
+  ASSERT_TRUE(eventually([&] { return app_->budget()->snapshot().builder.refusals >= 1; }));
+  // ...and people's share is bounded too: the next ?model= call is refused, naming why.
+  auto refused = get("/api/sayings?model=m2", 503);
+  EXPECT_EQ(refused["error"], "budget_exhausted");
+  EXPECT_EQ(refused["model"], "m2");
+  auto refused_compare = get("/api/compare?models=m1");
+  EXPECT_EQ(refused_compare["results"][0]["ok"], false) << refused_compare;
+  EXPECT_EQ(fake_->totalCalls(), 4);  // refusals call nobody
+  const auto snap = app_->budget()->snapshot();
+  EXPECT_EQ(snap.people.calls_last_minute, 2);
+  EXPECT_EQ(snap.builder.calls_last_minute, 2);
+  EXPECT_GE(snap.people.refusals, 2u);
+}
+
+TEST_F(SayingFlow, ModelParameterWithCacheDisabledIsAMarkedStoreFallback) {
   auto j = get("/api/sayings?model=m1");
   EXPECT_EQ(j["source"], "store");
+  EXPECT_EQ(j["requested_model"], "m1");
+  EXPECT_EQ(j["fallback_reason"], "generation_disabled");
+  EXPECT_NE(j["model"], "m1");
+  EXPECT_EQ(j["request_cost_usd"], 0);
+  EXPECT_EQ(fake_->totalCalls(), 0);
+}
+
+TEST_F(SayingFlow, ModelParameterAnsweredOnlyWithKnownSayingsIsAMarkedFallbackThatSaysItsCost) {
+  fake_->setTexts("m1", [](const llm::GenerationRequest&, int) {
+    return std::vector<std::string>{"Amazon S3 is like a closet that forgets nothing you put in."};
+  });
+  auto first = get("/api/sayings?model=m1");
+  EXPECT_EQ(first["model"], "m1");
+  // The builder's next m1 refill repeats it (a duplicate: nothing added), then backs off.
+  ASSERT_TRUE(eventually(
+      [&] { return fake_->calls("m1") >= 2 && !app_->sayingCache()->stats()[0].in_flight; }));
+  auto j = get("/api/sayings?model=m1");
+  EXPECT_EQ(j["source"], "store");
+  EXPECT_EQ(j["requested_model"], "m1");
+  EXPECT_EQ(j["fallback_reason"], "duplicates");
+  EXPECT_DOUBLE_EQ(j["request_cost_usd"].get<double>(), 0.003);  // the call it made was paid
+}
+
+TEST_F(SayingFlow, RequestCostIsTheCallThisRequestMadeSayingCostItsShare) {
+  fake_->setLatency("m2", std::chrono::milliseconds(300));  // see ModelParameterServesThatModel
+  auto made = get("/api/sayings?model=m2");
+  ASSERT_EQ(made["source"], "llm");
+  // FakeGateway: $0.003 per call of 3 sayings, 40 + 30 tokens each.
+  EXPECT_DOUBLE_EQ(made["request_cost_usd"].get<double>(), 0.003);
+  EXPECT_EQ(made["request_tokens"]["input"], 120);
+  EXPECT_EQ(made["request_tokens"]["output"], 90);
+  EXPECT_DOUBLE_EQ(made["saying_cost_usd"].get<double>(), 0.001);
+  EXPECT_EQ(made["cost_usd"], made["saying_cost_usd"]);
+  ASSERT_TRUE(last_.observation);
+  EXPECT_DOUBLE_EQ(last_.observation->cost_usd, 0.003);
+  EXPECT_EQ(last_.observation->tokens, 210);
+  ASSERT_TRUE(eventually([&] { return !app_->sayingCache()->stats()[1].in_flight; }));
+  auto cached = get("/api/sayings?model=m2");
+  ASSERT_EQ(cached["source"], "cache");
+  EXPECT_EQ(cached["request_cost_usd"], 0);
+  EXPECT_EQ(cached["request_tokens"]["input"], 0);
+  EXPECT_DOUBLE_EQ(cached["saying_cost_usd"].get<double>(), 0.001);
+  EXPECT_DOUBLE_EQ(last_.observation->cost_usd, 0.0);
+}
+
+TEST_F(SayingFlow, MoneyIsRoundedToANanoDollarInSayingsAndCompare) {
+  // 35 tokens at $5e-6 each is 0.00017500000000000003 in doubles.
+  const double ugly = 35 * 5e-6;
+  ASSERT_NE(ugly, 0.000175);
+  fake_->setCostPerCall(ugly);
+  fake_->setTexts("m1", [](const llm::GenerationRequest&, int n) {
+    return std::vector<std::string>{"AWS Lambda is a taxi: you pay for the ride, not the car #" +
+                                    std::to_string(n) + "."};
+  });
+  get("/api/sayings?model=m1");
+  const std::string saying = last_.body;
+  EXPECT_NE(saying.find("\"saying_cost_usd\":0.000175,"), std::string::npos) << saying;
+  EXPECT_NE(saying.find("\"request_cost_usd\":0.000175,"), std::string::npos) << saying;
+  get("/api/compare?models=m1");
+  const std::string compare = last_.body;
+  EXPECT_NE(compare.find("\"cost_usd\":0.000175,"), std::string::npos) << compare;
+  // No money field anywhere with more than 9 decimals.
+  const std::regex long_money(R"(cost_usd":-?[0-9]+\.[0-9]{10,})");
+  EXPECT_FALSE(std::regex_search(saying, long_money)) << saying;
+  EXPECT_FALSE(std::regex_search(compare, long_money)) << compare;
 }
 
 TEST_F(SayingFlow, UnknownOrDisabledModelIs400NamingTheValidOnes) {

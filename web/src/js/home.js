@@ -1,6 +1,6 @@
 // The home page: Get Saying, the saying's card, one vote per saying.
 import { ApiError, getJson, postJson } from "./api.js";
-import { el, errorNotice, formatCost, formatInt, formatMs, modelLabel, modelsOffText, notice, sourceBadge, unreachableNotice } from "./ui.js";
+import { el, errorNotice, formatInt, formatMs, modelLabel, modelsOffText, notice, sourceBadge, unreachableNotice } from "./ui.js";
 import { loadModels, modelName, providerName } from "./models.js";
 
 const form = document.getElementById("get-form");
@@ -63,6 +63,28 @@ function voteBox(saying) {
   return el("div", { class: "votes" }, el("span", { class: "label", text: "Did it land?" }), up, down, status);
 }
 
+// Dollars as the API reports them (rounded to 1e-9): every digit shown, nothing rounded away,
+// so a card's cost is exactly the cost in the answer ("$0.000175", "$0").
+function formatUsd(usd) {
+  if (usd === undefined || usd === null || Number.isNaN(Number(usd))) return "–";
+  const n = Number(usd);
+  if (n === 0) return "$0";
+  return `$${n.toFixed(9).replace(/0+$/, "").replace(/\.$/, "")}`;
+}
+
+// Why a ?model= request was answered from the store instead (the answer's fallback_reason).
+const FALLBACK_REASONS = {
+  generation_disabled: "this server does not generate sayings on request",
+  duplicates: "the model only came up with sayings we already had",
+};
+
+function fallbackNote(saying) {
+  if (!saying.requested_model) return null;
+  const why = FALLBACK_REASONS[saying.fallback_reason] || `of “${saying.fallback_reason}”`;
+  return el("p", { class: "fallback-note", role: "note", "data-testid": "fallback-note",
+    text: `You asked for ${modelName(saying.requested_model)}, but ${why}, so this saying comes from our store instead.` });
+}
+
 function sayingCard(saying) {
   const isCorpus = saying.model === "corpus";
   const badges = el("div", { class: "badges" },
@@ -71,19 +93,47 @@ function sayingCard(saying) {
     isCorpus ? null : el("span", { class: "badge provider", "data-testid": "provider-badge" }, providerName(saying.provider)),
     sourceBadge(saying.source));
   const tokens = saying.tokens ? Number(saying.tokens.input || 0) + Number(saying.tokens.output || 0) : 0;
+  // Two different costs: what this request spent upstream (0 unless it made the model call),
+  // and what generating the saying cost (its share of the call that made it).
+  const requestCost = saying.request_cost_usd ?? 0;
+  const sayingCost = saying.saying_cost_usd ?? saying.cost_usd;
   return el("article", { class: "card saying", "data-testid": "saying-card", "data-saying-id": saying.id },
     badges,
+    fallbackNote(saying),
     el("p", { class: "saying-text", "data-testid": "saying-text", text: saying.text }),
     meta([
       ["This request", formatMs(saying.execution_ms), "latency"],
+      ["This request cost", formatUsd(requestCost), "request-cost"],
       ["Generated in", saying.llm_ms === null || saying.llm_ms === undefined ? null : formatMs(saying.llm_ms), "llm-time"],
       ["Tokens", tokens ? `${formatInt(saying.tokens.input)} in · ${formatInt(saying.tokens.output)} out` : "none", "tokens"],
-      ["Cost", formatCost(saying.cost_usd), "cost"],
+      ["Generating it cost", isCorpus ? null : formatUsd(sayingCost), "saying-cost"],
     ]),
     saying.services && saying.services.length
       ? el("ul", { class: "services", "aria-label": "Cloud services mentioned" }, saying.services.map((s) => el("li", { text: s })))
       : null,
     voteBox(saying));
+}
+
+// A ?model= request the model could not answer (503/504 with "model" in the body): one clear
+// sentence about why, instead of a card.
+const MODEL_TROUBLE = {
+  circuit_open: (name) => `${name} failed several times in a row, so we paused calls to it for a little while.`,
+  budget_exhausted: (name) => `We have used up this server's budget for model calls for now, so we did not ask ${name}.`,
+  upstream_error: (name) => `${name} could not give us a saying right now.`,
+  timeout: (name) => `${name} took too long to answer.`,
+  shutting_down: () => "The service is restarting.",
+};
+
+function modelTroubleNotice(body, retry) {
+  const name = modelName(body.model);
+  const sentence = (MODEL_TROUBLE[body.error] || MODEL_TROUBLE.upstream_error)(name);
+  return notice({
+    kind: "warn",
+    testid: "notice-model",
+    title: `No saying from ${name} this time`,
+    body: [sentence, body.message ? `Details: ${body.message}.` : "", "Try again in a moment, or choose “Any model”."].filter(Boolean),
+    actions: [el("button", { type: "button", onclick: retry }, "Try again")],
+  });
 }
 
 async function getSaying() {
@@ -94,7 +144,9 @@ async function getSaying() {
     const saying = await getJson(`/api/sayings${model ? `?model=${encodeURIComponent(model)}` : ""}`);
     result.replaceChildren(sayingCard(saying));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 503 && err.body && err.body.source === "fallback") {
+    if (err instanceof ApiError && err.body && err.body.model && err.status >= 500) {
+      result.replaceChildren(modelTroubleNotice(err.body, getSaying));
+    } else if (err instanceof ApiError && err.status === 503 && err.body && err.body.source === "fallback") {
       result.replaceChildren(notice({
         kind: "warn",
         testid: "notice-fallback",
