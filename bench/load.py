@@ -95,44 +95,63 @@ http {{
         return proc, port
 
     # --- 1. hot path --------------------------------------------------------------------------
+    def measured_wrk(self, proc, port, connections=64):
+        """One wrk run against proc, with its CPU seconds and peak thread count."""
+        with L.Usage(proc.pid) as usage:
+            run = L.wrk(f"http://127.0.0.1:{port}/api/sayings", connections, self.duration)
+        run["cpu_per_1k"] = usage.cpu_s / max(run["requests"], 1) * 1000.0
+        run["threads"] = usage.max_threads
+        return run
+
     def hot(self):
+        cores = L.server_cores()
         self.say("## 1. Hot path: GET /api/sayings vs nginx (static file of the same size)")
-        self.say(f"wrk -t1 -c64 -d{self.duration}s --latency, pinned to core {L.wrk_core()}; "
-                 f"{self.rounds} rounds alternated; medians")
+        self.say(f"Each server pinned with every thread to core(s) {cores} (taskset on the process); "
+                 f"wrk -t1 -c64 -d{self.duration}s --latency pinned to core {L.wrk_core()}; "
+                 f"{self.rounds} rounds alternated; medians. Ours: io_threads = 0 (= its allowed cores); "
+                 f"nginx: worker_processes = {L.server_core_count()}; access logs to a file on both or off on both.")
         rows = []
-        variants = [(1, True), (2, True), (2, False)]
-        for io, access in variants:
-            tag = f"io{io}-{'log' if access else 'nolog'}"
-            ours, oport = self.start_ours("hot-" + tag, io_threads=io, access_log=access)
-            warm = L.wrk(f"http://127.0.0.1:{oport}/api/sayings", 64, 2 if not self.args.quick else 1)
+        for access in (True, False):
+            tag = "log" if access else "nolog"
+            ours, oport = self.start_ours("hot-" + tag, io_threads=0, access_log=access)
+            if not L.affinity_ok(ours.pid):
+                raise RuntimeError("our server is not pinned to the server cores")
+            L.wrk(f"http://127.0.0.1:{oport}/api/sayings", 64, 2 if not self.args.quick else 1)
             status, body = L.get(oport, "/api/sayings")
             if status != 200:
                 raise RuntimeError(f"/api/sayings answered {status}")
-            nginx, nport = self.start_nginx("nginx-" + tag, io, access, body)
+            nginx, nport = self.start_nginx("nginx-" + tag, L.server_core_count(), access, body)
             L.wrk(f"http://127.0.0.1:{nport}/api/sayings", 64, 1)
+            idle = {"ours": L.thread_count(ours.pid), "nginx": L.thread_count(nginx.pid)}
             results = {"ours": [], "nginx": []}
             for r in range(self.rounds):
-                order = [("nginx", nport), ("ours", oport)]
+                order = [("nginx", nginx, nport), ("ours", ours, oport)]
                 if r % 2:
                     order.reverse()
-                for who, port in order:
-                    results[who].append(L.wrk(f"http://127.0.0.1:{port}/api/sayings", 64, self.duration))
+                for who, proc, port in order:
+                    results[who].append(self.measured_wrk(proc, port))
             L.stop(ours)
             L.stop(nginx)
             o, n = self.summary(results["ours"]), self.summary(results["nginx"])
-            label = f"io_threads={io} / nginx workers={io}, access log {'on' if access else 'off'}"
+            label = f"access log {'on' if access else 'off'}"
             rows.append([label, f"{o['rps']:.0f}", f"{n['rps']:.0f}", f"{o['rps'] / n['rps']:.2f}",
                          f"{o['p50']:.3f} / {n['p50']:.3f}", f"{o['p99']:.3f} / {n['p99']:.3f}",
-                         f"{o['p99'] / n['p99']:.2f}", f"{o['errors']} / {n['errors']}", len(body)])
-            del warm
+                         f"{o['p99'] / n['p99']:.2f}", f"{o['cpu_per_1k']:.3f} / {n['cpu_per_1k']:.3f}",
+                         f"{idle['ours']}→{o['threads']} / {idle['nginx']}→{n['threads']}",
+                         f"{o['errors']} / {n['errors']}", len(body)])
         self.say(L.table(["config", "ours req/s", "nginx req/s", "ratio (≥0.8)", "p50 ms ours/nginx",
-                          "p99 ms ours/nginx", "p99 ratio (≤2)", "errors ours/nginx", "body bytes"], rows))
+                          "p99 ms ours/nginx", "p99 ratio (≤2)", "CPU s per 1k req ours/nginx",
+                          "threads idle→load ours/nginx", "errors ours/nginx", "body bytes"], rows))
         self.say()
 
     @staticmethod
     def summary(runs):
-        return {"rps": L.median([r["rps"] for r in runs]), "p50": L.median([r["p50"] for r in runs]),
-                "p99": L.median([r["p99"] for r in runs]), "errors": sum(r["errors"] for r in runs)}
+        out = {"rps": L.median([r["rps"] for r in runs]), "p50": L.median([r["p50"] for r in runs]),
+               "p99": L.median([r["p99"] for r in runs]), "errors": sum(r["errors"] for r in runs)}
+        if runs and "cpu_per_1k" in runs[0]:
+            out["cpu_per_1k"] = L.median([r["cpu_per_1k"] for r in runs])
+            out["threads"] = max(r["threads"] for r in runs)
+        return out
 
     # --- 2. gateway path ----------------------------------------------------------------------
     MODEL = "gpt-4.1-mini"
@@ -157,14 +176,20 @@ http {{
                 time.sleep(0.1)
         raise RuntimeError("the Portkey gateway did not come up")
 
-    def gateway_runs(self, url, headers, script=None, body=None):
-        """req/s at 32 connections and p50 at 1 connection, medians over the rounds."""
-        many, one = [], []
+    def gateway_runs(self, url, headers, proc, script=None, body=None):
+        """req/s at 32 connections and p50 at 1 connection, medians over the rounds, with the
+        gateway's (proc's) CPU seconds per 1,000 requests and peak threads at 32 connections."""
+        many, one, cpu, threads = [], [], [], 0
         for _ in range(self.rounds):
-            many.append(L.wrk(url, 32, self.duration, headers, script=script, body=body))
+            with L.Usage(proc.pid) as usage:
+                run = L.wrk(url, 32, self.duration, headers, script=script, body=body)
+            many.append(run)
+            cpu.append(usage.cpu_s / max(run["requests"], 1) * 1000.0)
+            threads = max(threads, usage.max_threads)
             one.append(L.wrk(url, 1, self.duration, headers, script=script, body=body))
         return {"rps": L.median([r["rps"] for r in many]), "p50": L.median([r["p50"] for r in one]),
-                "errors": sum(r["errors"] for r in many + one)}
+                "errors": sum(r["errors"] for r in many + one), "cpu_per_1k": L.median(cpu),
+                "threads": f"{L.thread_count(proc.pid)} idle, {threads} at 32 conns"}
 
     def gateway(self):
         self.say("## 2. Gateway path: one model through a gateway to the fake upstream (no added latency)")
@@ -180,12 +205,12 @@ http {{
         auth = f"Authorization: Bearer {self.KEY}"
         rows = {}
         rows["direct to the fake"] = self.gateway_runs(f"http://127.0.0.1:{fport}/v1/chat/completions", [auth],
-                                                      script=post, body=chat)
+                                                      fake, script=post, body=chat)
         portkey, pport = self.start_portkey(fport)
         rows["Portkey gateway"] = self.gateway_runs(
             f"http://127.0.0.1:{pport}/v1/chat/completions",
             [auth, "x-portkey-provider: openai", f"x-portkey-custom-host: http://127.0.0.1:{fport}/v1"],
-            script=post, body=chat)
+            portkey, script=post, body=chat)
         L.stop(portkey)
         ours_row = self.gateway_ours(fport)
         if ours_row:
@@ -197,9 +222,11 @@ http {{
         for name, r in rows.items():
             added = "" if r is direct else f"{r['p50'] - direct['p50']:.3f}"
             table.append([name, f"{r['rps']:.0f}", f"{r['p50']:.3f}", added,
-                          "" if r is direct else f"{r['rps'] / portkey_rps:.1f}", r["errors"]])
-        self.say(L.table(["path", "req/s at 32 conns", "p50 ms at 1 conn", "added p50 ms (ours ≤0.2)",
-                          "× Portkey req/s (ours ≥20)", "errors"], table))
+                          "" if r is direct else f"{r['rps'] / portkey_rps:.1f}",
+                          f"{r['cpu_per_1k']:.3f}", r["threads"], r["errors"]])
+        self.say(f"Every process (fake, gateway) pinned to core(s) {L.server_cores()}, wrk to core {L.wrk_core()}.")
+        self.say(L.table(["path", "req/s at 32 conns", "p50 ms at 1 conn", "added p50 ms (ours ≤0.1)",
+                          "× Portkey req/s (ours ≥20)", "gateway CPU s per 1k req", "threads", "errors"], table))
         if not ours_row:
             self.say("ours: not measured, no single-model gateway route on main yet (GET /api/compare?models=M)")
         self.say()
@@ -221,7 +248,10 @@ http {{
                 self.say(f"ours: the first compare did not succeed ({status}): {body[:200]!r}")
                 return None
             calls_before = self.fake_calls(fake_port)
-            row = self.gateway_runs(f"http://127.0.0.1:{port}{route}", [])
+            row = self.gateway_runs(f"http://127.0.0.1:{port}{route}", [], proc)
+            with L.Usage(proc.pid) as usage:  # the thread count must not grow with load
+                L.wrk(f"http://127.0.0.1:{port}{route}", 64, min(self.duration, 5))
+            row["threads"] += f", {usage.max_threads} at 64 concurrent compares"
             row["route"] = "GET " + route
             # Every compare must have been one upstream call (no cache, no budget refusals).
             self.say(f"ours: {self.fake_calls(fake_port) - calls_before:,} upstream calls during the runs")

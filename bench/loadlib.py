@@ -11,12 +11,17 @@ import signal
 import socket
 import statistics
 import subprocess
+import threading
 import time
 
 _children = []
 
 
-def start(cmd, log_path, env=None, cwd=None):
+def start(cmd, log_path, env=None, cwd=None, pin=True):
+    """Starts a server under test. pin: on server_cores(), with every thread and child it will
+    have (affinity is inherited), so each competitor gets the same CPU budget."""
+    if pin:
+        cmd = ["taskset", "-c", server_cores()] + list(cmd)
     log = open(log_path, "ab")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=env, cwd=cwd, start_new_session=True)
@@ -96,9 +101,108 @@ def rss_kb(pid):
     return 0
 
 
+def _cores():
+    return sorted(os.sched_getaffinity(0))
+
+
 def wrk_core():
-    """The core wrk is pinned to: the last one (the servers may use all of them)."""
-    return str(os.cpu_count() - 1)
+    """The core wrk is pinned to: the last one this process may use."""
+    return str(_cores()[-1])
+
+
+def server_cores():
+    """The cores every server under test is pinned to: all but wrk's (one on a 2-core machine)."""
+    cores = _cores()
+    return ",".join(str(c) for c in (cores[:-1] if len(cores) > 1 else cores))
+
+
+def server_core_count():
+    return len(server_cores().split(","))
+
+
+def _tree(pid):
+    """pid and all its descendants (nginx's workers, a node server's children)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of pid's whole process tree, every thread included."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / ticks
+
+
+def thread_count(pid):
+    """Threads of pid's whole process tree."""
+    n = 0
+    for p in _tree(pid):
+        try:
+            n += len(os.listdir(f"/proc/{p}/task"))
+        except OSError:
+            pass
+    return n
+
+
+class Usage:
+    """Measures a server process tree over a block: CPU seconds used and the most threads it had
+    (sampled every 50 ms), e.g. while wrk runs against it."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.max_threads = 0
+        self.cpu_s = 0.0
+        self._stop = threading.Event()
+
+    def _sample(self):
+        while not self._stop.wait(0.05):
+            self.max_threads = max(self.max_threads, thread_count(self.pid))
+
+    def __enter__(self):
+        self._cpu0 = cpu_seconds(self.pid)
+        self.max_threads = thread_count(self.pid)
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.cpu_s = cpu_seconds(self.pid) - self._cpu0
+        return False
+
+
+def affinity_ok(pid):
+    """True when every thread of pid's tree may run only on server_cores()."""
+    want = set(int(c) for c in server_cores().split(","))
+    for p in _tree(pid):
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                if set(os.sched_getaffinity(int(tid))) != want:
+                    return False
+        except OSError:
+            pass
+    return True
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/cpu.hpp"
 #include "core/thread_boundary.hpp"
 #include "http/address_slots.hpp"
 #include "http/beast_request.hpp"
@@ -152,7 +153,7 @@ class Server::Impl {
   Impl(ServerOptions options, HttpHandler& handler)
       : opts_(std::move(options)),
         handler_(handler),
-        io_threads_(opts_.io_threads ? opts_.io_threads : std::max(1u, std::thread::hardware_concurrency())),
+        io_threads_(opts_.io_threads ? opts_.io_threads : allowedCores()),
         ioc_(1),
         acceptor_(ioc_),
         signals_(ioc_),
