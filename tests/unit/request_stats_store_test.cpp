@@ -95,7 +95,7 @@ TEST(RequestStatsStore, MigratesAVersionOneDatabase) {
     sqlite3_close(db);
   }
   SqliteStore upgraded(path);
-  EXPECT_EQ(upgraded.schemaVersion(), 3);
+  EXPECT_EQ(upgraded.schemaVersion(), 4);
   EXPECT_TRUE(upgraded.addRequestStats({row(0, "m", "store", 1)}));
 }
 
