@@ -5,7 +5,7 @@ call of each filter, and the server's RSS growth while computing it.
 Setup: the real binary seeds a fresh store (current schema); this script bulk-inserts sayings
 and 1,000,000 votes into saying_feedback with python's sqlite3 (30 days, 6 models on 4
 providers, 20,000 sayings, response times in every branch of the per-vote rule), then drops the
-vote rollup tables and sets user_version back to 3, so the next start runs migration v4 and
+vote rollup tables (and v4's index) and sets user_version back to 3, so the next start runs migration v4 and
 its backfill over the whole table: the rollups are produced the way the product produces them.
 
 Each round starts the release binary on 127.0.0.1 port 0 against that file and asks, once
@@ -77,6 +77,7 @@ def populate(binary, db, votes, sayings):
     # Back to the schema before the vote rollups: the next open runs migration v4's backfill.
     con.execute("DROP TABLE IF EXISTS vote_stats")
     con.execute("DROP TABLE IF EXISTS vote_stats_hourly")
+    con.execute("DROP INDEX IF EXISTS saying_feedback_window")
     con.execute("PRAGMA user_version=3")
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

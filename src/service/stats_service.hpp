@@ -43,9 +43,10 @@ class StatsService {
  public:
   struct Options {
     std::chrono::milliseconds cache_ttl{120'000};
-    // The top-services list reads at most this many of the newest votes: bounded time and
-    // memory however many votes the range holds (about 1 MB for 10,000).
-    std::size_t services_window = 10'000;
+    // The top-services list reads at most this many of the newest votes, and the services of
+    // their sayings: bounded time and memory however many votes the range holds. 2,000 keeps a
+    // cold call within 50 ms (docs/performance.md); the sayings' services stay cached.
+    std::size_t services_window = 2'000;
   };
   using ProviderResolver = std::function<std::string(std::string_view model)>;
 

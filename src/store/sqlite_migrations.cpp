@@ -77,8 +77,10 @@ CREATE TABLE ledger_stats (
 // /api/stats never reads saying_feedback over its range. The hourly table serves buckets of an
 // hour or more (a 30-day range reads ~720 rows per model instead of ~43,200). Backfilled from
 // the votes already stored, with the response-time rule of responseTimeSample(): one
-// INSERT ... SELECT per table, inside the migration's transaction.
+// INSERT ... SELECT per table, inside the migration's transaction. The covering index serves
+// recentVotes (the top-services window) from the index alone: no random reads of the table.
 constexpr std::string_view kV4 = R"sql(
+CREATE INDEX saying_feedback_window ON saying_feedback(created_at, model, provider, saying_id, vote);
 CREATE TABLE vote_stats (
   minute_ms             INTEGER NOT NULL,  -- start of the UTC minute of the vote's created_at
   model                 TEXT NOT NULL,
