@@ -94,6 +94,9 @@ nlohmann::ordered_json statsJson(const StatsResult& r) {
                         {"sayings", m.sayings},
                         {"positive", m.positive},
                         {"negative", m.negative}});
+  // The list ranks the newest votes only (ServicesWindow); say how many and whether capped.
+  j["services_window"] = {{"votes", r.services_window.votes},
+                          {"limited", r.services_window.limited}};
   nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
   for (const auto& b : s.series) {
     const Figures& f = b.figures;

@@ -65,14 +65,16 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
   std::unordered_map<std::string, std::string> provider_of_model;
   if (auto models = llm::loadModelCatalog(config_.llm.models_file))
     for (const auto& m : *models) provider_of_model.emplace(m.id, m.provider);
+  StatsService::Options stats_options;
+  stats_options.cache_ttl = std::chrono::milliseconds(config_.stats.cache_ttl_ms);
   stats_ = std::make_unique<StatsService>(
-      *store_, request_stats_.get(), clock_,
-      StatsService::Options{std::chrono::milliseconds(config_.stats.cache_ttl_ms)},
+      *store_, request_stats_.get(), clock_, stats_options,
       [providers = std::move(provider_of_model)](std::string_view model) {
         auto it = providers.find(std::string(model));
         return it == providers.end() ? std::string() : it->second;
       });
   stats_->setLedger(ledger_rollup_.get());
+  stats_->setFeedback(feedback_.get());
   metrics_.onRender([this](obs::Metrics& m) {
     for (const auto& status : gateway().models()) {
       m.gauge("cloudsayings_circuit_open",

@@ -11,6 +11,11 @@ constexpr std::int64_t minuteStartMs(std::int64_t t) {
   return t - ((t % kMinuteMs) + kMinuteMs) % kMinuteMs;
 }
 
+// The start of the step-long period holding t, periods aligned to the Unix epoch (step > 0).
+constexpr std::int64_t periodStartMs(std::int64_t t, std::int64_t step) {
+  return t - ((t % step) + step) % step;
+}
+
 // Injected everywhere time matters so TTLs and breakers are tested without sleeping.
 class Clock {
  public:

@@ -27,7 +27,10 @@ Result<VoteResult> FeedbackService::vote(const VoteRequest& request) {
   auto outcome = store_.recordVote(record);
   if (!outcome) return std::unexpected(outcome.error());
   // Its up/down counters changed: the next read should see them.
-  if (outcome->counted) picker_.forget(request.saying_id);
+  if (outcome->counted) {
+    picker_.forget(request.saying_id);
+    version_.fetch_add(1, std::memory_order_release);
+  }
   return VoteResult{std::move(*outcome), record.model, record.provider};
 }
 

@@ -1,4 +1,6 @@
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -34,8 +36,12 @@ class FeedbackService {
 
   // Errors: "not_found" (no such saying), "store_unavailable", "store_error".
   Result<VoteResult> vote(const VoteRequest& request);
+  // Bumped after every vote this instance counted, once the store holds it: a stats cache
+  // keyed on it never hides this instance's votes.
+  std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
  private:
+  std::atomic<std::uint64_t> version_{0};
   Store& store_;
   SayingPicker& picker_;
   const Clock& clock_;

@@ -26,6 +26,13 @@ void addVote(Figures& f, const FeedbackRecord& r, std::optional<double> rt) {
   }
 }
 
+void addVoteRow(Figures& f, const VoteRow& r) {
+  f.positive += r.positive;
+  f.negative += r.negative;
+  f.response_time_sum_ms += r.response_time_sum_ms;
+  f.response_time_samples += r.response_time_samples;
+}
+
 void addRollup(Figures& f, const RequestStatsRow& r) {
   f.invocations += r.invocations;
   f.errors += r.errors;
@@ -87,14 +94,6 @@ double Figures::cacheHitRate() const {
              : static_cast<double>(cache_hits) / static_cast<double>(invocations) * 100.0;
 }
 
-std::optional<double> responseTimeSample(const FeedbackRecord& r) {
-  if (r.original_llm_time) return *r.original_llm_time;
-  if (r.is_cached.value_or(false)) return std::nullopt;
-  if (!r.execution_time) return std::nullopt;
-  if (*r.execution_time < kAssumedCachedBelowMs) return std::nullopt;
-  return *r.execution_time;
-}
-
 std::int64_t bucketSizeFor(std::int64_t range_ms) {
   static constexpr std::array<std::int64_t, 11> kSteps = {
       kMinute,   5 * kMinute, 15 * kMinute, 30 * kMinute, kHour,    3 * kHour,
@@ -104,8 +103,17 @@ std::int64_t bucketSizeFor(std::int64_t range_ms) {
   return kSteps.back();
 }
 
-Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
-  Stats out;
+namespace {
+// What of the input matches the filter, and the window it covers.
+struct Selection {
+  std::vector<const FeedbackRecord*> votes;
+  std::vector<std::pair<const RequestStatsRow*, std::string>> rollups;  // with their provider
+  std::vector<const LedgerRow*> spent;
+  StatsWindow window;
+};
+
+Selection select(const StatsInput& in, const StatsFilter& filter) {
+  Selection sel;
   const std::int64_t to = filter.to_ms > 0 ? filter.to_ms : in.now_ms;
   const std::int64_t from = filter.from_ms;
   const std::int64_t rollup_from = floorTo(from, kMinute);
@@ -118,6 +126,7 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
     provider_by_model.try_emplace(r.model, r.provider);
     last_model = &r.model;
   }
+  for (const auto& r : in.vote_rows) provider_by_model.try_emplace(r.model, r.provider);
   auto providerOf = [&](const std::string& model) -> std::string {
     if (auto it = provider_by_model.find(model); it != provider_by_model.end()) return it->second;
     std::string p = in.provider_of ? in.provider_of(model) : std::string();
@@ -126,42 +135,57 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
     return p;
   };
 
-  // Pass 1: what matches the filter, and where the data starts when `from` is open.
-  std::vector<const FeedbackRecord*> votes;
-  votes.reserve(in.feedback.size());
+  // Where the data starts when `from` is open.
   std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+  if (in.first_vote_minute_ms) earliest = std::max(*in.first_vote_minute_ms, rollup_from);
+  sel.votes.reserve(in.feedback.size());
   for (const auto& r : in.feedback) {
     if (r.created_at_ms < from || r.created_at_ms >= to) continue;
     if (filter.provider && r.provider != *filter.provider) continue;
     if (filter.model && r.model != *filter.model) continue;
-    votes.push_back(&r);
+    sel.votes.push_back(&r);
     earliest = std::min(earliest, r.created_at_ms);
   }
-  std::vector<std::pair<const RequestStatsRow*, std::string>> rollups;
   for (const auto& r : in.rollups) {
     if (r.minute_ms < rollup_from || r.minute_ms >= to) continue;
     if (filter.model && r.model != *filter.model) continue;
     std::string provider = providerOf(r.model);
     if (filter.provider && provider != *filter.provider) continue;
-    rollups.emplace_back(&r, std::move(provider));
+    sel.rollups.emplace_back(&r, std::move(provider));
     earliest = std::min(earliest, r.minute_ms);
   }
-
-  std::vector<const LedgerRow*> spent;
   for (const auto& r : in.ledger) {
     if (r.minute_ms < rollup_from || r.minute_ms >= to) continue;
     if (filter.model && r.model != *filter.model) continue;
     if (filter.provider && r.provider != *filter.provider) continue;
-    spent.push_back(&r);
+    sel.spent.push_back(&r);
     earliest = std::min(earliest, r.minute_ms);
   }
 
-  out.to_ms = to;
-  out.from_ms = filter.from_given
-                    ? from
-                    : (earliest == std::numeric_limits<std::int64_t>::max() ? to : earliest);
-  if (out.to_ms > out.from_ms) {
-    out.bucket_ms = bucketSizeFor(out.to_ms - out.from_ms);
+  StatsWindow& w = sel.window;
+  w.to_ms = to;
+  w.from_ms = filter.from_given
+                  ? from
+                  : (earliest == std::numeric_limits<std::int64_t>::max() ? to : earliest);
+  if (w.to_ms > w.from_ms) w.bucket_ms = bucketSizeFor(w.to_ms - w.from_ms);
+  return sel;
+}
+}  // namespace
+
+StatsWindow statsWindow(const StatsInput& in, const StatsFilter& filter) {
+  return select(in, filter).window;
+}
+
+Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
+  Stats out;
+  const Selection sel = select(in, filter);
+  const auto& votes = sel.votes;
+  const auto& rollups = sel.rollups;
+  const auto& spent = sel.spent;
+  out.to_ms = sel.window.to_ms;
+  out.from_ms = sel.window.from_ms;
+  if (sel.window.bucket_ms > 0) {
+    out.bucket_ms = sel.window.bucket_ms;
     const std::int64_t first = floorTo(out.from_ms, out.bucket_ms);
     const std::int64_t n = (out.to_ms - 1 - first) / out.bucket_ms + 1;
     out.series.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
@@ -206,6 +230,32 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
     else
       ++counts.second;
   }
+  for (const VoteRow& r : in.vote_rows) {
+    addVoteRow(out.totals, r);
+    if (Figures* b = bucketOf(r.minute_ms)) addVoteRow(*b, r);
+    addVoteRow(
+        model_index.at(r.model, out.models,
+                       [&] {
+                         return ModelFigures{r.model, r.provider, {}};
+                       })
+            .figures,
+        r);
+    addVoteRow(provider_index
+                   .at(r.provider, out.providers,
+                       [&] {
+                         return ProviderFigures{r.provider, {}};
+                       })
+                   .figures,
+               r);
+  }
+  if (in.services_by_saying)
+    for (const VoteSample& v : in.service_votes) {
+      auto& counts = per_saying[v.saying_id];
+      if (v.vote == Vote::kUp)
+        ++counts.first;
+      else
+        ++counts.second;
+    }
   std::unordered_map<std::string, ServiceMention> services;
   for (const auto& [saying_id, counts] : per_saying) {
     auto it = in.services_by_saying->find(std::string(saying_id));

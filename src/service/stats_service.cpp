@@ -17,6 +17,7 @@ StatsService::StatsService(Store& store, const RequestStatsRecorder* recorder, c
     : store_(store),
       recorder_(recorder),
       clock_(clock),
+      services_window_(options.services_window),
       provider_of_(std::move(provider_of)),
       cache_(clock, options.cache_ttl, 1000) {}
 
@@ -26,17 +27,18 @@ Result<StatsResultPtr> StatsService::stats(const std::map<std::string, std::stri
   if (!filter) return std::unexpected(filter.error());
   std::string key = statsCacheKey(query);
   if (ledger_) key += "#ledger=" + std::to_string(ledger_->version());
+  if (feedback_) key += "#votes=" + std::to_string(feedback_->version());
   if (auto hit = cache_.get(key)) return *hit;
   std::lock_guard one_at_a_time(compute_mutex_);
   if (auto hit = cache_.get(key)) return *hit;
   auto computed = compute(*filter);
-  // compute() held every vote of the range; without this the process keeps that peak.
+  // compute() held a window of votes and their sayings; give that peak back.
   returnFreeMemoryToTheSystem();
   if (computed) cache_.put(key, *computed);
   return computed;
 }
 
-Result<void> StatsService::loadServices(const std::vector<FeedbackRecord>& records) {
+Result<void> StatsService::loadServices(const std::vector<VoteSample>& records) {
   std::vector<std::string> missing;
   {
     std::lock_guard lock(services_mutex_);
@@ -66,39 +68,61 @@ Result<void> StatsService::loadServices(const std::vector<FeedbackRecord>& recor
 
 Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
   const std::int64_t now = clock_.wallMs();
-  const TimeRange range{filter.from_ms, filter.to_ms};
-  auto feedback = store_.listFeedback(range);
-  if (!feedback) return std::unexpected(feedback.error());
+  const TimeRange range{filter.from_ms - filter.from_ms % 60'000, filter.to_ms};
   // Store first, then this instance's pending rows: a flush in between can only make the
   // newest minute briefly short, never count a row twice.
-  auto rollups = store_.listRequestStats({range.from_ms - range.from_ms % 60'000, range.to_ms});
+  auto rollups = store_.listRequestStats(range);
   if (!rollups) return std::unexpected(rollups.error());
   if (recorder_)
     for (auto& row : recorder_->pending()) rollups->push_back(std::move(row));
   Result<std::vector<LedgerRow>> ledger = std::vector<LedgerRow>{};
-  if (ledger_) ledger = ledger_->list({range.from_ms - range.from_ms % 60'000, range.to_ms});
+  if (ledger_) ledger = ledger_->list(range);
   if (!ledger) return std::unexpected(ledger.error());
-  if (auto loaded = loadServices(*feedback); !loaded) return std::unexpected(loaded.error());
 
+  VoteQuery votes{range, 60'000, filter.model, filter.provider};
+  std::optional<std::int64_t> first_vote;
+  if (!filter.from_given) {
+    auto first = store_.firstVoteMinute(votes);
+    if (!first) return std::unexpected(first.error());
+    first_vote = *first;
+  }
+  // One more than the window tells whether the window holds every vote of the range.
+  auto recent = store_.recentVotes(votes, services_window_ + 1);
+  if (!recent) return std::unexpected(recent.error());
   auto result = std::make_shared<StatsResult>();
+  result->services_window.limited = recent->size() > services_window_;
+  if (result->services_window.limited) recent->resize(services_window_);
+  result->services_window.votes = static_cast<std::int64_t>(recent->size());
+  if (auto loaded = loadServices(*recent); !loaded) return std::unexpected(loaded.error());
+
   result->filter = filter;
   result->computed_at_ms = now;
-  {
-    // The services map is only read during aggregate; loadServices of a concurrent request
-    // waits, which is cheap next to a stats computation that happens once per TTL.
-    std::lock_guard lock(services_mutex_);
-    StatsInput input;
-    input.feedback = *feedback;
-    input.rollups = *rollups;
-    input.ledger = *ledger;
-    input.services_by_saying = &services_by_saying_;
-    input.now_ms = now;
-    input.provider_of = [this](std::string_view model) -> std::string {
-      if (provider_of_)
-        if (auto p = provider_of_(model); !p.empty()) return p;
-      auto it = provider_by_model_.find(std::string(model));
-      return it == provider_by_model_.end() ? std::string() : it->second;
-    };
+  // The services map is only read during aggregate; loadServices of a concurrent request
+  // waits, which is cheap next to a stats computation that happens once per TTL.
+  std::lock_guard lock(services_mutex_);
+  StatsInput input;
+  input.rollups = *rollups;
+  input.ledger = *ledger;
+  input.first_vote_minute_ms = first_vote;
+  input.service_votes = *recent;
+  input.services_by_saying = &services_by_saying_;
+  input.now_ms = now;
+  input.provider_of = [this](std::string_view model) -> std::string {
+    if (provider_of_)
+      if (auto p = provider_of_(model); !p.empty()) return p;
+    auto it = provider_by_model_.find(std::string(model));
+    return it == provider_by_model_.end() ? std::string() : it->second;
+  };
+  // The store sums the vote rollups per series bucket, so the bucket must be known first:
+  // it depends on where the data starts (votes, request stats, ledger) when `from` is open.
+  const StatsWindow window = statsWindow(input, filter);
+  if (window.bucket_ms > 0) {
+    votes.bucket_ms = window.bucket_ms;
+    auto rows = store_.listVoteStats(votes);
+    if (!rows) return std::unexpected(rows.error());
+    input.vote_rows = *rows;
+    result->stats = aggregate(input, filter);
+  } else {
     result->stats = aggregate(input, filter);
   }
   return StatsResultPtr(std::move(result));

@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.hpp"
+
 namespace cs {
 
 enum class Vote { kUp, kDown };
@@ -90,10 +92,75 @@ struct LedgerRow {
   }
 };
 
+// One rollup of votes: key (minute_ms, model, provider), counters merged with ADD semantics. A
+// vote is added to its row when the store counts it (in the same write as the vote itself), so
+// /api/stats never loads raw votes. Listings return rows summed per bucket (VoteStatsQuery),
+// minute_ms then being the bucket's start.
+struct VoteRow {
+  // --- key ---
+  std::int64_t minute_ms = 0;  // start of the UTC minute of created_at_ms (or of the bucket)
+  std::string model;
+  std::string provider;
+  // --- counters (ADD) ---
+  std::int64_t positive = 0;
+  std::int64_t negative = 0;
+  double response_time_sum_ms = 0.0;  // over the votes responseTimeSample() keeps
+  std::int64_t response_time_samples = 0;
+
+  void add(const VoteRow& other) {
+    positive += other.positive;
+    negative += other.negative;
+    response_time_sum_ms += other.response_time_sum_ms;
+    response_time_samples += other.response_time_samples;
+  }
+};
+
+// The original's response-time rule for one vote: original_llm_time when present; else skip
+// votes marked cached; else skip execution_time < 100 ms (assumed a cache hit); else
+// execution_time. nullopt = the vote does not count towards the average.
+inline constexpr double kAssumedCachedBelowMs = 100.0;
+inline std::optional<double> responseTimeSample(const FeedbackRecord& r) {
+  if (r.original_llm_time) return *r.original_llm_time;
+  if (r.is_cached.value_or(false)) return std::nullopt;
+  if (!r.execution_time) return std::nullopt;
+  if (*r.execution_time < kAssumedCachedBelowMs) return std::nullopt;
+  return *r.execution_time;
+}
+
+// The VoteRow counting `record` alone (its minute, its vote, its response-time sample).
+inline VoteRow voteRowOf(const FeedbackRecord& r) {
+  VoteRow row;
+  row.minute_ms = minuteStartMs(r.created_at_ms);
+  row.model = r.model;
+  row.provider = r.provider;
+  (r.vote == Vote::kUp ? row.positive : row.negative) = 1;
+  if (const auto rt = responseTimeSample(r)) {
+    row.response_time_sum_ms = *rt;
+    row.response_time_samples = 1;
+  }
+  return row;
+}
+
+// A vote as the top-services list needs it.
+struct VoteSample {
+  std::string saying_id;
+  Vote vote = Vote::kUp;
+};
+
 // Half-open [from_ms, to_ms) in Unix epoch milliseconds.
 struct TimeRange {
   std::int64_t from_ms = 0;
   std::int64_t to_ms = INT64_MAX;
+};
+
+// Which vote rollups to sum: minutes in `range` (from_ms a whole minute), optionally one model
+// and/or one provider, summed per (bucket start, model, provider). bucket_ms is a multiple of
+// a minute; buckets are aligned to the Unix epoch (start = minute - minute % bucket_ms).
+struct VoteQuery {
+  TimeRange range;
+  std::int64_t bucket_ms = 60'000;
+  std::optional<std::string> model;
+  std::optional<std::string> provider;
 };
 
 }  // namespace cs

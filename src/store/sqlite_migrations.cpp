@@ -73,7 +73,53 @@ CREATE TABLE ledger_stats (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
+// v4: per-minute and per-hour vote rollups (VoteRow), added to in recordVote's transaction, so
+// /api/stats never reads saying_feedback over its range. The hourly table serves buckets of an
+// hour or more (a 30-day range reads ~720 rows per model instead of ~43,200). Backfilled from
+// the votes already stored, with the response-time rule of responseTimeSample(): one
+// INSERT ... SELECT per table, inside the migration's transaction. The covering index serves
+// recentVotes (the top-services window) from the index alone: no random reads of the table.
+constexpr std::string_view kV4 = R"sql(
+CREATE INDEX saying_feedback_window ON saying_feedback(created_at, model, provider, saying_id, vote);
+CREATE TABLE vote_stats (
+  minute_ms             INTEGER NOT NULL,  -- start of the UTC minute of the vote's created_at
+  model                 TEXT NOT NULL,
+  provider              TEXT NOT NULL,
+  positive              INTEGER NOT NULL DEFAULT 0,
+  negative              INTEGER NOT NULL DEFAULT 0,
+  response_time_sum_ms  REAL NOT NULL DEFAULT 0,
+  response_time_samples INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (minute_ms, model, provider)
+) WITHOUT ROWID;
+CREATE TABLE vote_stats_hourly (
+  hour_ms               INTEGER NOT NULL,  -- start of the UTC hour
+  model                 TEXT NOT NULL,
+  provider              TEXT NOT NULL,
+  positive              INTEGER NOT NULL DEFAULT 0,
+  negative              INTEGER NOT NULL DEFAULT 0,
+  response_time_sum_ms  REAL NOT NULL DEFAULT 0,
+  response_time_samples INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour_ms, model, provider)
+) WITHOUT ROWID;
+INSERT INTO vote_stats (minute_ms, model, provider, positive, negative, response_time_sum_ms,
+                        response_time_samples)
+SELECT created_at - created_at % 60000, model, provider, sum(vote = 'up'), sum(vote = 'down'),
+       total(rt), count(rt)
+FROM (SELECT created_at, model, provider, vote,
+             CASE WHEN original_llm_time IS NOT NULL THEN original_llm_time
+                  WHEN coalesce(is_cached, 0) != 0 THEN NULL
+                  WHEN execution_time IS NULL OR execution_time < 100.0 THEN NULL
+                  ELSE execution_time END AS rt
+      FROM saying_feedback)
+GROUP BY 1, 2, 3;
+INSERT INTO vote_stats_hourly (hour_ms, model, provider, positive, negative,
+                               response_time_sum_ms, response_time_samples)
+SELECT minute_ms - minute_ms % 3600000, model, provider, sum(positive), sum(negative),
+       total(response_time_sum_ms), sum(response_time_samples)
+FROM vote_stats GROUP BY 1, 2, 3;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kV1, kV2, kV3, kV4};
 }  // namespace
 
 std::span<const std::string_view> migrations() { return kMigrations; }

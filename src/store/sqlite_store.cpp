@@ -307,6 +307,8 @@ Result<VoteOutcome> SqliteStore::recordVote(const FeedbackRecord& r) {
     ins.bindNull(8);
   ins.bind(9, r.client_key).bind(10, r.created_at_ms);
   if (int rc = ins.step(); rc != SQLITE_DONE) return std::unexpected(writeFailed(rc, "recordVote"));
+  // Only here, once the vote counts: the duplicate returned above adds nothing.
+  if (auto added = addVoteRollups(r); !added) return std::unexpected(added.error());
   if (auto c = commitWrite(tx, "recordVote"); !c) return std::unexpected(c.error());
   return VoteOutcome{true, r.id};
 }

@@ -49,6 +49,10 @@ class SqliteStore final : public Store {
   Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override;
   Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override;
   Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override;
+  // In sqlite_votes.cpp.
+  Result<std::vector<VoteRow>> listVoteStats(const VoteQuery& query) override;
+  Result<std::optional<std::int64_t>> firstVoteMinute(const VoteQuery& query) override;
+  Result<std::vector<VoteSample>> recentVotes(const VoteQuery& query, std::size_t limit) override;
   // In *_ledger.cpp.
   Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override;
   Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override;
@@ -69,6 +73,8 @@ class SqliteStore final : public Store {
   Error writeFailed(int rc, std::string_view what);
   Result<void> commitWrite(sqlite::Transaction& tx, std::string_view what);
   Result<void> probeWrite();
+  // Adds the vote to vote_stats and vote_stats_hourly, inside recordVote's transaction.
+  Result<void> addVoteRollups(const FeedbackRecord& record);
 
   SqliteOptions options_;
   BoundedMutex mutex_;

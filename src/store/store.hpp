@@ -30,10 +30,25 @@ class Store {
   // Most recently created first.
   virtual Result<std::vector<Saying>> recentSayings(std::size_t limit) = 0;
 
+  // The saying must exist (else Error code "not_found").
   // Stores the vote record and bumps the saying's up/down counter atomically, once per
-  // (saying_id, client_key). The saying must exist (else Error code "not_found").
+  // (saying_id, client_key), and adds the vote to its VoteRow (voteRowOf) with ADD semantics
+  // exactly when it is counted: a duplicate vote adds nothing, and a write retried after a lost
+  // answer adds once.
   virtual Result<VoteOutcome> recordVote(const FeedbackRecord& record) = 0;
+  // Every raw vote in range, oldest first. Memory grows with the range: /api/stats never
+  // calls it (it reads listVoteStats and recentVotes).
   virtual Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) = 0;
+  // The vote rollups matching `query`, summed per (bucket start, model, provider): one row per
+  // key, in no particular order.
+  virtual Result<std::vector<VoteRow>> listVoteStats(const VoteQuery& query) = 0;
+  // The earliest minute with a counted vote matching the query (bucket_ms ignored); nullopt
+  // when none.
+  virtual Result<std::optional<std::int64_t>> firstVoteMinute(const VoteQuery& query) = 0;
+  // The newest `limit` votes matching the query's range and filters (created_at_ms in range),
+  // newest first.
+  virtual Result<std::vector<VoteSample>> recentVotes(const VoteQuery& query,
+                                                      std::size_t limit) = 0;
 
   // Request-statistics rollups (see RequestStatsRow). addRequestStats merges each row into the
   // stored row with the same (minute_ms, model, source) key, creating it when absent, by ADDING

@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "store/sqlite_store.hpp"
 #include "support/test_support.hpp"
@@ -199,6 +202,64 @@ TEST(LogsInsights, LogLinesCarryTheFieldsTheOriginalsQueriesRead) {
   ASSERT_EQ(by_source["store"].second, 3);
   EXPECT_GT(by_source["store"].first, 0.0);
   EXPECT_EQ(cache_hit[false], 3);
+}
+
+TEST(StatsEndpoint, VoteTotalsEqualWhatClientsVotedOnTwoInstancesFromRollups) {
+  // Two instances on one store, the default 2-minute cache: clients vote on both, with repeats,
+  // concurrently; /api/stats (from the vote rollups) equals what the clients were told counted.
+  TempDir dir;
+  const std::string store = "sqlite:" + dir.file("votes.db");
+  ServerProcess a, b;
+  ASSERT_TRUE(a.start({"--store", store})) << a.logs();
+  ASSERT_TRUE(b.start({"--store", store})) << b.logs();
+  std::set<std::string> ids;
+  for (int i = 0; i < 60 && ids.size() < 12; ++i) ids.insert(anySayingId(a));
+  const std::vector<std::string> sayings(ids.begin(), ids.end());
+  ASSERT_GE(sayings.size(), 3u);
+  auto cold = nlohmann::json::parse(httpRequest("GET", a.url("/api/stats")).body);
+  EXPECT_EQ(cold["totals"]["total"], 0);
+
+  std::atomic<int> up{0}, down{0}, repeats{0}, failures{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&, c] {
+      for (std::size_t i = 0; i < sayings.size() * 2; ++i) {  // each saying twice: one repeat
+        const ServerProcess& via = (i + c) % 2 == 0 ? a : b;
+        const bool is_up = (i + c) % 3 != 0;
+        auto r = postVote(via, sayings[i % sayings.size()], is_up ? "up" : "down",
+                          "e2e-client-" + std::to_string(c));
+        if (r.status == 201)
+          ++(is_up ? up : down);
+        else if (r.status == 200)
+          ++repeats;
+        else
+          ++failures;
+      }
+    });
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  EXPECT_EQ(up + down, static_cast<int>(4 * sayings.size()));
+  EXPECT_EQ(repeats.load(), static_cast<int>(4 * sayings.size()));
+
+  // a's own votes changed its cache key, so its next answer is computed from the store, which
+  // holds b's votes too; c is a cold instance.
+  ServerProcess c;
+  ASSERT_TRUE(c.start({"--store", store})) << c.logs();
+  for (const ServerProcess* server : {&a, &c}) {
+    auto stats = nlohmann::json::parse(httpRequest("GET", server->url("/api/stats")).body);
+    EXPECT_EQ(stats["totals"]["positive"], up.load());
+    EXPECT_EQ(stats["totals"]["negative"], down.load());
+    EXPECT_EQ(stats["totals"]["response_time_samples"], up + down);
+    EXPECT_DOUBLE_EQ(stats["totals"]["avg_response_time_ms"].get<double>(), 420.0);
+    ASSERT_EQ(stats["models"].size(), 1u);
+    EXPECT_EQ(stats["models"][0]["total"], up + down);
+    std::int64_t in_series = 0;
+    for (const auto& bucket : stats["series"]["buckets"])
+      in_series += bucket["positive"].get<std::int64_t>() + bucket["negative"].get<std::int64_t>();
+    EXPECT_EQ(in_series, up + down);
+    EXPECT_EQ(stats["services_window"]["votes"], up + down);
+    EXPECT_EQ(stats["services_window"]["limited"], false);
+  }
 }
 
 }  // namespace

@@ -89,13 +89,15 @@ TEST(RequestStatsStore, MigratesAVersionOneDatabase) {
     // Turn it back into a v1 database: what a store written by the skeleton looks like.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE request_stats; DROP TABLE ledger_stats; PRAGMA user_version=1;", nullptr, nullptr,
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE request_stats; DROP TABLE ledger_stats; DROP TABLE vote_stats; "
+                           "DROP TABLE vote_stats_hourly; DROP INDEX saying_feedback_window; "
+                           "PRAGMA user_version=1;", nullptr, nullptr,
                            nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   SqliteStore upgraded(path);
-  EXPECT_EQ(upgraded.schemaVersion(), 3);
+  EXPECT_EQ(upgraded.schemaVersion(), 4);
   EXPECT_TRUE(upgraded.addRequestStats({row(0, "m", "store", 1)}));
 }
 

@@ -185,6 +185,15 @@ class SlowWrites final : public Store {
   Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override {
     return inner_.listFeedback(range);
   }
+  Result<std::vector<VoteRow>> listVoteStats(const VoteQuery& q) override {
+    return inner_.listVoteStats(q);
+  }
+  Result<std::optional<std::int64_t>> firstVoteMinute(const VoteQuery& q) override {
+    return inner_.firstVoteMinute(q);
+  }
+  Result<std::vector<VoteSample>> recentVotes(const VoteQuery& q, std::size_t limit) override {
+    return inner_.recentVotes(q, limit);
+  }
   Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override {
     return inner_.addRequestStats(rows);
   }

@@ -30,6 +30,8 @@ struct DynamoError {
   long status = 0;      // HTTP status; 0 when no response arrived
 
   bool retryable() const;
+  // No answer, or a 5xx: the write may or may not have been applied.
+  bool ambiguous() const { return kind == ErrorKind::kTransport || kind == ErrorKind::kServer; }
   // The Store-level error: "store_unavailable" (transient, operational) or "store_error" (bug).
   Error toStoreError(std::string_view operation) const;
 };

@@ -29,7 +29,8 @@ struct StoreOptions {
   std::chrono::milliseconds vote_repair_after{300'000};
 };
 
-// The Store on DynamoDB, for many instances sharing one store. Uses only GetItem,
+// The Store on DynamoDB, for many instances sharing one store. Vote rollups live in the
+// request-stats table beside the ledger's (dynamo_votes.cpp). Uses only GetItem,
 // BatchGetItem, Scan, UpdateItem and PutItem (the operations the IAM policy grants). Random
 // picks do not Scan per request: SayingPicker above keeps the id list (a Scan of ids only,
 // refreshed on a TTL) and caches single items for 5 minutes.
@@ -55,6 +56,10 @@ class DynamoStore final : public Store {
   Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override;
   Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override;
   Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override;
+  // In dynamo_votes.cpp.
+  Result<std::vector<VoteRow>> listVoteStats(const VoteQuery& query) override;
+  Result<std::optional<std::int64_t>> firstVoteMinute(const VoteQuery& query) override;
+  Result<std::vector<VoteSample>> recentVotes(const VoteQuery& query, std::size_t limit) override;
   // In *_ledger.cpp.
   Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override;
   Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override;
@@ -71,16 +76,19 @@ class DynamoStore final : public Store {
 
   // A stored vote as recordVote needs it to decide whose it is and whether it was counted.
   struct StoredVote {
-    std::string id;
-    Vote vote = Vote::kUp;
-    bool counted = true;  // items written before the `counted` flag existed were counted
+    FeedbackRecord record;  // what its vote rollup needs (minute, model, response time)
+    bool counted = true;    // items written before the `counted` flag existed were counted
     std::int64_t written_at_ms = 0;
   };
   Result<std::optional<StoredVote>> readVote(const FeedbackRecord& record);
-  // Bumps the saying's counter exactly once for vote `vote_id` (see dynamo_writes.cpp).
-  Result<void> countVote(const std::string& saying_id, const std::string& vote_id, Vote vote,
-                         const Json& feedback_key);
-  Result<bool> voteMarked(const std::string& saying_id, const std::string& vote_id);
+  // Bumps the saying's counter and adds the vote to its rollup, each exactly once for this
+  // vote (its record id), then marks it counted (see dynamo_writes.cpp).
+  Result<void> countVote(const FeedbackRecord& vote, const Json& feedback_key);
+  // Step 2b: the vote's VoteRow ADDed to its rollup item once (dynamo_votes.cpp).
+  Result<void> addVoteRollup(const FeedbackRecord& vote);
+  void pruneVoteRollupMark(const FeedbackRecord& vote);
+  // Whether the item's vote_marks set holds vote_id.
+  Result<bool> voteMarked(const std::string& table, const Json& key, const std::string& vote_id);
 
   net::HttpTransportPtr transport_;
   std::unique_ptr<DynamoClient> client_;

@@ -10,12 +10,15 @@
 //   2. UpdateItem the saying: ADD the counter and the record id to the saying's vote_marks set,
 //      on the condition that vote_marks does not hold that id. Any number of retries, or a
 //      second writer finishing the same vote, add once.
+//   2b. UpdateItem the vote's rollup item (request-stats table, dynamo_votes.cpp): ADD the
+//      vote's VoteRow counters and the record id to the rollup's vote_marks, on the same kind
+//      of condition, so the rollup counts the vote exactly once too.
 //   3. UpdateItem the vote item: SET counted = true.
-//   4. UpdateItem the saying: DELETE the id from vote_marks (only after 3, so the set stays
-//      small); a failure here leaves one stale id, never a wrong count.
+//   4. UpdateItem the saying and the rollup: DELETE the id from their vote_marks (only after
+//      3, so the sets stay small); a failure here leaves one stale id, never a wrong count.
 // A crash between 1 and 3 leaves a vote with counted = false: the next vote of that client on
-// that saying finishes the count (2-4 for the stored id), once the vote is older than
-// StoreOptions::vote_repair_after.
+// that saying finishes the count (2-4 for the stored vote, whose item holds what 2b needs), once
+// the vote is older than StoreOptions::vote_repair_after.
 #include <algorithm>
 #include <unordered_map>
 
@@ -71,40 +74,40 @@ Result<bool> DynamoStore::putSaying(const Saying& saying) {
 
 Result<std::optional<DynamoStore::StoredVote>> DynamoStore::readVote(const FeedbackRecord& record) {
   auto r = client_->call(Op::kGetItem,
-                         getItemRequest(options_.tables.feedback, feedbackKey(record), true,
-                                        namesOnly("#id, #vote, #counted, #written_at",
-                                                  {"id", "vote", "counted", "written_at"})));
+                         getItemRequest(options_.tables.feedback, feedbackKey(record), true));
   if (!r) return storeError(r, "GetItem (vote read-back)");
   auto item = parseGetItem(*r);
   if (!item) return std::unexpected(item.error());
   if (!*item) return std::optional<StoredVote>();
+  auto stored = feedbackFromItem(**item);
+  if (!stored) return std::unexpected(stored.error());
   ItemReader reader(**item, "saying_feedback vote");
   StoredVote v;
-  v.id = reader.string("id");
-  v.vote = reader.stringOr("vote", "up") == "down" ? Vote::kDown : Vote::kUp;
+  v.record = std::move(*stored);
   v.counted = reader.optBool("counted").value_or(true);
   v.written_at_ms = reader.int64Or("written_at", 0);
   if (auto st = reader.status(); !st) return std::unexpected(st.error());
   return std::optional<StoredVote>(std::move(v));
 }
 
-Result<bool> DynamoStore::voteMarked(const std::string& saying_id, const std::string& vote_id) {
-  auto r =
-      client_->call(Op::kGetItem, getItemRequest(options_.tables.sayings, sayingKey(saying_id),
-                                                 true, namesOnly("#vote_marks", {"vote_marks"})));
+Result<bool> DynamoStore::voteMarked(const std::string& table, const Json& key,
+                                     const std::string& vote_id) {
+  auto r = client_->call(
+      Op::kGetItem, getItemRequest(table, key, true, namesOnly("#vote_marks", {"vote_marks"})));
   if (!r) return storeError(r, "GetItem (vote marks)");
   auto item = parseGetItem(*r);
   if (!item) return std::unexpected(item.error());
   if (!*item) return false;
-  ItemReader reader(**item, "main_humor vote marks");
+  ItemReader reader(**item, "vote marks");
   const auto marks = reader.strings("vote_marks");
   if (auto st = reader.status(); !st) return std::unexpected(st.error());
   return std::find(marks.begin(), marks.end(), vote_id) != marks.end();
 }
 
-Result<void> DynamoStore::countVote(const std::string& saying_id, const std::string& vote_id,
-                                    Vote vote, const Json& feedback_key) {
-  const char* counter = vote == Vote::kUp ? "upvotes" : "downvotes";
+Result<void> DynamoStore::countVote(const FeedbackRecord& vote, const Json& feedback_key) {
+  const std::string& saying_id = vote.saying_id;
+  const std::string& vote_id = vote.id;
+  const char* counter = vote.vote == Vote::kUp ? "upvotes" : "downvotes";
   UpdateItemRequest bump;
   bump.table = options_.tables.sayings;
   bump.key = sayingKey(saying_id);
@@ -120,9 +123,12 @@ Result<void> DynamoStore::countVote(const std::string& saying_id, const std::str
   // first, and sayings are never deleted).
   if (!bumped && !conditionFailed(bumped.error())) {
     if (!ambiguous(bumped.error())) return storeError(bumped, "UpdateItem (vote counter)");
-    auto marked = voteMarked(saying_id, vote_id);
+    auto marked = voteMarked(options_.tables.sayings, sayingKey(saying_id), vote_id);
     if (!marked || !*marked) return storeError(bumped, "UpdateItem (vote counter)");
   }
+  // Before `counted`: a vote left uncounted here is finished by the repair path, and both
+  // conditional ADDs recognise what was already applied.
+  if (auto added = addVoteRollup(vote); !added) return std::unexpected(added.error());
 
   UpdateItemRequest done;
   done.table = options_.tables.feedback;
@@ -143,6 +149,7 @@ Result<void> DynamoStore::countVote(const std::string& saying_id, const std::str
       "DELETE #vote_marks :mark", attributeNames({"vote_marks"}), {{":mark", attrSS({vote_id})}}};
   if (auto r = client_->call(Op::kUpdateItem, updateItemRequest(prune)); !r)
     warnLeft("Vote mark not pruned", r.error(), vote_id);
+  pruneVoteRollupMark(vote);
   return {};
 }
 
@@ -163,8 +170,7 @@ Result<VoteOutcome> DynamoStore::recordVote(const FeedbackRecord& record) {
       Op::kPutItem, putItemRequest(options_.tables.feedback, item,
                                    namesOnly("attribute_not_exists(#vote_key)", {"vote_key"})));
   if (put) {
-    if (auto c = countVote(record.saying_id, record.id, record.vote, key); !c)
-      return std::unexpected(c.error());
+    if (auto c = countVote(record, key); !c) return std::unexpected(c.error());
     return VoteOutcome{true, record.id};
   }
   if (!conditionFailed(put.error()) && !ambiguous(put.error()))
@@ -183,21 +189,20 @@ Result<VoteOutcome> DynamoStore::recordVote(const FeedbackRecord& record) {
                                             " exists for PutItem but not for GetItem");
   }
   const StoredVote& prior = **stored;
-  if (prior.id == record.id) {
+  if (prior.record.id == record.id) {
     if (!prior.counted)
-      if (auto c = countVote(record.saying_id, record.id, record.vote, key); !c)
-        return std::unexpected(c.error());
+      if (auto c = countVote(record, key); !c) return std::unexpected(c.error());
     return VoteOutcome{true, record.id};
   }
   const auto age = clock_.wallMs() - prior.written_at_ms;
   if (!prior.counted && age > options_.vote_repair_after.count()) {
     // Its writer stopped between storing and counting it: finish that count now.
-    if (auto c = countVote(record.saying_id, prior.id, prior.vote, key); !c)
+    if (auto c = countVote(prior.record, key); !c)
       obs::log().warn("Stale vote not counted", {{"error_type", c.error().name()},
                                                  {"error_message", c.error().message},
-                                                 {"vote_id", prior.id}});
+                                                 {"vote_id", prior.record.id}});
   }
-  return VoteOutcome{false, prior.id};
+  return VoteOutcome{false, prior.record.id};
 }
 
 Result<void> DynamoStore::addRequestStats(const std::vector<RequestStatsRow>& rows) {
