@@ -188,9 +188,12 @@ FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
   auto generated = gateway_.generate(request);
   if (!generated) {
     slot.failures.fetch_add(1);
+    // The gateway's "LLM call failed" line already carries error_type for this failure; this
+    // line says what it meant for the cache without error_type, so Logs Insights' errors query
+    // counts each failure once.
     obs::log().warn("Cache refill failed", {{"model", slot.model},
-                                            {"error_type", llm::kindName(generated.error().kind)},
-                                            {"error_message", generated.error().message}});
+                                            {"failure", llm::kindName(generated.error().kind)},
+                                            {"detail", generated.error().message}});
     out.error = std::move(generated.error());
     return out;
   }

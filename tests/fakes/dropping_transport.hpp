@@ -2,7 +2,10 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 
 #include "net/http_transport.hpp"
 
@@ -19,8 +22,20 @@ class DroppingTransport final : public net::HttpTransport {
   DroppingTransport(net::HttpTransportPtr inner, Policy drop)
       : inner_(std::move(inner)), drop_(std::move(drop)) {}
 
+  // Every other write of each calling thread: a call's first answer is lost, its retry's
+  // arrives. Counted per thread because with one shared counter concurrent writers can make
+  // every retry of one call land on a dropped slot (8 in a row under ASan's timing), which
+  // tests the interleaving, not the store.
   static Policy everyOtherWrite() {
-    return [](std::uint64_t n, const net::HttpRequest&) { return n % 2 == 0; };
+    struct PerThread {
+      std::mutex mutex;
+      std::unordered_map<std::thread::id, std::uint64_t> writes;
+    };
+    auto state = std::make_shared<PerThread>();
+    return [state](std::uint64_t, const net::HttpRequest&) {
+      std::lock_guard lock(state->mutex);
+      return state->writes[std::this_thread::get_id()]++ % 2 == 0;
+    };
   }
 
   void send(net::HttpRequest request, net::ResponseCallback done) override {

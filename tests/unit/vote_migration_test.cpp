@@ -26,23 +26,25 @@ void writeV3Database(const std::string& path, const std::vector<FeedbackRecord>&
   ASSERT_TRUE(sqlite::exec(db,
                            "INSERT INTO main_humor (id, text, model, provider, created_at) "
                            "VALUES ('a', 'x', 'm1', 'p1', 0), ('b', 'y', 'm2', 'p2', 0)"));
-  sqlite::Statement ins(db,
-                        "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, "
-                        "execution_time, original_llm_time, is_cached, client_key, created_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?)");
-  for (const auto& r : votes) {
-    ins.reset();
-    ins.bind(1, r.id).bind(2, r.saying_id).bind(3, std::string_view(voteName(r.vote)));
-    ins.bind(4, r.model).bind(5, r.provider).bind(6, r.execution_time);
-    ins.bind(7, r.original_llm_time);
-    if (r.is_cached)
-      ins.bind(8, static_cast<std::int64_t>(*r.is_cached));
-    else
-      ins.bindNull(8);
-    ins.bind(9, r.client_key).bind(10, r.created_at_ms);
-    ASSERT_EQ(ins.step(), SQLITE_DONE);
+  {  // the statement is finalized before the close (else sqlite3_close is SQLITE_BUSY and leaks)
+    sqlite::Statement ins(db,
+                          "INSERT INTO saying_feedback (id, saying_id, vote, model, provider, "
+                          "execution_time, original_llm_time, is_cached, client_key, created_at) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& r : votes) {
+      ins.reset();
+      ins.bind(1, r.id).bind(2, r.saying_id).bind(3, std::string_view(voteName(r.vote)));
+      ins.bind(4, r.model).bind(5, r.provider).bind(6, r.execution_time);
+      ins.bind(7, r.original_llm_time);
+      if (r.is_cached)
+        ins.bind(8, static_cast<std::int64_t>(*r.is_cached));
+      else
+        ins.bindNull(8);
+      ins.bind(9, r.client_key).bind(10, r.created_at_ms);
+      ASSERT_EQ(ins.step(), SQLITE_DONE);
+    }
   }
-  sqlite3_close(db);
+  ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
 }
 
 TEST(VoteRollupMigration, BackfillsFromV3VotesWithTheResponseTimeRule) {
