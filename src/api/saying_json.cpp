@@ -11,6 +11,14 @@ namespace {
 double roundMs(double ms) {
   return std::round(ms * 1000.0) / 1000.0;
 }
+// {"input":N,"output":M}, as sayingJson writes a Usage.
+void appendUsage(std::string& out, const Usage& usage) {
+  out += "{\"input\":";
+  appendJsonNumber(out, usage.input_tokens);
+  out += ",\"output\":";
+  appendJsonNumber(out, usage.output_tokens);
+  out += '}';
+}
 }  // namespace
 
 nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_ms) {
@@ -74,19 +82,15 @@ std::string sayingBody(const ServedSaying& served, double execution_ms) {
     appendJsonNumber(out, roundMs(*s.llm_ms));
   else
     out += "null";
-  out += ",\"tokens\":{\"input\":";
-  appendJsonNumber(out, s.tokens.input_tokens);
-  out += ",\"output\":";
-  appendJsonNumber(out, s.tokens.output_tokens);
-  out += "},\"cost_usd\":";
+  out += ",\"tokens\":";
+  appendUsage(out, s.tokens);
+  out += ",\"cost_usd\":";
   appendJsonNumber(out, roundUsd(s.cost_usd));
   out += ",\"saying_cost_usd\":";
   appendJsonNumber(out, roundUsd(s.cost_usd));
-  out += ",\"request_tokens\":{\"input\":";
-  appendJsonNumber(out, served.request_tokens.input_tokens);
-  out += ",\"output\":";
-  appendJsonNumber(out, served.request_tokens.output_tokens);
-  out += "},\"request_cost_usd\":";
+  out += ",\"request_tokens\":";
+  appendUsage(out, served.request_tokens);
+  out += ",\"request_cost_usd\":";
   appendJsonNumber(out, roundUsd(served.request_cost_usd));
   out += ",\"upvotes\":";
   appendJsonNumber(out, s.upvotes);

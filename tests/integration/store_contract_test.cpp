@@ -11,16 +11,12 @@
 #include <thread>
 
 #include "core/ids.hpp"
-#include "fakes/dropping_transport.hpp"
-#include "fakes/dynalite_process.hpp"
-#include "net/curl_transport.hpp"
-#include "store/sqlite_store.hpp"
+#include "support/store_backends.hpp"
 #include "support/test_support.hpp"
 
 namespace cs {
 namespace {
 
-constexpr int kScanPage = 7;  // dynalite pages every 7 items, so listings span many pages
 
 Saying makeSaying(const std::string& id, const std::string& text, std::int64_t at = 1000) {
   Saying s;
@@ -68,37 +64,7 @@ RequestStatsRow statsRow(std::int64_t minute, const std::string& model, const st
   return r;
 }
 
-class StoreContract : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      store_ = std::make_unique<SqliteStore>(dir_.file("contract.db"));
-    } else {
-      ASSERT_TRUE(dynalite_.start()) << dynalite_.why();
-      net::HttpTransportPtr transport;
-      if (GetParam() == "dynalite_lost_answers") {
-        auto dropping = std::make_unique<testing::DroppingTransport>(
-            std::make_unique<net::CurlTransport>(), testing::DroppingTransport::everyOtherWrite());
-        dropping_ = dropping.get();
-        transport = std::move(dropping);
-      }
-      store_ = testing::makeDynaliteStore(dynalite_, testing::uniqueTables(), kScanPage,
-                                          std::move(transport));
-    }
-  }
-  // Through the dropping transport, a test that wrote must have had answers dropped.
-  void expectAnswersDropped() {
-    if (dropping_) {
-      EXPECT_GT(dropping_->dropped(), 0u);
-    }
-  }
-  Store& store() { return *store_; }
-
-  testing::TempDir dir_;
-  testing::DynaliteProcess dynalite_;
-  StorePtr store_;
-  testing::DroppingTransport* dropping_ = nullptr;  // owned by store_
-};
+class StoreContract : public testing::StoreBackendTest {};
 
 TEST_P(StoreContract, PingAndBackendName) {
   EXPECT_TRUE(store().ping());
@@ -167,7 +133,7 @@ TEST_P(StoreContract, BatchGetSkipsMissingAndDuplicateKeys) {
 
 TEST_P(StoreContract, ListingIdsSpansManyScanPages) {
   std::set<std::string> expected;
-  for (int i = 0; i < 4 * kScanPage + 3; ++i) {
+  for (int i = 0; i < 4 * testing::kContractScanPage + 3; ++i) {
     const std::string id = "id-" + std::to_string(i);
     expected.insert(id);
     ASSERT_TRUE(store().putSaying(makeSaying(id, "text " + std::to_string(i))));
@@ -316,9 +282,7 @@ TEST_P(StoreContract, ConcurrentRequestStatsFlushesAllAddUp) {
   expectAnswersDropped();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
-                         ::testing::Values("sqlite", "dynalite", "dynalite_lost_answers"),
-                         [](const auto& param_info) { return param_info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, testing::storeBackends(), testing::backendName);
 
 }  // namespace
 }  // namespace cs

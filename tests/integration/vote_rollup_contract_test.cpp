@@ -9,10 +9,7 @@
 #include <thread>
 
 #include "core/ids.hpp"
-#include "fakes/dropping_transport.hpp"
-#include "fakes/dynalite_process.hpp"
-#include "net/curl_transport.hpp"
-#include "store/sqlite_store.hpp"
+#include "support/store_backends.hpp"
 #include "support/test_support.hpp"
 
 namespace cs {
@@ -54,36 +51,7 @@ const VoteRow* findVoteRow(const std::vector<VoteRow>& rows, std::int64_t start,
   return it == rows.end() ? nullptr : &*it;
 }
 
-class VoteRollupContract : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      store_ = std::make_unique<SqliteStore>(dir_.file("votes.db"));
-      return;
-    }
-    ASSERT_TRUE(dynalite_.start()) << dynalite_.why();
-    net::HttpTransportPtr transport;
-    if (GetParam() == "dynalite_lost_answers") {
-      auto dropping = std::make_unique<testing::DroppingTransport>(
-          std::make_unique<net::CurlTransport>(), testing::DroppingTransport::everyOtherWrite());
-      dropping_ = dropping.get();
-      transport = std::move(dropping);
-    }
-    store_ =
-        testing::makeDynaliteStore(dynalite_, testing::uniqueTables(), 7, std::move(transport));
-  }
-  void expectAnswersDropped() {
-    if (dropping_) {
-      EXPECT_GT(dropping_->dropped(), 0u);
-    }
-  }
-  Store& store() { return *store_; }
-
-  testing::TempDir dir_;
-  testing::DynaliteProcess dynalite_;
-  StorePtr store_;
-  testing::DroppingTransport* dropping_ = nullptr;  // owned by store_
-};
+class VoteRollupContract : public testing::StoreBackendTest {};
 
 TEST_P(VoteRollupContract, EachCountedVoteAddsOnceToItsMinuteRow) {
   const Saying haiku = rollupSaying("h", "claude-haiku-4-5", "anthropic");
@@ -181,9 +149,7 @@ TEST_P(VoteRollupContract, ConcurrentVotesAndRacingDuplicatesAddUpExactly) {
   expectAnswersDropped();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, VoteRollupContract,
-                         ::testing::Values("sqlite", "dynalite", "dynalite_lost_answers"),
-                         [](const auto& param_info) { return param_info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, VoteRollupContract, testing::storeBackends(), testing::backendName);
 
 }  // namespace
 }  // namespace cs

@@ -1,66 +1,32 @@
 #pragma once
 #include <atomic>
 
-#include "store/store.hpp"
+#include "support/forwarding_store.hpp"
 
 namespace cs::testing {
 
 // A real Store (SQLite in the tests) seen through a decorator that counts the calls a property
 // test cares about, e.g. "/api/stats never loads raw votes". Everything else passes through.
-class CountingStore final : public Store {
+class CountingStore final : public ForwardingStore {
  public:
-  explicit CountingStore(Store& inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
 
   std::atomic<int> list_feedback_calls{0};
   std::atomic<int> list_vote_stats_calls{0};
   std::atomic<int> recent_votes_calls{0};
 
-  std::string_view backendName() const override { return inner_.backendName(); }
-  Result<void> ping() override { return inner_.ping(); }
-  Result<bool> putSaying(const Saying& s) override { return inner_.putSaying(s); }
-  Result<std::optional<Saying>> getSaying(const std::string& id) override {
-    return inner_.getSaying(id);
-  }
-  Result<std::vector<Saying>> getSayings(const std::vector<std::string>& ids) override {
-    return inner_.getSayings(ids);
-  }
-  Result<std::vector<std::string>> listSayingIds() override { return inner_.listSayingIds(); }
-  Result<std::vector<Saying>> recentSayings(std::size_t limit) override {
-    return inner_.recentSayings(limit);
-  }
-  Result<VoteOutcome> recordVote(const FeedbackRecord& record) override {
-    return inner_.recordVote(record);
-  }
   Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override {
     ++list_feedback_calls;
-    return inner_.listFeedback(range);
+    return ForwardingStore::listFeedback(range);
   }
   Result<std::vector<VoteRow>> listVoteStats(const VoteQuery& q) override {
     ++list_vote_stats_calls;
-    return inner_.listVoteStats(q);
-  }
-  Result<std::optional<std::int64_t>> firstVoteMinute(const VoteQuery& q) override {
-    return inner_.firstVoteMinute(q);
+    return ForwardingStore::listVoteStats(q);
   }
   Result<std::vector<VoteSample>> recentVotes(const VoteQuery& q, std::size_t limit) override {
     ++recent_votes_calls;
-    return inner_.recentVotes(q, limit);
+    return ForwardingStore::recentVotes(q, limit);
   }
-  Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override {
-    return inner_.addRequestStats(rows);
-  }
-  Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override {
-    return inner_.listRequestStats(range);
-  }
-  Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override {
-    return inner_.addLedgerStats(rows);
-  }
-  Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override {
-    return inner_.listLedgerStats(range);
-  }
-
- private:
-  Store& inner_;
 };
 
 }  // namespace cs::testing

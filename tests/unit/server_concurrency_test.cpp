@@ -19,6 +19,7 @@
 #include "http/server.hpp"
 #include "obs/logger.hpp"
 #include "store/sqlite_store.hpp"
+#include "support/forwarding_store.hpp"
 #include "support/test_support.hpp"
 
 namespace cs::testing {
@@ -154,22 +155,10 @@ TEST_F(ServerConcurrency, ManyClientsOnEveryRouteAgainstARealUpstream) {
 }
 
 // Every vote write sleeps up to 2 s (or until released): a store as slow as a disk that stalls.
-class SlowWrites final : public Store {
+class SlowWrites final : public testing::ForwardingStore {
  public:
-  explicit SlowWrites(const std::string& path) : inner_(path) {}
-  std::string_view backendName() const override { return inner_.backendName(); }
-  Result<void> ping() override { return inner_.ping(); }
-  Result<bool> putSaying(const Saying& s) override { return inner_.putSaying(s); }
-  Result<std::optional<Saying>> getSaying(const std::string& id) override {
-    return inner_.getSaying(id);
-  }
-  Result<std::vector<Saying>> getSayings(const std::vector<std::string>& ids) override {
-    return inner_.getSayings(ids);
-  }
-  Result<std::vector<std::string>> listSayingIds() override { return inner_.listSayingIds(); }
-  Result<std::vector<Saying>> recentSayings(std::size_t limit) override {
-    return inner_.recentSayings(limit);
-  }
+  explicit SlowWrites(const std::string& path)
+      : ForwardingStore(std::make_unique<SqliteStore>(path)) {}
   Result<VoteOutcome> recordVote(const FeedbackRecord& record) override {
     {
       std::unique_lock lock(mutex_);
@@ -177,34 +166,10 @@ class SlowWrites final : public Store {
       changed_.notify_all();
       changed_.wait_for(lock, 2s, [&] { return released_; });
     }
-    auto out = inner_.recordVote(record);
+    auto out = ForwardingStore::recordVote(record);
     std::lock_guard lock(mutex_);
     ++finished_;
     return out;
-  }
-  Result<std::vector<FeedbackRecord>> listFeedback(const TimeRange& range) override {
-    return inner_.listFeedback(range);
-  }
-  Result<std::vector<VoteRow>> listVoteStats(const VoteQuery& q) override {
-    return inner_.listVoteStats(q);
-  }
-  Result<std::optional<std::int64_t>> firstVoteMinute(const VoteQuery& q) override {
-    return inner_.firstVoteMinute(q);
-  }
-  Result<std::vector<VoteSample>> recentVotes(const VoteQuery& q, std::size_t limit) override {
-    return inner_.recentVotes(q, limit);
-  }
-  Result<void> addRequestStats(const std::vector<RequestStatsRow>& rows) override {
-    return inner_.addRequestStats(rows);
-  }
-  Result<std::vector<RequestStatsRow>> listRequestStats(const TimeRange& range) override {
-    return inner_.listRequestStats(range);
-  }
-  Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override {
-    return inner_.addLedgerStats(rows);
-  }
-  Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override {
-    return inner_.listLedgerStats(range);
   }
 
   int started() {
@@ -222,7 +187,6 @@ class SlowWrites final : public Store {
   }
 
  private:
-  SqliteStore inner_;
   std::mutex mutex_;
   std::condition_variable changed_;
   int started_ = 0;
