@@ -4,16 +4,15 @@
 
 namespace cs {
 
-// The start of the UTC minute holding t (Unix epoch ms, negative times included): the key of
-// every per-minute rollup.
-constexpr std::int64_t minuteStartMs(std::int64_t t) {
-  constexpr std::int64_t kMinuteMs = 60'000;
-  return t - ((t % kMinuteMs) + kMinuteMs) % kMinuteMs;
-}
-
-// The start of the step-long period holding t, periods aligned to the Unix epoch (step > 0).
+// The start of the step-long period holding t, periods aligned to the Unix epoch (step > 0,
+// negative times included).
 constexpr std::int64_t periodStartMs(std::int64_t t, std::int64_t step) {
   return t - ((t % step) + step) % step;
+}
+
+// The start of the UTC minute holding t: the key of every per-minute rollup.
+constexpr std::int64_t minuteStartMs(std::int64_t t) {
+  return periodStartMs(t, 60'000);
 }
 
 // Injected everywhere time matters so TTLs and breakers are tested without sleeping.

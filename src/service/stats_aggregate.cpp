@@ -4,16 +4,14 @@
 #include <array>
 #include <limits>
 
+#include "core/clock.hpp"
+
 namespace cs {
 
 namespace {
 constexpr std::int64_t kMinute = 60'000;
 constexpr std::int64_t kHour = 60 * kMinute;
 constexpr std::int64_t kDay = 24 * kHour;
-
-std::int64_t floorTo(std::int64_t t, std::int64_t step) {
-  return t - (((t % step) + step) % step);
-}
 
 void addVote(Figures& f, const FeedbackRecord& r, std::optional<double> rt) {
   if (r.vote == Vote::kUp)
@@ -116,7 +114,7 @@ Selection select(const StatsInput& in, const StatsFilter& filter) {
   Selection sel;
   const std::int64_t to = filter.to_ms > 0 ? filter.to_ms : in.now_ms;
   const std::int64_t from = filter.from_ms;
-  const std::int64_t rollup_from = floorTo(from, kMinute);
+  const std::int64_t rollup_from = periodStartMs(from, kMinute);
 
   // Providers of models, learned from the votes (which carry both), for the rollup rows.
   std::unordered_map<std::string, std::string> provider_by_model;
@@ -186,7 +184,7 @@ Stats aggregate(const StatsInput& in, const StatsFilter& filter) {
   out.from_ms = sel.window.from_ms;
   if (sel.window.bucket_ms > 0) {
     out.bucket_ms = sel.window.bucket_ms;
-    const std::int64_t first = floorTo(out.from_ms, out.bucket_ms);
+    const std::int64_t first = periodStartMs(out.from_ms, out.bucket_ms);
     const std::int64_t n = (out.to_ms - 1 - first) / out.bucket_ms + 1;
     out.series.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
     for (std::size_t i = 0; i < out.series.size(); ++i)

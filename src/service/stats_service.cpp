@@ -68,7 +68,7 @@ Result<void> StatsService::loadServices(const std::vector<VoteSample>& records) 
 
 Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
   const std::int64_t now = clock_.wallMs();
-  const TimeRange range{filter.from_ms - filter.from_ms % 60'000, filter.to_ms};
+  const TimeRange range{minuteStartMs(filter.from_ms), filter.to_ms};
   // Store first, then this instance's pending rows: a flush in between can only make the
   // newest minute briefly short, never count a row twice.
   auto rollups = store_.listRequestStats(range);
