@@ -10,7 +10,9 @@ import { hasEndpoint, launchBrowser, screenshot, startFakeLlm, startServer } fro
 
 // Four models with clearly different latencies; the order they were asked in is not the
 // order they finish in.
-const LATENCY = { "gpt-4.1": 900, "claude-haiku-4-5": 150, "gpt-4.1-mini": 600, "claude-sonnet-4-5": 350 };
+// Finishing order is asserted: gaps of 600 ms keep it the latencies' order under a loaded CI machine
+// (200 ms once let a busy scheduler swap the two fastest).
+const LATENCY = { "gpt-4.1": 1950, "claude-haiku-4-5": 150, "gpt-4.1-mini": 1350, "claude-sonnet-4-5": 750 };
 
 describe("compare page", () => {
   let fake;
