@@ -34,13 +34,33 @@ http::Response modelErrorResponse(const Error& error, const std::string& model) 
 }
 }  // namespace
 
+namespace {
+http::Response servedResponse(const ServedSaying& served, double ms) {
+  auto response = jsonTextResponse(200, sayingBody(served, ms));
+  const Saying& s = *served.saying;
+  const bool generated_now = served.source == Source::kLlm;
+  // The request's own upstream spend (the call it made, else 0), as its body reports it.
+  response.observation = http::Observation{sourceName(served.source),
+                                           s.model,
+                                           generated_now ? s.llm_ms : std::nullopt,
+                                           served.request_tokens.total(),
+                                           served.request_cost_usd,
+                                           served.source == Source::kCache};
+  return response;
+}
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+}  // namespace
+
 http::Response getSaying(SayingService& service, const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t request_number = 0;
   const auto model = request.queryParam("model");
   auto served = model ? service.nextForModel(*model, request_number) : service.next(request_number);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const double ms = msSince(start);
   if (!served) {
     const auto& error = served.error();
     // A ?model= request the model could not answer says why, naming the model; only a store
@@ -55,17 +75,17 @@ http::Response getSaying(SayingService& service, const http::Request& request) {
     response.observation = http::Observation{"fallback", "", std::nullopt, 0, 0.0, false};
     return response;
   }
-  auto response = jsonTextResponse(200, sayingBody(*served, ms));
-  const Saying& s = *served->saying;
-  const bool generated_now = served->source == Source::kLlm;
-  // The request's own upstream spend (the call it made, else 0), as its body reports it.
-  response.observation = http::Observation{sourceName(served->source),
-                                           s.model,
-                                           generated_now ? s.llm_ms : std::nullopt,
-                                           served->request_tokens.total(),
-                                           served->request_cost_usd,
-                                           served->source == Source::kCache};
-  return response;
+  return servedResponse(*served, ms);
+}
+
+std::optional<http::Response> getSayingFromMemory(SayingService& service,
+                                                  const http::Request& request) {
+  if (request.queryParam("model")) return std::nullopt;  // may wait on a generation
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t request_number = 0;
+  auto served = service.nextFromMemory(request_number);
+  if (!served) return std::nullopt;
+  return servedResponse(*served, msSince(start));
 }
 
 bool sayingMayBlock(const SayingService& service, const http::Request& request) {

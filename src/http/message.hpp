@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,6 +36,10 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::string request_id;
+  // Set by the pipeline when its before-stages (request id, CORS, rate limit) have admitted
+  // the request, so an inline attempt that hands over to a worker does not run them twice.
+  bool admitted = false;
+  std::chrono::steady_clock::time_point received_at{};  // when the pipeline first saw it
 
   // Percent-decoded query parameters (first value wins for repeated names).
   const std::map<std::string, std::string>& query() const;
@@ -65,8 +70,8 @@ using StreamSinkPtr = std::shared_ptr<StreamSink>;
 // (TotalExecutionTime, APILatency, TokensUsed, Cost, CacheHit with source/model dimensions).
 // Handlers fill it; the metrics middleware reads it; neither knows the other.
 struct Observation {
-  std::string source;  // store | cache | llm | fallback
-  std::string model;   // model id, "corpus" for shipped sayings, or "" when none
+  std::string source;                    // store | cache | llm | fallback
+  std::string model;                     // model id, "corpus" for shipped sayings, or "" when none
   std::optional<double> api_latency_ms;  // upstream LLM call time, when there was one
   std::int64_t tokens = 0;
   double cost_usd = 0.0;

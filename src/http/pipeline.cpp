@@ -16,7 +16,8 @@ namespace {
 bool acceptableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
       return false;
   return true;
 }
@@ -40,8 +41,9 @@ void logAccess(const Request& request, const Response& response, double ms) {
     extra += "\"error_message\":";
     appendJsonString(extra, response.error_message);
     extra += ",\"error_type\":";
-    appendJsonString(extra, response.error_code.empty() ? errorName(errorCodeForStatus(response.status))
-                                                        : std::string_view(response.error_code));
+    appendJsonString(extra, response.error_code.empty()
+                                ? errorName(errorCodeForStatus(response.status))
+                                : std::string_view(response.error_code));
     extra.push_back(',');
   }
   extra += "\"execution_ms\":";
@@ -67,6 +69,24 @@ void logAccess(const Request& request, const Response& response, double ms) {
   extra.push_back('}');
   obs::log().logFields(obs::Level::kInfo, "Request", extra);
 }
+
+// Both entries contain a handler's exception here: logged, and the client gets a JSON 500.
+template <typename Fn>
+auto containHandlerErrors(const Request& request, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    obs::log().error("Unhandled error in handler", {{"path", request.path},
+                                                    {"request_id", request.request_id},
+                                                    {"error_type", "internal"},
+                                                    {"error_message", e.what()}});
+  } catch (...) {
+    obs::log().error(
+        "Unhandled error in handler",
+        {{"path", request.path}, {"request_id", request.request_id}, {"error_type", "internal"}});
+  }
+  return jsonError(ErrorCode::kInternal, "the server failed to handle this request");
+}
 }  // namespace
 
 Pipeline::Pipeline(const Router& router, std::size_t default_body_limit)
@@ -82,32 +102,44 @@ std::size_t Pipeline::bodyLimit(std::string_view method, std::string_view path) 
   return default_body_limit_;
 }
 
-Response Pipeline::handle(Request& request) {
-  const auto start = std::chrono::steady_clock::now();
-  if (auto incoming = request.headers.get("X-Request-Id"); incoming && acceptableRequestId(*incoming))
+std::optional<Response> Pipeline::admit(Request& request) {
+  if (request.admitted) return std::nullopt;
+  request.received_at = std::chrono::steady_clock::now();
+  if (auto incoming = request.headers.get("X-Request-Id");
+      incoming && acceptableRequestId(*incoming))
     request.request_id = std::string(*incoming);
   else
     request.request_id = randomId();
+  for (auto& fn : before_)
+    if (auto early = fn(request)) return early;
+  request.admitted = true;
+  return std::nullopt;
+}
 
-  Response response;
-  try {
-    std::optional<Response> early;
-    for (auto& fn : before_)
-      if ((early = fn(request))) break;
-    response = early ? std::move(*early) : router_.dispatch(request);
-  } catch (const std::exception& e) {
-    obs::log().error("Unhandled error in handler",
-                     {{"path", request.path}, {"request_id", request.request_id}, {"error_type", "internal"},
-                      {"error_message", e.what()}});
-    response = jsonError(ErrorCode::kInternal, "the server failed to handle this request");
-  } catch (...) {
-    response = jsonError(ErrorCode::kInternal, "the server failed to handle this request");
-  }
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+void Pipeline::finish(const Request& request, Response& response) {
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              request.received_at)
+                        .count();
   response.headers.set("X-Request-Id", request.request_id);
   for (auto& fn : after_) fn(request, response, ms);
   if (access_log_ && obs::log().enabled(obs::Level::kInfo)) logAccess(request, response, ms);
+}
+
+Response Pipeline::handle(Request& request) {
+  Response response = containHandlerErrors(request, [&] {
+    if (auto early = admit(request)) return std::move(*early);
+    return router_.dispatch(request);
+  });
+  finish(request, response);
+  return response;
+}
+
+std::optional<Response> Pipeline::handleInline(Request& request) {
+  auto response = containHandlerErrors(request, [&]() -> std::optional<Response> {
+    if (auto early = admit(request)) return early;
+    return router_.dispatchInline(request);
+  });
+  if (response) finish(request, *response);
   return response;
 }
 

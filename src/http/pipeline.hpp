@@ -23,10 +23,15 @@ class Pipeline final : public HttpHandler {
   void setAccessLog(bool enabled) { access_log_ = enabled; }
 
   Response handle(Request& request) override;
+  std::optional<Response> handleInline(Request& request) override;
   bool mayBlock(const Request& request) const override { return router_.mayBlock(request); }
   std::size_t bodyLimit(std::string_view method, std::string_view path) const override;
 
  private:
+  // Request id and before-stages, once per request; an early answer when one stage gives it.
+  std::optional<Response> admit(Request& request);
+  // Headers, after-stages and the access line, on every answer.
+  void finish(const Request& request, Response& response);
   const Router& router_;
   std::size_t default_body_limit_;
   std::vector<std::tuple<std::string, std::string, std::size_t>> body_limits_;

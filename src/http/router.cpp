@@ -5,20 +5,27 @@
 namespace cs::http {
 
 void Router::add(std::string method, std::string path, Handler handler, Blocking blocking) {
-  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), std::move(blocking), false};
+  routes_[std::move(path)][std::move(method)] =
+      Route{std::move(handler), std::move(blocking), false, {}};
 }
 
 void Router::addGetWithoutHead(std::string path, Handler handler, Blocking blocking) {
-  routes_[std::move(path)]["GET"] = Route{std::move(handler), std::move(blocking), true};
+  routes_[std::move(path)]["GET"] = Route{std::move(handler), std::move(blocking), true, {}};
 }
 
 void Router::addPrefix(std::string method, std::string prefix, Handler handler) {
   for (auto& [p, methods] : prefixes_)
     if (p == prefix) {
-      methods[std::move(method)] = Route{std::move(handler), {}, false};
+      methods[std::move(method)] = Route{std::move(handler), {}, false, {}};
       return;
     }
-  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), {}, false}}}});
+  prefixes_.push_back(
+      {std::move(prefix), {{std::move(method), Route{std::move(handler), {}, false, {}}}}});
+}
+
+void Router::setInlineTry(const std::string& method, const std::string& path,
+                          InlineHandler try_inline) {
+  routes_.at(path).at(method).try_inline = std::move(try_inline);
 }
 
 const Router::Route* Router::find(const std::string& method, const std::string& path,
@@ -57,6 +64,14 @@ Response Router::dispatch(const Request& request) const {
                          request.method + " is not allowed on " + request.path + "; use " + allow);
   r.headers.set("Allow", allow);
   return r;
+}
+
+std::optional<Response> Router::dispatchInline(const Request& request) const {
+  bool known = false;
+  std::string allow;
+  const Route* route = find(request.method, request.path, known, allow);
+  if (!route || !route->try_inline) return std::nullopt;
+  return route->try_inline(request);
 }
 
 bool Router::mayBlock(const Request& request) const {

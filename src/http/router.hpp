@@ -1,6 +1,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,10 @@
 namespace cs::http {
 
 using Handler = std::function<Response(const Request&)>;
+// Answers a request that may block without blocking when it can (from memory only), or says
+// nullopt: the server then runs the route's Handler on its worker pool. Saves the two thread
+// hand-offs per request that the worker pool costs on a path that rarely needs it.
+using InlineHandler = std::function<std::optional<Response>(const Request&)>;
 
 // Whether a route's handler may wait on slow I/O (a store write, an LLM call, a scan). The
 // server runs blocking requests on its bounded worker pool, the rest on the I/O thread. Each
@@ -38,6 +43,7 @@ class Router {
     Handler handler;
     Blocking blocking;
     bool no_head = false;
+    InlineHandler try_inline;  // optional; only asked when `blocking` says the request may block
   };
   void add(std::string method, std::string path, Handler handler, Blocking blocking = {});
   // Kept for callers that only say yes or no.
@@ -48,9 +54,13 @@ class Router {
   // A GET route that HEAD does not reach (405 with Allow naming GET and the others).
   void addGetWithoutHead(std::string path, Handler handler, Blocking blocking = {});
   void addPrefix(std::string method, std::string prefix, Handler handler);
+  // Gives an exact-path route (added before) its InlineHandler.
+  void setInlineTry(const std::string& method, const std::string& path, InlineHandler try_inline);
 
   Response dispatch(const Request& request) const;
   bool mayBlock(const Request& request) const;
+  // The route's InlineHandler answer; nullopt when it has none or it cannot answer inline.
+  std::optional<Response> dispatchInline(const Request& request) const;
 
  private:
   const Route* find(const std::string& method, const std::string& path, bool& path_known,

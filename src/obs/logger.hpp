@@ -19,7 +19,9 @@ bool parseLevel(std::string_view text, Level& out);
 // JSON-lines logger in the original's shape:
 //   {"timestamp": "...Z", "level": "INFO", "message": "...", "extra_fields": {...}}
 // Lines are formatted on the caller's thread and written by a background thread, so a slow
-// stdout never blocks a request. The queue is bounded; past it lines are dropped and counted.
+// stdout never blocks a request. The writer collects lines in batches (every 25 ms, or 32 KB,
+// or on flush()), so logging costs a request no wake-up of another thread. The queue is
+// bounded; past it lines are dropped and counted.
 class Logger {
  public:
   using Sink = std::function<void(std::string_view lines)>;
@@ -31,10 +33,18 @@ class Logger {
   void log(Level level, std::string_view message, nlohmann::json extra = nlohmann::json::object());
   // The same line with `extra_fields` already serialized as one JSON object (hot paths).
   void logFields(Level level, std::string_view message, std::string_view extra_json);
-  void debug(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kDebug, m, std::move(e)); }
-  void info(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kInfo, m, std::move(e)); }
-  void warn(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kWarning, m, std::move(e)); }
-  void error(std::string_view m, nlohmann::json e = nlohmann::json::object()) { log(Level::kError, m, std::move(e)); }
+  void debug(std::string_view m, nlohmann::json e = nlohmann::json::object()) {
+    log(Level::kDebug, m, std::move(e));
+  }
+  void info(std::string_view m, nlohmann::json e = nlohmann::json::object()) {
+    log(Level::kInfo, m, std::move(e));
+  }
+  void warn(std::string_view m, nlohmann::json e = nlohmann::json::object()) {
+    log(Level::kWarning, m, std::move(e));
+  }
+  void error(std::string_view m, nlohmann::json e = nlohmann::json::object()) {
+    log(Level::kError, m, std::move(e));
+  }
   // A pre-formatted line written as is (CloudWatch EMF records must be top-level JSON
   // objects, not wrapped in extra_fields); not subject to the level. A newline is appended.
   void writeLine(std::string line);
@@ -62,6 +72,9 @@ class Logger {
   std::string pending_;
   std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0;
   bool stop_ = false;
+  bool parked_ = false;        // the writer sleeps with nothing pending (no batch timer)
+  bool wake_sent_ = false;     // a burst already woke the writer for this batch
+  bool flush_wanted_ = false;  // flush() waits: write what is pending now
   std::thread writer_;
 };
 

@@ -57,6 +57,33 @@ Result<ServedSaying> SayingService::next(std::uint64_t& request_number) {
   return fromStore(request_number);
 }
 
+std::optional<ServedSaying> SayingService::nextFromMemory(std::uint64_t& request_number) {
+  // The cold-start requests and the first one (which starts the builder, priming its dedup
+  // index from the store) go the normal way.
+  if (cache_ && !cache_->started()) return std::nullopt;
+  if (requests_.load(std::memory_order_relaxed) < options_.cold_start_store_requests)
+    return std::nullopt;
+  if (cache_)
+    if (auto hit = cache_->take()) {
+      request_number = requests_.fetch_add(1, std::memory_order_relaxed) + 1;
+      logCacheHit(*hit, request_number);
+      return ServedSaying{std::move(hit->saying), Source::kCache, request_number};
+    }
+  std::string avoid;
+  {
+    std::lock_guard lock(last_mutex_);
+    avoid = last_store_id_;
+  }
+  auto picked = picker_.pickCached(avoid);
+  if (!picked) return std::nullopt;
+  {
+    std::lock_guard lock(last_mutex_);
+    last_store_id_ = picked->id;
+  }
+  request_number = requests_.fetch_add(1, std::memory_order_relaxed) + 1;
+  return ServedSaying{std::move(picked), Source::kStore, request_number};
+}
+
 Result<void> SayingService::checkModel(const std::string& model_id) {
   const auto models = gateway_ ? gateway_->models() : std::vector<llm::ModelStatus>{};
   std::string valid;
@@ -67,11 +94,13 @@ Result<void> SayingService::checkModel(const std::string& model_id) {
   }
   if (valid.empty()) valid = "none (no model has an API key)";
   if (!found)
-    return fail(ErrorCode::kUnknownModel, "unknown model '" + model_id + "'; valid models: " + valid);
+    return fail(ErrorCode::kUnknownModel,
+                "unknown model '" + model_id + "'; valid models: " + valid);
   if (!found->enabled) {
     if (cache_) cache_->setEnabled(model_id, false);
     return fail(ErrorCode::kModelDisabled, "model '" + model_id + "' is disabled (" +
-                                      found->disabled_reason + "); valid models: " + valid);
+                                               found->disabled_reason +
+                                               "); valid models: " + valid);
   }
   if (cache_) cache_->setEnabled(model_id, true);
   return {};

@@ -68,6 +68,10 @@ class SayingService {
   // Error code "unavailable" when neither the cache nor the store can answer; the caller
   // turns it into the fallback response. The request number is set either way.
   Result<ServedSaying> next(std::uint64_t& request_number);
+  // next() when it can answer from memory alone (the cache, or the picker's cached store
+  // sayings), else nullopt with no request counted: the caller then calls next() where it
+  // may block. The server's I/O thread asks this first.
+  std::optional<ServedSaying> nextFromMemory(std::uint64_t& request_number);
   // `?model=ID`. Errors "unknown_model" / "model_disabled" (400, message names the valid
   // models); "circuit_open", "budget_exhausted", "upstream_error", "timeout", "shutting_down"
   // (503) when the model could not answer; "unavailable" when the store cannot.

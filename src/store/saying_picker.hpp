@@ -25,6 +25,10 @@ class SayingPicker {
 
   // A random saying other than `avoid_id` (when the store holds more than one).
   Result<Saying> pickRandom(const std::string& avoid_id);
+  // The same pick answered from memory only (a fresh id list and the chosen saying cached),
+  // or nullptr when that would need the store: the caller then uses pickRandom off the I/O
+  // thread. Shares the cached saying; copies no strings.
+  std::shared_ptr<const Saying> pickCached(const std::string& avoid_id);
   Result<std::optional<Saying>> get(const std::string& id);
   // A saying this instance just wrote: known to the picker without waiting for a refresh.
   void remember(const Saying& saying);
@@ -33,11 +37,12 @@ class SayingPicker {
 
  private:
   Result<std::shared_ptr<const std::vector<std::string>>> ids();
+  std::size_t chooseIndex(const std::vector<std::string>& all, const std::string& avoid_id);
 
   Store& store_;
   const Clock& clock_;
   Options options_;
-  TtlCache<std::string, Saying> items_;
+  TtlCache<std::string, std::shared_ptr<const Saying>> items_;
   std::mutex mutex_;
   std::shared_ptr<const std::vector<std::string>> ids_;
   std::chrono::steady_clock::time_point ids_expire_{};
