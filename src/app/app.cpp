@@ -27,12 +27,8 @@ Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
   return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
 }
 
-App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway,
-         StorePtr injected_store)
-    : config_(std::move(config)),
-      clock_(clock),
-      store_(std::move(injected_store)),
-      gateway_(std::move(injected_gateway)) {
+App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, StorePtr injected_store)
+    : config_(std::move(config)), clock_(clock), store_(std::move(injected_store)), gateway_(std::move(injected_gateway)) {
   if (!store_) store_ = makeStore(config_);
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
@@ -165,7 +161,8 @@ App::~App() {
 void App::wireLedger() {
   // Before buildCache(): the builder's first call must find its sinks.
   ledger_rollup_ = std::make_unique<LedgerRollup>(
-      *store_, LedgerRollup::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+      *store_,
+      LedgerRollup::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
   const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
   ledger_metrics_ = std::make_unique<LedgerMetrics>(
       metrics_, clock_, LedgerMetrics::Options{emf, config_.metrics.emf_namespace});
@@ -223,9 +220,9 @@ void App::registerRoutes() {
       "GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); },
       Blocking::always());
   router_.add(
-      "GET", "/api/sayings",
-      [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
+      "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
       Blocking::when([this](const http::Request& r) { return api::sayingMayBlock(*sayings_, r); }));
+  // Most of those are answered from memory after all: tried on the I/O thread first.
   router_.setInlineTry("GET", "/api/sayings", [this](const http::Request& r) {
     return api::getSayingFromMemory(*sayings_, r);
   });
@@ -259,8 +256,7 @@ void App::attachServer(http::Server& server) {
   metrics_.onRender([&server](obs::Metrics& m) {
     m.gauge("cloudsayings_http_connections", "Open client connections (the scrape's own included).")
         .set(static_cast<double>(server.connections()));
-    m.gauge("cloudsayings_http_requests_in_flight",
-            "Requests being handled now (the scrape itself included).")
+    m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
         .set(static_cast<double>(server.inFlight()));
     m.counter("cloudsayings_blocking_rejected_total",
               "Blocking requests refused with 503 because the worker pool's queue was full.")
