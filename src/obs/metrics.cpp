@@ -53,20 +53,40 @@ void header(std::string& out, std::string_view name, std::string_view help, std:
   out += '\n';
 }
 
+// A histogram's cells in one shard (non-cumulative buckets, one per kSecondsBuckets bound).
+struct HistogramCells {
+  std::array<std::uint64_t, kSecondsBuckets.size()> buckets{};
+  std::uint64_t count = 0;
+  double sum = 0.0;
+
+  void observe(double v) {
+    for (std::size_t i = 0; i < kSecondsBuckets.size(); ++i)
+      if (v <= kSecondsBuckets[i]) {
+        ++buckets[i];
+        break;
+      }
+    sum += v;
+    ++count;
+  }
+  void add(const HistogramCells& o) {
+    for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += o.buckets[i];
+    count += o.count;
+    sum += o.sum;
+  }
+};
+
 void renderHistogram(std::string& out, const std::string& name, const Labels& labels,
-                     const Histogram& h) {
+                     const HistogramCells& h) {
   std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < h.bounds().size(); ++i) {
-    cumulative += h.bucketCount(i);
-    out += name + "_bucket" + labelText(labels, "le", number(h.bounds()[i])) + ' ' +
+  for (std::size_t i = 0; i < kSecondsBuckets.size(); ++i) {
+    cumulative += h.buckets[i];
+    out += name + "_bucket" + labelText(labels, "le", number(kSecondsBuckets[i])) + ' ' +
            number(static_cast<double>(cumulative)) + '\n';
   }
-  // Read count after the buckets so +Inf is never below a finite bucket mid-update.
-  const auto count = std::max<std::uint64_t>(h.count(), cumulative);
   out += name + "_bucket" + labelText(labels, "le", "+Inf") + ' ' +
-         number(static_cast<double>(count)) + '\n';
-  out += name + "_sum" + labelText(labels) + ' ' + number(h.sum()) + '\n';
-  out += name + "_count" + labelText(labels) + ' ' + number(static_cast<double>(count)) + '\n';
+         number(static_cast<double>(h.count)) + '\n';
+  out += name + "_sum" + labelText(labels) + ' ' + number(h.sum) + '\n';
+  out += name + "_count" + labelText(labels) + ' ' + number(static_cast<double>(h.count)) + '\n';
 }
 }  // namespace
 
@@ -86,24 +106,19 @@ std::string escapeLabelValue(std::string_view v) {
   return out;
 }
 
-Histogram::Histogram(std::span<const double> upper_bounds)
-    : bounds_(upper_bounds),
-      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(upper_bounds.size())) {}
+struct Metrics::RequestCells {
+  HistogramCells total_seconds, api_seconds;
+  double requests = 0, errors = 0, tokens = 0, cost_usd = 0, cache_hits = 0;
 
-void Histogram::observe(double v) {
-  for (std::size_t i = 0; i < bounds_.size(); ++i)
-    if (v <= bounds_[i]) {
-      buckets_[i].fetch_add(1, std::memory_order_relaxed);
-      break;
-    }
-  sum_.fetch_add(v, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-}
-
-struct Metrics::RequestSeries {
-  Histogram total_seconds{kSecondsBuckets};
-  Histogram api_seconds{kSecondsBuckets};
-  Counter requests, errors, tokens, cost_usd, cache_hits;
+  void add(const RequestCells& o) {
+    total_seconds.add(o.total_seconds);
+    api_seconds.add(o.api_seconds);
+    requests += o.requests;
+    errors += o.errors;
+    tokens += o.tokens;
+    cost_usd += o.cost_usd;
+    cache_hits += o.cache_hits;
+  }
 };
 
 struct Metrics::Family {
@@ -113,7 +128,7 @@ struct Metrics::Family {
   std::map<Labels, std::unique_ptr<Gauge>> gauges;
 };
 
-Metrics::Metrics() = default;
+Metrics::Metrics() : series_(std::make_unique<PerThread<SeriesMap>>()) {}
 Metrics::~Metrics() = default;
 
 void Metrics::recordResponse(int status) {
@@ -122,25 +137,29 @@ void Metrics::recordResponse(int status) {
   responses_by_class_[cls].fetch_add(1, std::memory_order_relaxed);
 }
 
+Metrics::SeriesKey Metrics::admit(std::pair<std::string_view, std::string_view> key) {
+  std::lock_guard lock(mutex_);
+  if (admitted_.find(key) != admitted_.end()) return SeriesKey(key);
+  SeriesKey out(key);
+  if (admitted_.size() >= kMaxRequestSeries) out.second = "other";
+  admitted_.try_emplace(out, true);
+  return out;
+}
+
 void Metrics::recordRequest(const RequestSample& s) {
-  RequestSeries* series = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    std::pair<std::string, std::string> key{std::string(s.source), std::string(s.model)};
-    auto it = series_.find(key);
-    if (it == series_.end()) {
-      if (series_.size() >= kMaxRequestSeries) key.second = "other";
-      it = series_.try_emplace(std::move(key), std::make_unique<RequestSeries>()).first;
-    }
-    series = it->second.get();
-  }
-  series->total_seconds.observe(s.total_ms / 1000.0);
-  if (s.api_ms) series->api_seconds.observe(*s.api_ms / 1000.0);
-  series->requests.inc();
-  if (s.status >= 500) series->errors.inc();
-  if (s.tokens > 0) series->tokens.inc(static_cast<double>(s.tokens));
-  if (s.cost_usd > 0) series->cost_usd.inc(s.cost_usd);
-  if (s.cache_hit) series->cache_hits.inc();
+  const std::pair<std::string_view, std::string_view> key(s.source, s.model);
+  series_->withLocal([&](SeriesMap& local) {
+    auto it = local.find(key);
+    if (it == local.end()) it = local.try_emplace(admit(key)).first;
+    RequestCells& c = it->second;
+    c.total_seconds.observe(s.total_ms / 1000.0);
+    if (s.api_ms) c.api_seconds.observe(*s.api_ms / 1000.0);
+    c.requests += 1;
+    if (s.status >= 500) c.errors += 1;
+    if (s.tokens > 0) c.tokens += static_cast<double>(s.tokens);
+    if (s.cost_usd > 0) c.cost_usd += s.cost_usd;
+    if (s.cache_hit) c.cache_hits += 1;
+  });
 }
 
 Metrics::Family& Metrics::family(const std::string& name, const std::string& help,
@@ -186,9 +205,13 @@ std::string Metrics::renderPrometheus() {
         .raiseTo(static_cast<double>(surprisesIn(kind)));
   }
 
+  SeriesMap series;
+  series_->forEach([&](const SeriesMap& shard) {
+    for (const auto& [key, cells] : shard) series[key].add(cells);
+  });
   std::lock_guard lock(mutex_);
   std::string out;
-  out.reserve(4096 + series_.size() * 4096);
+  out.reserve(4096 + series.size() * 4096);
   struct Part {
     const char* name;
     const char* help;
@@ -217,22 +240,21 @@ std::string Metrics::renderPrometheus() {
     return Labels{{"source", key.first}, {"model", key.second}};
   };
   header(out, kTotal.name, kTotal.help, kTotal.type);
-  for (const auto& [key, s] : series_)
-    renderHistogram(out, kTotal.name, labelsOf(key), s->total_seconds);
+  for (const auto& [key, s] : series)
+    renderHistogram(out, kTotal.name, labelsOf(key), s.total_seconds);
   header(out, kApi.name, kApi.help, kApi.type);
-  for (const auto& [key, s] : series_)
-    if (s->api_seconds.count() > 0) renderHistogram(out, kApi.name, labelsOf(key), s->api_seconds);
-  auto counterPart = [&](const Part& part, Counter RequestSeries::*member) {
+  for (const auto& [key, s] : series)
+    if (s.api_seconds.count > 0) renderHistogram(out, kApi.name, labelsOf(key), s.api_seconds);
+  auto counterPart = [&](const Part& part, double RequestCells::*member) {
     header(out, part.name, part.help, part.type);
-    for (const auto& [key, s] : series_)
-      out += std::string(part.name) + labelText(labelsOf(key)) + ' ' +
-             number(((*s).*member).value()) + '\n';
+    for (const auto& [key, s] : series)
+      out += std::string(part.name) + labelText(labelsOf(key)) + ' ' + number(s.*member) + '\n';
   };
-  counterPart(kRequests, &RequestSeries::requests);
-  counterPart(kErrors, &RequestSeries::errors);
-  counterPart(kTokens, &RequestSeries::tokens);
-  counterPart(kCost, &RequestSeries::cost_usd);
-  counterPart(kHits, &RequestSeries::cache_hits);
+  counterPart(kRequests, &RequestCells::requests);
+  counterPart(kErrors, &RequestCells::errors);
+  counterPart(kTokens, &RequestCells::tokens);
+  counterPart(kCost, &RequestCells::cost_usd);
+  counterPart(kHits, &RequestCells::cache_hits);
 
   header(out, "cloudsayings_http_responses_total", "HTTP responses by status class.", "counter");
   constexpr std::array<const char*, 6> kClasses = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};

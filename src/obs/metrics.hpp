@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/per_thread.hpp"
+
 namespace cs::obs {
 
 // What one request cost, in the original's metric terms: TotalExecutionTime, APILatency,
@@ -57,25 +59,6 @@ class Gauge {
   std::atomic<double> value_{0.0};
 };
 
-// Fixed-bucket histogram; lock-free observe.
-class Histogram {
- public:
-  explicit Histogram(std::span<const double> upper_bounds);
-  void observe(double v);
-  std::span<const double> bounds() const { return bounds_; }
-  std::uint64_t bucketCount(std::size_t i) const {
-    return buckets_[i].load(std::memory_order_relaxed);
-  }
-  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
-  double sum() const { return sum_.load(std::memory_order_relaxed); }
-
- private:
-  std::span<const double> bounds_;
-  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // non-cumulative, one per bound
-  std::atomic<std::uint64_t> count_{0};
-  std::atomic<double> sum_{0.0};
-};
-
 // The program's metrics: the five request metrics per (source, model), HTTP responses per
 // status, and named counters/gauges other components register (dedup drops, circuit state,
 // votes). Rendered as Prometheus text; names in docs/observability.md. Thread-safe.
@@ -88,7 +71,9 @@ class Metrics {
 
   // Every HTTP response (any route).
   void recordResponse(int status);
-  // A response that carried an observation (sayings, compare).
+  // A response that carried an observation (sayings, compare). Counted in the calling
+  // thread's own shard (core/per_thread.hpp), merged when rendered: no lock shared with other
+  // request threads, no allocation once the thread has seen the (source, model) pair.
   void recordRequest(const RequestSample& sample);
 
   // Named series, created on first use; the reference stays valid for the registry's life.
@@ -105,12 +90,25 @@ class Metrics {
   static constexpr std::size_t kMaxRequestSeries = 256;
 
  private:
-  struct RequestSeries;
+  struct RequestCells;
+  struct KeyLess {
+    using is_transparent = void;
+    bool operator()(std::pair<std::string_view, std::string_view> a,
+                    std::pair<std::string_view, std::string_view> b) const {
+      return a < b;
+    }
+  };
+  using SeriesKey = std::pair<std::string, std::string>;  // (source, model)
+  using SeriesMap = std::map<SeriesKey, RequestCells, KeyLess>;
   struct Family;
   Family& family(const std::string& name, const std::string& help, const char* type);
+  // The key a new (source, model) pair is counted under: itself, or model "other" once
+  // kMaxRequestSeries distinct pairs are known.
+  SeriesKey admit(std::pair<std::string_view, std::string_view> key);
 
   std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, std::unique_ptr<RequestSeries>> series_;
+  std::map<SeriesKey, bool, KeyLess> admitted_;  // every pair any thread has counted
+  std::unique_ptr<PerThread<SeriesMap>> series_;
   std::map<std::string, std::unique_ptr<Family>> families_;
   std::vector<std::function<void(Metrics&)>> render_hooks_;
   std::array<std::atomic<std::uint64_t>, 6> responses_by_class_{};  // 1xx..5xx, other

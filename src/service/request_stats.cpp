@@ -1,5 +1,7 @@
 #include "service/request_stats.hpp"
 
+#include <charconv>
+
 #include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
@@ -21,46 +23,65 @@ RequestStatsRecorder::~RequestStatsRecorder() {
 }
 
 void RequestStatsRecorder::record(const obs::RequestSample& s) {
-  const std::int64_t now = clock_.wallMs();
-  const std::int64_t minute = minuteStartMs(now);
+  const std::int64_t minute = minuteStartMs(clock_.wallMs());
   const std::string_view model = s.model.empty() ? std::string_view("none") : s.model;
   const std::string_view source = s.source.empty() ? std::string_view("none") : s.source;
-  std::string key = std::to_string(minute);
+  thread_local std::string key;  // reused: building the key allocates nothing after warm-up
+  key.clear();
+  char digits[24];
+  key.append(digits, std::to_chars(digits, digits + sizeof digits, minute).ptr);
   key += '\x1f';
   key += model;
   key += '\x1f';
   key += source;
-  std::lock_guard lock(mutex_);
-  auto [it, inserted] = rows_.try_emplace(std::move(key));
-  RequestStatsRow& row = it->second;
-  if (inserted) {
-    row.minute_ms = minute;
-    row.model = model;
-    row.source = source;
-  }
-  ++row.invocations;
-  if (s.status >= 500) ++row.errors;
-  if (s.cache_hit) ++row.cache_hits;
-  row.tokens += s.tokens;
-  row.cost_usd += s.cost_usd;
-  row.total_ms += s.total_ms;
-  if (s.api_ms) {
-    ++row.api_calls;
-    row.api_ms += *s.api_ms;
-  }
+  shards_.withLocal([&](Rows& rows) {
+    auto it = rows.find(key);
+    if (it == rows.end()) {
+      it = rows.try_emplace(key).first;
+      it->second.minute_ms = minute;
+      it->second.model = model;
+      it->second.source = source;
+    }
+    RequestStatsRow& row = it->second;
+    ++row.invocations;
+    if (s.status >= 500) ++row.errors;
+    if (s.cache_hit) ++row.cache_hits;
+    row.tokens += s.tokens;
+    row.cost_usd += s.cost_usd;
+    row.total_ms += s.total_ms;
+    if (s.api_ms) {
+      ++row.api_calls;
+      row.api_ms += *s.api_ms;
+    }
+  });
 }
+
+namespace {
+// One row per key over every shard; `take` empties the shards (a flush), else they are copied.
+std::vector<RequestStatsRow> mergeShards(
+    const PerThread<std::unordered_map<std::string, RequestStatsRow>>& shards, bool take) {
+  std::unordered_map<std::string, RequestStatsRow> merged;
+  shards.forEach([&](std::unordered_map<std::string, RequestStatsRow>& rows) {
+    for (auto& [key, row] : rows) {
+      auto it = merged.find(key);
+      if (it != merged.end())
+        it->second.add(row);
+      else
+        merged.try_emplace(key, take ? std::move(row) : row);
+    }
+    if (take) rows.clear();
+  });
+  std::vector<RequestStatsRow> out;
+  out.reserve(merged.size());
+  for (auto& [key, row] : merged) out.push_back(std::move(row));
+  return out;
+}
+}  // namespace
 
 Result<std::size_t> RequestStatsRecorder::flush() {
   std::lock_guard flushing(flush_mutex_);
-  std::unordered_map<std::string, RequestStatsRow> batch;
-  {
-    std::lock_guard lock(mutex_);
-    batch.swap(rows_);
-  }
-  if (batch.empty()) return 0;
-  std::vector<RequestStatsRow> rows;
-  rows.reserve(batch.size());
-  for (auto& [key, row] : batch) rows.push_back(std::move(row));
+  std::vector<RequestStatsRow> rows = mergeShards(shards_, true);
+  if (rows.empty()) return 0;
   auto written = store_.addRequestStats(rows);
   if (!written) {
     std::int64_t lost = 0;
@@ -79,11 +100,7 @@ Result<std::size_t> RequestStatsRecorder::flush() {
 }
 
 std::vector<RequestStatsRow> RequestStatsRecorder::pending() const {
-  std::lock_guard lock(mutex_);
-  std::vector<RequestStatsRow> out;
-  out.reserve(rows_.size());
-  for (const auto& [key, row] : rows_) out.push_back(row);
-  return out;
+  return mergeShards(shards_, false);
 }
 
 std::uint64_t RequestStatsRecorder::droppedRows() const {
