@@ -147,7 +147,7 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
     text += extra_json;
   }
   text += "}\n";
-  enqueue(std::move(text));
+  enqueue(std::move(text), level >= Level::kWarning);
 }
 
 void Logger::setContextFields(std::string members) {
@@ -158,10 +158,10 @@ void Logger::setContextFields(std::string members) {
 
 void Logger::writeLine(std::string line) {
   line.push_back('\n');
-  enqueue(std::move(line));
+  enqueue(std::move(line), false);
 }
 
-void Logger::enqueue(std::string text) {
+void Logger::enqueue(std::string text, bool urgent) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
@@ -173,7 +173,10 @@ void Logger::enqueue(std::string text) {
     ++enqueued_;
     // A parked writer (idle, no timer running) needs this line's wake; a busy one collects the
     // batch on its timer, unless a burst has filled kWakeBytes first.
-    wake = parked_ || (pending_.size() >= kWakeBytes && !wake_sent_);
+    // A warning or error is written at once (with whatever is pending): it may be the last
+    // line before the process dies, and it is rare.
+    if (urgent) flush_wanted_ = true;
+    wake = parked_ || urgent || (pending_.size() >= kWakeBytes && !wake_sent_);
     if (wake) {
       parked_ = false;
       wake_sent_ = true;

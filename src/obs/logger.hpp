@@ -20,7 +20,8 @@ bool parseLevel(std::string_view text, Level& out);
 //   {"timestamp": "...Z", "level": "INFO", "message": "...", "extra_fields": {...}}
 // Lines are formatted on the caller's thread and written by a background thread, so a slow
 // stdout never blocks a request. The writer collects lines in batches (every 25 ms, or 32 KB,
-// or on flush()), so logging costs a request no wake-up of another thread. The queue is
+// or on flush(); warnings and errors at once), so an info line costs a request no wake-up of
+// another thread. The queue is
 // bounded; past it lines are dropped and counted.
 class Logger {
  public:
@@ -60,7 +61,7 @@ class Logger {
 
  private:
   void run();
-  void enqueue(std::string text);
+  void enqueue(std::string text, bool urgent);
   Level min_level_;
   Sink sink_;
   std::atomic<bool> has_context_{false};

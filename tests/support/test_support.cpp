@@ -193,7 +193,16 @@ int ServerProcess::stop(int signo, std::chrono::milliseconds wait) {
 }
 
 std::string ServerProcess::logs() const {
-  return readFile(log_path_);
+  // The server writes info lines in batches (up to 25 ms late, obs/logger.hpp): wait until the
+  // file has stopped growing for 60 ms (at most 2 s), so a line logged before this call is in.
+  std::string text = readFile(log_path_);
+  for (int quiet = 0, rounds = 0; quiet < 2 && rounds < 40; ++rounds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    std::string again = readFile(log_path_);
+    quiet = again.size() == text.size() ? quiet + 1 : 0;
+    text = std::move(again);
+  }
+  return text;
 }
 
 std::vector<std::string> ServerProcess::logLines() const {
