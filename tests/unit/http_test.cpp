@@ -41,6 +41,19 @@ TEST(Router, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(*wrong.headers.get("allow"), "GET, HEAD, POST");
 }
 
+// A prefix route declares whether it blocks, as an exact one does (the arena's vote route,
+// /api/arena/battles/{id}/vote, waits on the store and must run on the worker pool).
+TEST(Router, PrefixRoutesCarryTheirBlocking) {
+  Router router;
+  router.addPrefix("GET", "/assets/", [](const Request&) { return Response{}; });
+  router.addPrefix(
+      "POST", "/api/arena/battles/", [](const Request&) { return Response{}; }, Blocking::always());
+  EXPECT_FALSE(router.mayBlock(Request::make("GET", "/assets/app.css")));
+  EXPECT_TRUE(router.mayBlock(Request::make("POST", "/api/arena/battles/abc/vote")));
+  EXPECT_FALSE(router.mayBlock(Request::make("GET", "/api/arena/battles/abc/vote")))
+      << "405 is answered on the I/O thread";
+}
+
 TEST(Request, ParsesQueryAndDecodesPath) {
   auto r = Request::make("GET", "/api/x%20y?model=gpt-4.1&topic=cold+start%21&empty");
   EXPECT_EQ(r.path, "/api/x y");
@@ -61,7 +74,8 @@ TEST(JsonError, HasCodeAndMessageOnly) {
 
 TEST(Pipeline, AssignsRequestIdsAndContainsExceptions) {
   Router router;
-  router.add("GET", "/boom", [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
+  router.add("GET", "/boom",
+             [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
   router.add("GET", "/ok", ok);
   Pipeline pipeline(router);
   pipeline.setAccessLog(false);
@@ -86,7 +100,8 @@ TEST(Pipeline, MiddlewareCanShortCircuitAndDecorate) {
   Pipeline pipeline(router);
   pipeline.setAccessLog(false);
   pipeline.addBefore([](Request& r) -> std::optional<Response> {
-    if (r.path == "/ok" && r.queryParam("block")) return jsonError(ErrorCode::kRateLimited, "slow down");
+    if (r.path == "/ok" && r.queryParam("block"))
+      return jsonError(ErrorCode::kRateLimited, "slow down");
     return std::nullopt;
   });
   pipeline.addAfter([](const Request&, Response& res, double) { res.headers.set("X-Seen", "1"); });
