@@ -1,7 +1,7 @@
 // Accessibility in CI: axe-core (pinned in tests/node/package.json) on every page, in light and
 // dark, at 1366x900 and 390x844, in the states people see (a saying voted on, a comparison
-// with a pick, a dashboard with data, the no-keys pages). Any serious or critical violation
-// fails, with the rule, the nodes and how to fix it in the message.
+// with a pick, one with a failed model, a dashboard with data, the no-keys pages). Any serious
+// or critical violation fails, with the rule, the nodes and how to fix it in the message.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -15,7 +15,9 @@ const MODES = [
   { name: "light-phone", scheme: "light", viewport: { width: 390, height: 844 } },
   { name: "dark-phone", scheme: "dark", viewport: { width: 390, height: 844 } },
 ];
-const CONFIG = "[stats]\ncache_ttl_ms = 0\n";
+// No call budget: every mode runs its comparisons (the default people's share is 30 a minute).
+const CONFIG = "[stats]\ncache_ttl_ms = 0\n[budget]\nmax_calls_per_minute = 0\n";
+let fakeLlm;  // started in before(); the failed-comparison state scripts a failure with it
 
 // Runs axe in the page (evaluated through the DevTools protocol, so the pages' CSP stays on).
 async function serious(page) {
@@ -41,6 +43,18 @@ const PAGES = {
     await page.locator("[data-testid=compare-card][data-state=pending]").first().waitFor({ state: "detached", timeout: 20000 });
     await page.getByTestId("pick-best").first().click();
     await page.getByText(/Your vote went to that answer only/).waitFor();
+  },
+  // One model fails: its card says so in words, the technical detail disclosed; the others are
+  // ranked and marked fastest and cheapest.
+  "compare-failed": async (page, url) => {
+    await fakeLlm.control({ models: { "claude-sonnet-4-5": { status: 400 } } });
+    await page.goto(`${url}/compare`);
+    await page.getByTestId("pick-gpt-4.1").waitFor();
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    await page.locator("[data-testid=compare-card][data-state=pending]").first().waitFor({ state: "detached", timeout: 20000 });
+    await page.getByTestId("error-details").first().locator("summary").click();
+    await page.getByTestId("mark-fastest").first().waitFor();
+    await fakeLlm.control({ reset: true });
   },
   dashboard: async (page, url) => {
     await page.goto(`${url}/dashboard`);
@@ -92,6 +106,7 @@ describe("accessibility (axe-core)", () => {
   let browser;
   before(async () => {
     fake = await startFakeLlm();
+    fakeLlm = fake;
     await fake.control({ reset: true });
     server = await startServer({ config: CONFIG, env: fake.serverEnv });
     bare = await startServer({ config: CONFIG });
