@@ -21,7 +21,8 @@ files=(
   src/llm/batch_parser.cpp src/secrets/ssm_source.cpp
   src/store/dynamo/attribute_value.cpp src/store/dynamo/item_codec.cpp
   src/store/dynamo/requests.cpp src/store/dynamo/dynamo_error.cpp
-  src/api/feedback_handler.cpp src/api/compare.cpp
+  src/api/feedback_handler.cpp src/api/compare.cpp src/api/arena_handler.cpp
+  src/store/dynamo/dynamo_arena.cpp src/store/sqlite_arena.cpp
 )
 for f in src/lambda/*.cpp; do [[ -e $f ]] && files+=("$f"); done
 

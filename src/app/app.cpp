@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "api/arena_handler.hpp"
 #include "api/compare.hpp"
 #include "api/feedback_handler.hpp"
 #include "api/handlers.hpp"
@@ -75,6 +76,9 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
       });
   stats_->setLedger(ledger_rollup_.get());
   stats_->setFeedback(feedback_.get());
+  arena_ = std::make_unique<ArenaService>(
+      *store_, gateway(), *ingestor_, *budget_, cache_.get(), clock_, ArenaService::Options{},
+      [this](const std::optional<std::string>& topic) { return compare_->validateTopic(topic); });
   metrics_.onRender([this](obs::Metrics& m) {
     for (const auto& status : gateway().models()) {
       m.gauge("cloudsayings_circuit_open",
@@ -145,6 +149,7 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
   pipeline_ = std::make_unique<http::Pipeline>(router_, config_.body_limit);
   pipeline_->setAccessLog(config_.log.access_log);
   pipeline_->setBodyLimit("POST", "/api/feedback", config_.feedback.body_limit);
+  pipeline_->setBodyLimit("POST", std::string(api::kBattlesPath), api::kArenaBodyLimit);
   // EMF by default only in Lambda mode, where stdout goes to CloudWatch Logs.
   const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
   pipeline_->addAfter(api::metricsHook(metrics_, request_stats_.get(), clock_,
@@ -242,6 +247,19 @@ void App::registerRoutes() {
   // HEAD would pay for every model's call and throw the answer away: 405 (Allow: GET, POST).
   router_.addGetWithoutHead("/api/compare", compare, Blocking::always());
   router_.add("POST", "/api/compare", compare, Blocking::always());
+  // The arena: every route reads or writes the store (and a battle may call a model).
+  router_.add(
+      "POST", std::string(api::kBattlesPath),
+      [this](const http::Request& r) { return api::postBattle(*arena_, metrics_, r); },
+      Blocking::always());
+  router_.addPrefix(
+      "POST", std::string(api::kBattlePrefix),
+      [this](const http::Request& r) { return api::postVote(*arena_, metrics_, r); },
+      Blocking::always());
+  router_.add(
+      "GET", "/api/leaderboard",
+      [this](const http::Request& r) { return api::getLeaderboard(*arena_, r); },
+      Blocking::always());
   if (web_) web_->registerRoutes(router_);
 }
 

@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "llm/gateway.hpp"
+#include "service/arena_service.hpp"
 #include "service/compare_service.hpp"
 #include "obs/metrics.hpp"
 #include "service/feedback_service.hpp"
@@ -53,6 +54,7 @@ class App {
   llm::Gateway& gateway() { return gateway_ ? *gateway_ : *llm_.gateway; }
   cache::SayingCache* sayingCache() { return cache_.get(); }
   cache::BudgetGuard* budget() { return budget_.get(); }
+  ArenaService& arena() { return *arena_; }
   const Protections& protections() const { return *protections_; }
 
  private:
@@ -81,6 +83,7 @@ class App {
   std::unique_ptr<RequestStatsRecorder> request_stats_;  // flushes on destruction
   std::unique_ptr<FeedbackService> feedback_;
   std::unique_ptr<StatsService> stats_;
+  std::unique_ptr<ArenaService> arena_;
   std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;

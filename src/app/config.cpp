@@ -130,7 +130,8 @@ void readDynamo(const toml::table& root, Config& c) {
   if (!d.endpoint.empty() && !d.endpoint.starts_with("http://") && !d.endpoint.starts_with("https://"))
     throw ConfigError("dynamodb.endpoint: must start with http:// or https://");
   for (auto [key, table] : {std::pair{"sayings_table", &d.sayings_table}, std::pair{"feedback_table", &d.feedback_table},
-                            std::pair{"stats_table", &d.stats_table}}) {
+                            std::pair{"stats_table", &d.stats_table},
+                            std::pair{"arena_table", &d.arena_table}}) {
     s.read(key, *table);
     // DynamoDB's rule for table names.
     const bool valid = table->size() >= 3 && table->size() <= 255 &&

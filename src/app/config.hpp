@@ -35,6 +35,7 @@ struct DynamoConfig {
   std::string sayings_table = "main_humor";
   std::string feedback_table = "saying_feedback";
   std::string stats_table = "request_stats";
+  std::string arena_table = "arena";  // arena battles and votes
   std::int64_t connect_timeout_ms = 1'000;
   std::int64_t attempt_timeout_ms = 2'000;  // one HTTP exchange
   std::int64_t deadline_ms = 5'000;         // one store call, throttling retries included

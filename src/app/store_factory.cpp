@@ -55,7 +55,7 @@ dynamo::ClientOptions dynamoClientOptions(const Config& config, const EnvLookup&
 dynamo::StoreOptions dynamoStoreOptions(const Config& config) {
   dynamo::StoreOptions o;
   o.tables = {config.dynamodb.sayings_table, config.dynamodb.feedback_table,
-              config.dynamodb.stats_table};
+              config.dynamodb.stats_table, config.dynamodb.arena_table};
   o.consistent_reads = config.dynamodb.consistent_reads;
   return o;
 }

@@ -12,13 +12,15 @@ void Router::addGetWithoutHead(std::string path, Handler handler, Blocking block
   routes_[std::move(path)]["GET"] = Route{std::move(handler), std::move(blocking), true};
 }
 
-void Router::addPrefix(std::string method, std::string prefix, Handler handler) {
+void Router::addPrefix(std::string method, std::string prefix, Handler handler,
+                       Blocking blocking) {
   for (auto& [p, methods] : prefixes_)
     if (p == prefix) {
-      methods[std::move(method)] = Route{std::move(handler), {}, false};
+      methods[std::move(method)] = Route{std::move(handler), std::move(blocking), false};
       return;
     }
-  prefixes_.push_back({std::move(prefix), {{std::move(method), Route{std::move(handler), {}, false}}}});
+  prefixes_.push_back({std::move(prefix),
+                       {{std::move(method), Route{std::move(handler), std::move(blocking), false}}}});
 }
 
 const Router::Route* Router::find(const std::string& method, const std::string& path,

@@ -47,7 +47,8 @@ class Router {
   }
   // A GET route that HEAD does not reach (405 with Allow naming GET and the others).
   void addGetWithoutHead(std::string path, Handler handler, Blocking blocking = {});
-  void addPrefix(std::string method, std::string prefix, Handler handler);
+  void addPrefix(std::string method, std::string prefix, Handler handler,
+                 Blocking blocking = {});
 
   Response dispatch(const Request& request) const;
   bool mayBlock(const Request& request) const;

@@ -119,7 +119,53 @@ SELECT minute_ms - minute_ms % 3600000, model, provider, sum(positive), sum(nega
 FROM vote_stats GROUP BY 1, 2, 3;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations{kV1, kV2, kV3, kV4};
+// v5: the blind arena. Battles hold both sides as shown and as revealed (any instance takes the
+// vote); votes copy what the leaderboard needs from their battle, so it reads one table and
+// battles can be pruned once expired. UNIQUE (battle_id, client_key): one vote per client.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE arena_battles (
+  id           TEXT PRIMARY KEY,
+  topic        TEXT,
+  created_at   INTEGER NOT NULL,  -- Unix epoch ms
+  expires_at   INTEGER NOT NULL,
+  a_saying_id  TEXT NOT NULL,
+  a_text       TEXT NOT NULL,
+  a_services   TEXT NOT NULL DEFAULT '[]',
+  a_model      TEXT NOT NULL,
+  a_provider   TEXT NOT NULL,
+  a_latency_ms REAL,
+  a_cost_usd   REAL NOT NULL DEFAULT 0,
+  b_saying_id  TEXT NOT NULL,
+  b_text       TEXT NOT NULL,
+  b_services   TEXT NOT NULL DEFAULT '[]',
+  b_model      TEXT NOT NULL,
+  b_provider   TEXT NOT NULL,
+  b_latency_ms REAL,
+  b_cost_usd   REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX arena_battles_expires ON arena_battles(expires_at);
+CREATE TABLE arena_votes (
+  id           TEXT PRIMARY KEY,
+  battle_id    TEXT NOT NULL,
+  client_key   TEXT NOT NULL,
+  winner       TEXT NOT NULL CHECK (winner IN ('a', 'b', 'tie', 'both_bad')),
+  created_at   INTEGER NOT NULL,
+  model_a      TEXT NOT NULL,
+  provider_a   TEXT NOT NULL,
+  model_b      TEXT NOT NULL,
+  provider_b   TEXT NOT NULL,
+  length_a     INTEGER NOT NULL,
+  length_b     INTEGER NOT NULL,
+  latency_a_ms REAL,
+  latency_b_ms REAL,
+  cost_a_usd   REAL NOT NULL DEFAULT 0,
+  cost_b_usd   REAL NOT NULL DEFAULT 0,
+  honest       INTEGER NOT NULL,
+  UNIQUE (battle_id, client_key)
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations{kV1, kV2, kV3, kV4, kV5};
 }  // namespace
 
 std::span<const std::string_view> migrations() { return kMigrations; }

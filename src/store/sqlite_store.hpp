@@ -56,6 +56,11 @@ class SqliteStore final : public Store {
   // In *_ledger.cpp.
   Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override;
   Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override;
+  // In *_arena.cpp.
+  Result<void> putBattle(const ArenaBattle& battle) override;
+  Result<std::optional<ArenaBattle>> getBattle(const std::string& id) override;
+  Result<ArenaVoteOutcome> recordArenaVote(const ArenaVote& vote) override;
+  Result<std::vector<ArenaVote>> listArenaVotes() override;
 
   int schemaVersion();
   // PRAGMA max_page_count on the writing connection: caps the file (SQLite clamps it to the

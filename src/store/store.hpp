@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/saying.hpp"
+#include "store/arena_records.hpp"
 #include "store/records.hpp"
 
 namespace cs {
@@ -66,6 +67,20 @@ class Store {
   // keyed by (minute_ms, model, provider, purpose).
   virtual Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) = 0;
   virtual Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) = 0;
+
+  // The blind arena (ArenaService). Battles live here, not in memory, so a battle created on
+  // one instance takes its vote on another.
+  // Stores a new battle (ids are random: writing the same id twice is a retry of one write).
+  virtual Result<void> putBattle(const ArenaBattle& battle) = 0;
+  // nullopt when no battle has this id (an expired battle may still be returned: the caller
+  // compares expires_at_ms with its clock).
+  virtual Result<std::optional<ArenaBattle>> getBattle(const std::string& id) = 0;
+  // Stores the vote once per (battle_id, client_key): the first vote stands and a repeat is
+  // answered counted = false with the first vote's winner. A write retried after a lost answer
+  // is recognised by vote.id and answered counted = true.
+  virtual Result<ArenaVoteOutcome> recordArenaVote(const ArenaVote& vote) = 0;
+  // Every stored arena vote, in no particular order (the leaderboard fits on all of them).
+  virtual Result<std::vector<ArenaVote>> listArenaVotes() = 0;
 };
 
 using StorePtr = std::unique_ptr<Store>;

@@ -123,7 +123,8 @@ dynamo::Tables uniqueTables() {
   // -Wrestrict on "literal" + std::string&&.
   std::string prefix = "t";
   prefix.append(randomId(), 0, 10).append("_");
-  return {prefix + "main_humor", prefix + "saying_feedback", prefix + "request_stats"};
+  return {prefix + "main_humor", prefix + "saying_feedback", prefix + "request_stats",
+          prefix + "arena"};
 }
 
 std::unique_ptr<dynamo::DynamoStore> makeDynaliteStore(const DynaliteProcess& dynalite,

@@ -33,7 +33,7 @@ std::map<std::string, std::string> awsEnv(const DynaliteProcess& dynalite) {
 
 std::string tablesToml(const dynamo::Tables& t) {
   return "[dynamodb]\nsayings_table = \"" + t.sayings + "\"\nfeedback_table = \"" + t.feedback +
-         "\"\nstats_table = \"" + t.stats + "\"\n";
+         "\"\nstats_table = \"" + t.stats + "\"\narena_table = \"" + t.arena + "\"\n";
 }
 
 // A DynamoDB front: forwards every call to dynalite, except that while `throttle_writes` is

@@ -53,6 +53,14 @@ class ForwardingStore : public Store {
   Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override {
     return inner_->listLedgerStats(range);
   }
+  Result<void> putBattle(const ArenaBattle& battle) override { return inner_->putBattle(battle); }
+  Result<std::optional<ArenaBattle>> getBattle(const std::string& id) override {
+    return inner_->getBattle(id);
+  }
+  Result<ArenaVoteOutcome> recordArenaVote(const ArenaVote& vote) override {
+    return inner_->recordArenaVote(vote);
+  }
+  Result<std::vector<ArenaVote>> listArenaVotes() override { return inner_->listArenaVotes(); }
 
  private:
   std::unique_ptr<Store> owned_;

@@ -91,13 +91,14 @@ TEST(RequestStatsStore, MigratesAVersionOneDatabase) {
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db, "DROP TABLE request_stats; DROP TABLE ledger_stats; DROP TABLE vote_stats; "
                            "DROP TABLE vote_stats_hourly; DROP INDEX saying_feedback_window; "
+                           "DROP TABLE arena_battles; DROP TABLE arena_votes; "
                            "PRAGMA user_version=1;", nullptr, nullptr,
                            nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   SqliteStore upgraded(path);
-  EXPECT_EQ(upgraded.schemaVersion(), 4);
+  EXPECT_EQ(upgraded.schemaVersion(), 5);
   EXPECT_TRUE(upgraded.addRequestStats({row(0, "m", "store", 1)}));
 }
 

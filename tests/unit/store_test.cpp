@@ -139,11 +139,11 @@ TEST(SqliteStore, MigratesOnceAndReopens) {
   const auto path = dir.file("s.db");
   {
     SqliteStore s(path);
-    EXPECT_EQ(s.schemaVersion(), 4);
+    EXPECT_EQ(s.schemaVersion(), 5);
     s.putSaying(makeSaying("a", "persisted"));
   }
   SqliteStore again(path);
-  EXPECT_EQ(again.schemaVersion(), 4);
+  EXPECT_EQ(again.schemaVersion(), 5);
   EXPECT_EQ(again.getSaying("a").value()->text, "persisted");
 }
 

@@ -71,7 +71,7 @@ TEST(VoteRollupMigration, BackfillsFromV3VotesWithTheResponseTimeRule) {
   writeV3Database(path, votes);
 
   SqliteStore store(path);
-  EXPECT_EQ(store.schemaVersion(), 4);
+  EXPECT_EQ(store.schemaVersion(), 5);
   std::map<std::pair<std::int64_t, std::string>, VoteRow> expected;
   for (const auto& r : votes) {
     VoteRow row = voteRowOf(r);

@@ -17,6 +17,7 @@ struct Tables {
   std::string sayings = "main_humor";
   std::string feedback = "saying_feedback";
   std::string stats = "request_stats";
+  std::string arena = "arena";  // battles and arena votes (dynamo_arena.cpp), hash key arena_key
 };
 
 struct StoreOptions {
@@ -63,6 +64,11 @@ class DynamoStore final : public Store {
   // In *_ledger.cpp.
   Result<void> addLedgerStats(const std::vector<LedgerRow>& rows) override;
   Result<std::vector<LedgerRow>> listLedgerStats(const TimeRange& range) override;
+  // In *_arena.cpp.
+  Result<void> putBattle(const ArenaBattle& battle) override;
+  Result<std::optional<ArenaBattle>> getBattle(const std::string& id) override;
+  Result<ArenaVoteOutcome> recordArenaVote(const ArenaVote& vote) override;
+  Result<std::vector<ArenaVote>> listArenaVotes() override;
 
   DynamoClient& client() { return *client_; }
   const StoreOptions& options() const { return options_; }

@@ -152,6 +152,29 @@ describe("docs/openapi.yaml against a running server", () => {
     }
   });
 
+  test("arena battles, votes and the leaderboard", async () => {
+    const u = server.url;
+    const battle = (await call(u, "POST", "/api/arena/battles", { body: {} })).body;
+    const vote = `/api/arena/battles/${battle.battle_id}/vote`;
+    const headers = { "X-Client-Id": "openapi-arena-1" };
+    const first = await call(u, "POST", vote, { body: { winner: "a" }, headers });
+    assert.equal(first.body.counted, true);
+    const repeat = await call(u, "POST", vote, { body: { winner: "b" }, headers });
+    assert.equal(repeat.body.counted, false);
+    assert.deepEqual(repeat.body.a, first.body.a, "a repeat shows the same reveal");
+    assert.equal((await call(u, "POST", vote, { body: { winner: "left" } })).status, 400);
+    assert.equal((await call(u, "POST", vote, { body: "{}", raw: true, headers: { "Content-Type": "text/plain" } })).status, 415);
+    assert.equal((await call(u, "POST", vote, { body: { winner: "a", pad: "x".repeat(5000) } })).status, 413);
+    assert.equal((await call(u, "POST", "/api/arena/battles/no-such-battle/vote", { body: { winner: "a" } })).status, 404);
+    assert.equal((await call(u, "POST", "/api/arena/battles", { body: { topic: "<script>" } })).status, 400);
+    assert.equal((await call(u, "POST", "/api/arena/battles", { body: { pad: "x".repeat(5000) } })).status, 413);
+    assert.equal((await call(u, "POST", "/api/arena/battles", { body: "{}", raw: true, headers: { "Content-Type": "text/plain" } })).status, 415);
+    assert.equal((await call(bare.url, "POST", "/api/arena/battles", { body: {} })).status, 503);
+    const board = (await call(u, "GET", "/api/leaderboard")).body;
+    assert.equal(board.votes, 1);
+    assert.equal(board.models.length, 2);
+  });
+
   test("every documented operation was exercised", () => {
     const missing = [];
     for (const [template, item] of Object.entries(doc.paths))
