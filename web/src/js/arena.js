@@ -49,6 +49,7 @@ function clearSides(placeholder) {
     card.classList.remove("winner", "loser");
     text.replaceChildren(el("span", { class: "muted", text: placeholder }));
     reveal.replaceChildren();
+    delete reveal.dataset.model;  // the last battle's reveal must not linger in the markup
     reveal.hidden = true;
   }
 }
@@ -57,6 +58,7 @@ function show(b) {
   battle = b;
   section.dataset.battleId = b.battle_id;
   battleNotice.replaceChildren();
+  clearSides("");
   for (const s of ["a", "b"]) side(s).text.textContent = (b[s] && b[s].text) || "";
   voteResult.textContent = "";
   nextButton.textContent = "Skip this battle";

@@ -49,6 +49,14 @@ function renderLength(length) {
     num(String(m.place), "place"), modelCell(m), num(rating(m.rating), "rating"))));
 }
 
+function lengthText(length) {
+  const g = length ? Number(length.length_coefficient) : NaN;
+  if (!Number.isFinite(g)) return "";
+  const lean = Math.abs(g) < 1 ? "voters show no lean towards longer or shorter sayings"
+    : g > 0 ? "voters lean towards the longer saying" : "voters lean towards the shorter saying";
+  return `Length effect: ${g > 0 ? "+" : ""}${g.toFixed(1)} Elo points for the longer side at the largest difference; ${lean}.`;
+}
+
 function biasText(bias) {
   const n = bias ? Number(bias.decisive_votes || 0) : 0;
   if (!n) return "Position check: no decisive vote yet (one side better), so no side bias to measure.";
@@ -120,6 +128,7 @@ function render(board) {
     + (dropped ? `${formatInt(dropped)} dropped (a saying named its own model or provider, so that battle's vote does not count)` : "none dropped");
   renderTable(models);
   renderLength(board.length_controlled);
+  document.getElementById("length-effect").textContent = lengthText(board.length_controlled);
   document.getElementById("position-bias").textContent = biasText(board.position_bias);
   document.getElementById("board-method").textContent = methodText(board.method);
   // Swatch colours go through the CSSOM (a CSP without 'unsafe-inline' blocks style attributes).
