@@ -1,7 +1,8 @@
 // Accessibility in CI: axe-core (pinned in tests/node/package.json) on every page, in light and
 // dark, at 1366x900 and 390x844, in the states people see (a saying voted on, a comparison
-// with a pick, one with a failed model, a dashboard with data, the no-keys pages). Any serious
-// or critical violation fails, with the rule, the nodes and how to fix it in the message.
+// with a pick, one with a failed model, a dashboard with data, the arena's battle, reveal with a
+// leaderboard, empty leaderboard and error states, the no-keys pages). Any serious or critical
+// violation fails, with the rule, the nodes and how to fix it in the message.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -56,6 +57,27 @@ const PAGES = {
     await page.getByTestId("mark-fastest").first().waitFor();
     await fakeLlm.control({ reset: true });
   },
+  // The arena: a battle over an empty leaderboard, then the reveal with the leaderboard drawn.
+  "arena-battle": async (page, url) => {
+    await page.goto(`${url}/arena`);
+    await page.locator("#battle[data-state=battle]").waitFor();
+    await page.locator("#leaderboard[data-state=empty], #leaderboard[data-state=loaded]").waitFor();
+  },
+  "arena-revealed": async (page, url) => {
+    await page.goto(`${url}/arena`);
+    await page.locator("#battle[data-state=battle]").waitFor();
+    await page.getByRole("button", { name: "A is better" }).click();
+    await page.locator("#battle[data-state=revealed]").waitFor();
+    await page.locator("#leaderboard[data-state=loaded]").waitFor();
+  },
+  // Neither the battle nor the leaderboard can be fetched.
+  "arena-error": async (page, url) => {
+    await page.route("**/api/arena/battles", (route) => route.abort("connectionrefused"));
+    await page.route("**/api/leaderboard", (route) => route.abort("connectionrefused"));
+    await page.goto(`${url}/arena`);
+    await page.locator("#battle[data-state=error]").waitFor();
+    await page.locator("#leaderboard[data-state=error]").waitFor();
+  },
   dashboard: async (page, url) => {
     await page.goto(`${url}/dashboard`);
     await page.waitForFunction(() => document.body.dataset.state === "loaded");
@@ -75,6 +97,12 @@ const NO_KEYS = {
   "compare-no-keys": async (page, url) => {
     await page.goto(`${url}/compare`);
     await page.getByTestId("notice-no-models").waitFor();
+  },
+  // No models: the arena says so; the leaderboard is empty.
+  "arena-no-keys": async (page, url) => {
+    await page.goto(`${url}/arena`);
+    await page.getByTestId("notice-no-models").waitFor();
+    await page.locator("#leaderboard[data-state=empty]").waitFor();
   },
   "dashboard-empty": async (page, url) => {
     await page.goto(`${url}/dashboard?range=1h&model=gpt-4.1`);  // no keys: no call, no saying of it

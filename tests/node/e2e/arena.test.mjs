@@ -179,7 +179,7 @@ describe("arena page", () => {
 });
 
 describe("arena page on a server without keys", () => {
-  test("says the arena needs models; the leaderboard is empty, not an error", async () => {
+  test("says the arena needs models; the leaderboard is empty, not an error; every page links here", async () => {
     const server = await startServer();
     const browser = await launchBrowser();
     try {
@@ -191,6 +191,14 @@ describe("arena page on a server without keys", () => {
       await boardState(page, "empty");
       // The battle's 503 is the one failed request, and the page handled it.
       assert.deepEqual(page.problems, ["503 /api/arena/battles"]);
+      // Every page's navigation leads here.
+      for (const path of ["/", "/compare", "/dashboard", "/help"]) {
+        const from = await browser.page();
+        await from.goto(`${server.url}${path}`);
+        await from.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Arena" }).click();
+        await from.waitForURL(/\/arena$/);
+        await from.close();
+      }
     } finally {
       await browser.close();
       await server.stop();

@@ -48,6 +48,7 @@ function clearSides(placeholder) {
     const { card, text, reveal } = side(s);
     card.classList.remove("winner", "loser");
     text.replaceChildren(el("span", { class: "muted", text: placeholder }));
+    text.classList.add("placeholder");  // no quotation marks round a placeholder
     reveal.replaceChildren();
     delete reveal.dataset.model;  // the last battle's reveal must not linger in the markup
     reveal.hidden = true;
@@ -59,7 +60,10 @@ function show(b) {
   section.dataset.battleId = b.battle_id;
   battleNotice.replaceChildren();
   clearSides("");
-  for (const s of ["a", "b"]) side(s).text.textContent = (b[s] && b[s].text) || "";
+  for (const s of ["a", "b"]) {
+    side(s).text.textContent = (b[s] && b[s].text) || "";
+    side(s).text.classList.remove("placeholder");
+  }
   voteResult.textContent = "";
   nextButton.textContent = "Skip this battle";
   nextButton.classList.remove("primary");
