@@ -173,6 +173,28 @@ def check(template):
             fail(errors, f"{name}: encryption at rest (SSESpecification.SSEEnabled)")
         if p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled") is not True:
             fail(errors, f"{name}: point-in-time recovery")
+    # Every table reaches the program (an environment variable naming it) and the role.
+    env = {}
+    for fn in functions.values():
+        env.update(fn.get("Properties", {}).get("Environment", {}).get("Variables", {}))
+    passed = {v.value for v in env.values() if isinstance(v, Tagged) and v.tag == "!Ref"}
+    granted = set()
+    for role in roles.values():
+        for policy in role.get("Properties", {}).get("Policies", []):
+            for stmt in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
+                if isinstance(stmt, dict):
+                    for r in as_list(stmt.get("Resource", [])):
+                        if isinstance(r, Tagged) and r.tag == "!GetAtt":
+                            granted.add(str(r.value).split(".")[0])
+    for name in tables:
+        if name not in passed:
+            fail(errors, f"{name}: no environment variable of the function names it")
+        if name not in granted:
+            fail(errors, f"{name}: the role grants nothing on it")
+    if "ArenaTable" not in tables:
+        fail(errors, "expected the arena table (battles and arena votes)")
+    elif tables["ArenaTable"].get("Properties", {}).get("TimeToLiveSpecification", {}).get("AttributeName") != "expires_at_s":
+        fail(errors, "ArenaTable: TTL on expires_at_s (expired battles are deleted)")
     params = template.get("Parameters", {})
     for needed in ("CorsAllowedOrigins", "ThrottlingRateLimit", "ThrottlingBurstLimit",
                    "ClaudeParameterName", "OpenAiParameterName", "ProvisionedConcurrency"):
