@@ -83,7 +83,10 @@ function battleError(err) {
   }
 }
 
+let asked = 0;  // the latest battle request: an older answer arriving late is dropped
+
 async function newBattle() {
+  const mine = ++asked;
   sessionStorage.removeItem(BATTLE_KEY);
   battle = null;
   delete section.dataset.battleId;
@@ -93,10 +96,11 @@ async function newBattle() {
   voteResult.textContent = "";
   try {
     const b = await postJson("/api/arena/battles", {}, options());
+    if (mine !== asked) return;
     sessionStorage.setItem(BATTLE_KEY, JSON.stringify(b));
     show(b);
   } catch (err) {
-    battleError(err);
+    if (mine === asked) battleError(err);
   }
 }
 

@@ -17,7 +17,7 @@ const rankNote = document.getElementById("rank-note");
 const cards = document.getElementById("cards");
 
 let models = [];
-let running = null;  // the comparison in flight: { controller, cancel() }
+let running = null;  // the comparison in flight: { controller, stop(), cancel() }
 
 const REASONS = { no_api_key: "no API key", missing_key: "no API key", circuit_open: "temporarily failing" };
 const HEALTH = { open: "failing, paused", degraded: "slow or erroring" };
@@ -120,7 +120,7 @@ async function runCompare() {
     formMessage.textContent = "Pick at least one model.";
     return;
   }
-  if (running) running.controller.abort();  // pressing Compare again starts over
+  if (running) running.stop();  // pressing Compare again starts over: the old stream and clock stop
   const controller = new AbortController();
   const started = performance.now();
   const byModel = new Map(chosen.map((id) => [id, pendingCard(modelOf(id))]));
@@ -148,9 +148,12 @@ async function runCompare() {
   };
   running = {
     controller,
-    cancel() {
+    stop() {
       controller.abort();
       stop();
+    },
+    cancel() {
+      this.stop();
       let cancelled = 0;
       for (const card of byModel.values()) {
         if (card.dataset.state !== "pending") continue;
