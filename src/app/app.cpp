@@ -91,6 +91,9 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
                   {{"model", status.info.id}, {"error_type", type}})
             .raiseTo(static_cast<double>(count));
     }
+    m.counter("cloudsayings_arena_self_naming_skipped_total",
+              "Distinct sayings the arena left out because they name their own model or provider.")
+        .raiseTo(static_cast<double>(arena_->selfNamingSkipped()));
     m.gauge("cloudsayings_compare_calls_in_flight",
             "Compare LLM calls running now (bounded by compare.max_concurrent_calls).")
         .set(static_cast<double>(compare_->callsInFlight()));

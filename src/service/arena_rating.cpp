@@ -56,6 +56,16 @@ bool solve(std::vector<std::vector<double>>& a, std::vector<double>& b) {
   return true;
 }
 
+// The likelihood does not change when every strength moves together: hold the first parameter
+// (its row and column become the identity, its step 0) so the Newton system is well-posed. A
+// tiny ridge would do the same on paper, but multiplies the rounding in the gradient sums by
+// its inverse and the iteration never settles.
+void pinFirst(std::vector<std::vector<double>>& info, std::vector<double>& grad) {
+  for (std::size_t k = 0; k < grad.size(); ++k) info[0][k] = info[k][0] = 0.0;
+  info[0][0] = 1.0;
+  grad[0] = 0.0;
+}
+
 void addOutcome(WinMatrix& w, std::uint32_t a, std::uint32_t b, Outcome o, double count) {
   switch (o) {
     case Outcome::kAWins:
@@ -87,44 +97,46 @@ Fit fitBradleyTerry(const WinMatrix& wins, const FitOptions& options,
     fit.converged = true;
     return fit;
   }
-  // Strengths p (geometric mean 1), total wins W_i and games n_ij, the virtual ties included.
-  std::vector<double> p(n, 1.0);
+  // Newton's method on the log-likelihood of the pair counts (concave; quadratic convergence,
+  // so a bootstrap of hundreds of refits stays cheap): theta = log-strength, games n_ij and
+  // wins s_ij with the virtual ties included. The first model's theta is held (pinFirst), the
+  // ratings centred afterwards; steps are capped so a start far off cannot overshoot.
+  constexpr double kMaxStep = 4.0;
+  std::vector<double> theta(n, 0.0);
   if (start.size() == n)
-    for (std::size_t i = 0; i < n; ++i) p[i] = std::exp((start[i] - kEloMean) / kEloPerNat);
-  std::vector<double> total_wins(n, 0.0);
-  std::vector<std::vector<double>> games(n, std::vector<double>(n, 0.0));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      if (i == j) continue;
-      total_wins[i] += wins[i][j] + 0.5 * options.prior_ties;
-      games[i][j] = wins[i][j] + wins[j][i] + options.prior_ties;
-    }
-  constexpr double kFloor = 1e-12;  // keeps log() finite when the plain MLE does not exist
+    for (std::size_t i = 0; i < n; ++i) theta[i] = (start[i] - kEloMean) / kEloPerNat;
   for (fit.iterations = 1; fit.iterations <= options.max_iterations; ++fit.iterations) {
-    double moved = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {  // Gauss–Seidel: each update sees the newest others
-      double denom = 0.0;
-      for (std::size_t j = 0; j < n; ++j)
-        if (j != i && games[i][j] > 0) denom += games[i][j] / (p[i] + p[j]);
-      if (denom <= 0) continue;  // never compared: stays where it is
-      const double next = std::max(total_wins[i] / denom, kFloor);
-      moved = std::max(moved, std::abs(std::log(next) - std::log(p[i])));
-      p[i] = next;
-    }
-    double log_mean = 0.0;
-    for (double v : p) log_mean += std::log(v);
-    log_mean /= static_cast<double>(n);
-    for (double& v : p) v = std::max(v / std::exp(log_mean), kFloor);
-    if (moved < options.tolerance) {
+    std::vector<double> grad(n, 0.0);
+    std::vector<std::vector<double>> info(n, std::vector<double>(n, 0.0));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = i + 1; j < n; ++j) {
+        const double games = wins[i][j] + wins[j][i] + options.prior_ties;
+        if (games <= 0) continue;
+        const double won = wins[i][j] + 0.5 * options.prior_ties;
+        const double mu = 1.0 / (1.0 + std::exp(theta[j] - theta[i]));
+        const double r = won - games * mu;
+        const double w = games * mu * (1.0 - mu);
+        grad[i] += r;
+        grad[j] -= r;
+        info[i][i] += w;
+        info[j][j] += w;
+        info[i][j] -= w;
+        info[j][i] -= w;
+      }
+    pinFirst(info, grad);
+    std::vector<double> step = grad;
+    if (!solve(info, step)) break;
+    double largest = 0.0;
+    for (double v : step) largest = std::max(largest, std::abs(v));
+    const double scale = largest > kMaxStep ? kMaxStep / largest : 1.0;
+    for (std::size_t i = 0; i < n; ++i) theta[i] += scale * step[i];
+    if (largest < options.tolerance) {
       fit.converged = true;
       break;
     }
   }
   fit.iterations = std::min(fit.iterations, options.max_iterations);
-  std::vector<double> logs;
-  logs.reserve(n);
-  for (double v : p) logs.push_back(std::log(v));
-  fit.rating = toElo(logs);
+  fit.rating = toElo(theta);
   return fit;
 }
 
@@ -132,10 +144,21 @@ std::vector<Interval> bootstrapIntervals(std::size_t models, const std::vector<R
                                          int resamples, std::mt19937_64& rng,
                                          const FitOptions& options,
                                          const std::vector<double>& start) {
-  // The distinct cells and their counts: a resample draws as many votes as there are.
+  // The distinct cells and their counts: a resample draws as many votes as there are. The fit
+  // ignores sides, so a vote is filed under (lower index, higher index, outcome for the lower):
+  // half the cells, half the binomial draws.
   std::map<std::tuple<std::uint32_t, std::uint32_t, Outcome>, std::int64_t> cell_counts;
-  for (const auto& v : votes)
-    if (v.a < models && v.b < models && v.a != v.b) ++cell_counts[{v.a, v.b, v.outcome}];
+  for (const auto& v : votes) {
+    if (v.a >= models || v.b >= models || v.a == v.b) continue;
+    if (v.a < v.b) {
+      ++cell_counts[{v.a, v.b, v.outcome}];
+    } else {
+      const Outcome flipped = v.outcome == Outcome::kAWins   ? Outcome::kBWins
+                              : v.outcome == Outcome::kBWins ? Outcome::kAWins
+                                                             : Outcome::kTie;
+      ++cell_counts[{v.b, v.a, flipped}];
+    }
+  }
   std::vector<std::tuple<std::uint32_t, std::uint32_t, Outcome>> cells;
   std::vector<std::int64_t> counts;
   std::int64_t total = 0;
@@ -200,10 +223,9 @@ LengthControlledFit fitLengthControlled(std::size_t models, const std::vector<Ra
     out.converged = true;
     return out;
   }
-  // theta = (beta_0 .. beta_{n-1}, gamma), natural-log scale. A tiny ridge on the betas fixes
-  // the free shift (ratings are centred afterwards) and a weak one on gamma keeps it finite
-  // when length alone separates the votes; both are negligible against real data.
-  constexpr double kBetaRidge = 1e-9;
+  // theta = (beta_0 .. beta_{n-1}, gamma), natural-log scale. beta_0 is held (pinFirst; the
+  // ratings are centred afterwards) and a weak ridge on gamma keeps it finite when length alone
+  // separates the votes; it is negligible against real data.
   constexpr double kGammaRidge = 1e-2;
   constexpr double kMaxStep = 4.0;
   const std::size_t g = models;  // gamma's index
@@ -240,10 +262,7 @@ LengthControlledFit fitLengthControlled(std::size_t models, const std::vector<Ra
       for (int p = 0; p < 3; ++p)
         for (int q = 0; q < 3; ++q) info[idx[p]][idx[q]] += w * x[p] * x[q];
     }
-    for (std::size_t i = 0; i < models; ++i) {
-      grad[i] -= kBetaRidge * theta[i];
-      info[i][i] += kBetaRidge;
-    }
+    pinFirst(info, grad);
     grad[g] -= kGammaRidge * theta[g];
     info[g][g] += kGammaRidge;
     std::vector<double> step = grad;

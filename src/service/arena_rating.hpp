@@ -1,11 +1,11 @@
 #pragma once
 // The arena's ratings: pure functions, no I/O, no clock (the bootstrap's RNG is passed in).
 //
-// Bradley–Terry: P(i beats j) = p_i / (p_i + p_j). Fitted by maximum likelihood with Hunter's
-// MM iteration (2004) on per-pair win counts, so the cost grows with the number of models, not
-// of votes. A tie counts half a win each way; "both_bad" says nothing about which side is
-// better and is EXCLUDED from the fit (it is still counted in battles and both_bad). Ratings are
-// on the Elo scale: 400 * log10(p_i) shifted so their mean is 1000.
+// Bradley–Terry: P(i beats j) = p_i / (p_i + p_j). Fitted by maximum likelihood with Newton's
+// method on per-pair win counts (converged to 1e-10 in log-strength), so the cost grows with the
+// number of models, not of votes. A tie counts half a win each way; "both_bad" says nothing about
+// which side is better and is EXCLUDED from the fit (it is still counted in battles and both_bad).
+// Ratings are on the Elo scale: 400 * log10(p_i) shifted so their mean is 1000.
 //
 // With few votes the plain MLE does not exist (a model that never lost has p = infinity), so
 // every pair gets `prior_ties` virtual ties (half a win each way): a weak pull towards equal
@@ -33,7 +33,7 @@ struct RatedVote {
 struct FitOptions {
   double prior_ties = 1.0;   // virtual ties per pair of models (0 = plain MLE)
   double tolerance = 1e-10;  // stop when no log-strength moves more than this
-  int max_iterations = 20'000;
+  int max_iterations = 200;
 };
 
 // wins[i][j] = wins of i over j (ties already added as 0.5 each way). Square, n x n.

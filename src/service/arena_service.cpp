@@ -164,22 +164,37 @@ std::optional<Saying> ArenaService::generate(const std::string& model,
   request.model_id = model;
   request.count = options_.sayings_per_call;
   request.topic = topic;
-  request.deadline = clock_.now() + options_.call_deadline;
+  // The gateway's deadlines are real steady time (llm::Deadline), never the injected clock.
+  request.deadline = std::chrono::steady_clock::now() + options_.call_deadline;
   request.purpose = llm::Purpose::kArena;
   calls_.fetch_add(1);
   auto result = gateway_.generate(request);
   if (!result) {
+    // The gateway logged the failure with its error_type ("LLM call failed"): failure and
+    // detail here, so Logs Insights counts the call once.
     obs::log().warn("Arena call failed", {{"model", model},
-                                          {"error_type", llm::kindName(result.error().kind)},
-                                          {"error_message", result.error().message}});
+                                          {"failure", llm::kindName(result.error().kind)},
+                                          {"detail", result.error().message}});
     return std::nullopt;
   }
   budget_.recordCost(llm::Purpose::kArena, result->cost_usd);
   // Stored by the ingestor: the ones not shown now serve later battles from the store.
   auto ingested = ingestor_.ingest(*result);
-  for (auto& s : ingested.accepted)
-    if (honest(s)) return std::move(s);
-  return std::nullopt;
+  std::optional<Saying> shown;
+  std::vector<Saying> spare;
+  for (auto& s : ingested.accepted) {
+    if (!honest(s)) continue;
+    if (!shown)
+      shown = std::move(s);
+    else if (!topic)
+      spare.push_back(std::move(s));
+  }
+  // The spares are stored: later battles may show them before the next look at the store.
+  if (!spare.empty()) {
+    std::lock_guard lock(recent_mutex_);
+    if (recent_at_) recent_.insert(recent_.end(), spare.begin(), spare.end());
+  }
+  return shown;
 }
 
 std::optional<Saying> ArenaService::sayingFor(const Candidate& c,
