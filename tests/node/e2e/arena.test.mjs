@@ -133,7 +133,7 @@ describe("arena page", () => {
 
   test("the leaderboard shows one row per model the API returned, in its order, with its rank and interval", async () => {
     // Votes from many clients through the API. 12: the fake upstream's distinct sayings (the
-    // store refuses duplicates) run out after some 27 battles in one run of this file.
+    // store refuses duplicates) run out after a few dozen battles in one server's life.
     for (let i = 0; i < 12; i++) {
       const headers = { "Content-Type": "application/json", "X-Client-Id": `arena-e2e-client-${i}` };
       const battle = await json(`${server.url}/api/arena/battles`, { method: "POST", headers, body: "{}" });
