@@ -137,6 +137,7 @@ void StaticFiles::registerRoutes(http::Router& router) const {
   router.add("GET", "/compare", [this](const http::Request& r) { return page(r, "compare.html"); });
   router.add("GET", "/dashboard",
              [this](const http::Request& r) { return page(r, "dashboard.html"); });
+  router.add("GET", "/arena", [this](const http::Request& r) { return page(r, "arena.html"); });
   // For the operator: how to turn models on (linked from the pages' no-keys state).
   router.add("GET", "/help", [this](const http::Request& r) { return page(r, "help.html"); });
   router.addPrefix("GET", std::string(kAssetsPrefix),

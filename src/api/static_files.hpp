@@ -12,9 +12,9 @@
 namespace cs::api {
 
 // The web pages and their assets, held in memory and served with validators and cache rules:
-//  - pages (/, /compare, /dashboard, /help): `Cache-Control: no-cache` (revalidated every time, so a
-//    new release shows at once) plus a strict Content-Security-Policy (own scripts and styles
-//    only, nothing inline);
+//  - pages (/, /compare, /dashboard, /arena, /help): `Cache-Control: no-cache` (revalidated every
+//    time, so a new release shows at once) plus a strict Content-Security-Policy (own scripts and
+//    styles only, nothing inline);
 //  - assets under /assets/<version>/...: `max-age=1 year, immutable`. <version> fingerprints
 //    every asset together, so any change to any asset gives every asset a new URL and relative
 //    module imports keep working. A request for another version (a page cached across a

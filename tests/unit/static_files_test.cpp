@@ -93,8 +93,8 @@ TEST(StaticFiles, ContentTypesByExtension) {
 
 TEST(StaticFiles, EmbeddedSetHasThePagesAndTheChartLibrary) {
   auto files = StaticFiles::embedded();
-  for (const char* f : {"index.html", "compare.html", "dashboard.html", "css/app.css", "js/home.js",
-                        "vendor/chart.umd.min.js"})
+  for (const char* f : {"index.html", "compare.html", "dashboard.html", "arena.html", "css/app.css",
+                        "js/home.js", "js/arena.js", "vendor/chart.umd.min.js"})
     EXPECT_TRUE(files.has(f)) << f;
 }
 

@@ -1,7 +1,8 @@
 // Accessibility in CI: axe-core (pinned in tests/node/package.json) on every page, in light and
 // dark, at 1366x900 and 390x844, in the states people see (a saying voted on, a comparison
-// with a pick, a dashboard with data, the no-keys pages). Any serious or critical violation
-// fails, with the rule, the nodes and how to fix it in the message.
+// with a pick, one with a failed model, a dashboard with data, the arena's battle, reveal with a
+// leaderboard, empty leaderboard and error states, the no-keys pages). Any serious or critical
+// violation fails, with the rule, the nodes and how to fix it in the message.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -15,7 +16,9 @@ const MODES = [
   { name: "light-phone", scheme: "light", viewport: { width: 390, height: 844 } },
   { name: "dark-phone", scheme: "dark", viewport: { width: 390, height: 844 } },
 ];
-const CONFIG = "[stats]\ncache_ttl_ms = 0\n";
+// No call budget: every mode runs its comparisons (the default people's share is 30 a minute).
+const CONFIG = "[stats]\ncache_ttl_ms = 0\n[budget]\nmax_calls_per_minute = 0\n";
+let fakeLlm;  // started in before(); the failed-comparison state scripts a failure with it
 
 // Runs axe in the page (evaluated through the DevTools protocol, so the pages' CSP stays on).
 async function serious(page) {
@@ -42,6 +45,39 @@ const PAGES = {
     await page.getByTestId("pick-best").first().click();
     await page.getByText(/Your vote went to that answer only/).waitFor();
   },
+  // One model fails: its card says so in words, the technical detail disclosed; the others are
+  // ranked and marked fastest and cheapest.
+  "compare-failed": async (page, url) => {
+    await fakeLlm.control({ models: { "claude-sonnet-4-5": { status: 400 } } });
+    await page.goto(`${url}/compare`);
+    await page.getByTestId("pick-gpt-4.1").waitFor();
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    await page.locator("[data-testid=compare-card][data-state=pending]").first().waitFor({ state: "detached", timeout: 20000 });
+    await page.getByTestId("error-details").first().locator("summary").click();
+    await page.getByTestId("mark-fastest").first().waitFor();
+    await fakeLlm.control({ reset: true });
+  },
+  // The arena: a battle over an empty leaderboard, then the reveal with the leaderboard drawn.
+  "arena-battle": async (page, url) => {
+    await page.goto(`${url}/arena`);
+    await page.locator("#battle[data-state=battle]").waitFor();
+    await page.locator("#leaderboard[data-state=empty], #leaderboard[data-state=loaded]").waitFor();
+  },
+  "arena-revealed": async (page, url) => {
+    await page.goto(`${url}/arena`);
+    await page.locator("#battle[data-state=battle]").waitFor();
+    await page.getByRole("button", { name: "A is better" }).click();
+    await page.locator("#battle[data-state=revealed]").waitFor();
+    await page.locator("#leaderboard[data-state=loaded]").waitFor();
+  },
+  // Neither the battle nor the leaderboard can be fetched.
+  "arena-error": async (page, url) => {
+    await page.route("**/api/arena/battles", (route) => route.abort("connectionrefused"));
+    await page.route("**/api/leaderboard", (route) => route.abort("connectionrefused"));
+    await page.goto(`${url}/arena`);
+    await page.locator("#battle[data-state=error]").waitFor();
+    await page.locator("#leaderboard[data-state=error]").waitFor();
+  },
   dashboard: async (page, url) => {
     await page.goto(`${url}/dashboard`);
     await page.waitForFunction(() => document.body.dataset.state === "loaded");
@@ -61,6 +97,12 @@ const NO_KEYS = {
   "compare-no-keys": async (page, url) => {
     await page.goto(`${url}/compare`);
     await page.getByTestId("notice-no-models").waitFor();
+  },
+  // No models: the arena says so; the leaderboard is empty.
+  "arena-no-keys": async (page, url) => {
+    await page.goto(`${url}/arena`);
+    await page.getByTestId("notice-no-models").waitFor();
+    await page.locator("#leaderboard[data-state=empty]").waitFor();
   },
   "dashboard-empty": async (page, url) => {
     await page.goto(`${url}/dashboard?range=1h&model=gpt-4.1`);  // no keys: no call, no saying of it
@@ -92,6 +134,7 @@ describe("accessibility (axe-core)", () => {
   let browser;
   before(async () => {
     fake = await startFakeLlm();
+    fakeLlm = fake;
     await fake.control({ reset: true });
     server = await startServer({ config: CONFIG, env: fake.serverEnv });
     bare = await startServer({ config: CONFIG });

@@ -140,7 +140,7 @@ describe("docs/openapi.yaml against a running server", () => {
     assert.equal((await call(u, "GET", "/metrics")).status, 200);
     assert.equal((await call(u, "GET", "/healthz")).status, 200);
     assert.equal((await call(u, "GET", "/readyz")).status, 200);
-    for (const page of ["/", "/compare", "/dashboard", "/help"]) {
+    for (const page of ["/", "/compare", "/dashboard", "/arena", "/help"]) {
       const html = (await call(u, "GET", page)).body;
       if (page === "/") {
         const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)[1];

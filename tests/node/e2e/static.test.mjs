@@ -10,7 +10,7 @@ describe("static files", () => {
   after(async () => { await server?.stop(); });
 
   test("pages are HTML with a strict policy, revalidated every time", async () => {
-    for (const path of ["/", "/compare", "/dashboard", "/help"]) {
+    for (const path of ["/", "/compare", "/dashboard", "/arena", "/help"]) {
       const r = await fetch(server.url + path);
       assert.equal(r.status, 200, path);
       assert.equal(r.headers.get("content-type"), "text/html; charset=utf-8");

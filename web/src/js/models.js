@@ -1,4 +1,5 @@
-// The model catalog (GET /api/models), fetched once per page and shared by its modules.
+// The model catalog (GET /api/models), fetched once per page and shared by its modules;
+// refreshModels() fetches it again (health changes while a page is open).
 import { getJson } from "./api.js";
 
 let catalog = [];
@@ -16,6 +17,11 @@ export function loadModels() {
     pending.catch(() => { pending = null; });  // a later call may try again
   }
   return pending;
+}
+
+export function refreshModels() {
+  pending = null;
+  return loadModels();
 }
 
 export function modelName(id) {
