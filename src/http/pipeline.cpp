@@ -103,12 +103,36 @@ Response Pipeline::handle(Request& request) {
   } catch (...) {
     response = jsonError(ErrorCode::kInternal, "the server failed to handle this request");
   }
+  if (response.deferred) return finishLater(request, std::move(response), start);
+  finish(request, response, start);
+  return response;
+}
+
+void Pipeline::finish(const Request& request, Response& response, Started start) {
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   response.headers.set("X-Request-Id", request.request_id);
   for (auto& fn : after_) fn(request, response, ms);
   if (access_log_ && obs::log().enabled(obs::Level::kInfo)) logAccess(request, response, ms);
-  return response;
+}
+
+Response Pipeline::finishLater(const Request& request, Response pending, Started start) {
+  // A copy: the caller's Request may be gone by the time the answer comes.
+  auto kept = std::make_shared<const Request>(request);
+  Response later;
+  later.deferred = [this, kept, start, inner = std::move(pending.deferred)](ResponseCallback done) {
+    inner([this, kept, start, done = std::move(done)](Response response) {
+      try {
+        finish(*kept, response, start);
+      } catch (const std::exception& e) {  // the answer still goes out
+        obs::log().error("After-hook failed", {{"path", kept->path},
+                                               {"error_type", "internal"},
+                                               {"error_message", e.what()}});
+      }
+      done(std::move(response));
+    });
+  };
+  return later;
 }
 
 }  // namespace cs::http

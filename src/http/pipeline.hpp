@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -27,6 +28,12 @@ class Pipeline final : public HttpHandler {
   std::size_t bodyLimit(std::string_view method, std::string_view path) const override;
 
  private:
+  using Started = std::chrono::steady_clock::time_point;
+  // The request id header, after-hooks and access log on the final response.
+  void finish(const Request& request, Response& response, Started start);
+  // A deferred response gets them when its answer comes (on whichever thread completes it).
+  Response finishLater(const Request& request, Response pending, Started start);
+
   const Router& router_;
   std::size_t default_body_limit_;
   std::vector<std::tuple<std::string, std::string, std::size_t>> body_limits_;
