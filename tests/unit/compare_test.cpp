@@ -240,6 +240,7 @@ TEST(CompareBound, CallsBeyondMaxConcurrentCallsAnswerOverloaded) {
   config.cache.enabled = false;
   config.rate_limit.enabled = false;
   config.compare.max_concurrent_calls = 2;
+  config.llm.executor_threads = 1;
   app::App app(config, SystemClock::instance(), std::move(gateway));
   fake->hold();
   auto request = http::Request::make("GET", "/api/compare?models=a,b,c,d");
@@ -247,7 +248,12 @@ TEST(CompareBound, CallsBeyondMaxConcurrentCallsAnswerOverloaded) {
   auto promise = std::make_shared<std::promise<http::Response>>();
   auto answer = promise->get_future();
   response.deferred([promise](http::Response r) { promise->set_value(std::move(r)); });
-  fake->waitForCalls(2);
+  // One executor thread: a job posted after the comparison's start job runs after it, so
+  // once it ran every model was dealt with (a and b held at the gate, c and d refused).
+  std::promise<void> dealt;
+  app.executor().post([&] { dealt.set_value(); });
+  dealt.get_future().wait();
+  EXPECT_EQ(fake->totalCalls(), 2);
   fake->release();
   ASSERT_EQ(answer.wait_for(std::chrono::seconds(20)), std::future_status::ready);
   auto j = nlohmann::json::parse(answer.get().body);
