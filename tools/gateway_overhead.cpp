@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
 
   cs::net::CurlTransport transport;
   StaticKeys keys;
-  cs::llm::RealSleeper sleeper;
+  cs::ThreadExecutor executor(2);
   cs::llm::GatewayOptions options;
   options.providers["anthropic"] = {fake.url(), "2023-06-01", ""};
   options.providers["openai"] = {fake.url("/v1"), "", "max_completion_tokens"};
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   for (const auto& m : catalog)
     if (m.id == model_id) info = m;
   cs::llm::GatewayImpl gateway(catalog, options, transport, keys, cs::SystemClock::instance(),
-                               sleeper);
+                               executor);
 
   // The exact request the gateway sends, for the bare-curl baseline.
   auto adapter = cs::llm::builtinProviders().make(info.provider, options.providers[info.provider]);

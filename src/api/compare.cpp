@@ -115,49 +115,35 @@ std::string sseEvent(std::string_view name, const Json& data) {
   out += "\n\n";
   return out;
 }
-}  // namespace
 
-http::Response compare(CompareService& service, const http::Request& request) {
-  Parsed parsed;
-  if (auto bad = parse(request, parsed)) return std::move(*bad);
-  auto models = service.resolveModels(parsed.models);
-  if (!models) return http::jsonError(models.error());
-  auto topic = service.validateTopic(parsed.topic);
-  if (!topic) return http::jsonError(topic.error());
+http::Response streamed(const CompareRunPtr& run, std::chrono::steady_clock::time_point started) {
+  http::Response response;
+  response.content_type = "text/event-stream";
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("X-Accel-Buffering", "no");  // proxies must not hold events back
+  response.observation = http::Observation{"llm", "", std::nullopt, 0, 0.0, false};
+  response.stream = [run, started](http::StreamSinkPtr sink) {
+    run->subscribe(
+        [sink](const CompareOutcome& o) { sink->write(sseEvent("result", outcomeJson(o))); },
+        [sink, started, count = run->models().size()] {
+          const double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+          sink->write(sseEvent("done", Json{{"count", count}, {"wall_ms", round3(ms)}}));
+          sink->close();
+        });
+  };
+  return response;
+}
 
-  const auto started = std::chrono::steady_clock::now();
-  const auto deadline = service.deadlineFromNow();
-  auto run = service.start(*models, *topic);
-  Json head;
-  head["topic"] = *topic ? Json(**topic) : Json(nullptr);
-  head["models"] = *models;
-
-  const bool sse = request.headers.get("Accept").value_or("").find("text/event-stream") !=
-                   std::string_view::npos;
-  if (sse) {
-    http::Response response;
-    response.content_type = "text/event-stream";
-    response.headers.set("Cache-Control", "no-store");
-    response.headers.set("X-Accel-Buffering", "no");  // proxies must not hold events back
-    response.observation = http::Observation{"llm", "", std::nullopt, 0, 0.0, false};
-    response.stream = [run, started](http::StreamSinkPtr sink) {
-      run->subscribe(
-          [sink](const CompareOutcome& o) { sink->write(sseEvent("result", outcomeJson(o))); },
-          [sink, started, count = run->models().size()] {
-            const double ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count();
-            sink->write(sseEvent("done", Json{{"count", count}, {"wall_ms", round3(ms)}}));
-            sink->close();
-          });
-    };
-    return response;
-  }
-
-  // Grace beyond the deadline: the gateway stops its calls at the deadline itself.
-  auto outcomes = run->waitAll(deadline + std::chrono::seconds(1));
+http::Response answered(const CompareService::Started& run,
+                        const std::vector<CompareOutcome>& outcomes,
+                        std::chrono::steady_clock::time_point started) {
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  Json body;
+  body["topic"] = run.topic ? Json(*run.topic) : Json(nullptr);
+  body["models"] = run.models;
   Json results = Json::array();
   std::int64_t tokens = 0;
   double cost = 0.0, slowest = 0.0;
@@ -167,12 +153,39 @@ http::Response compare(CompareService& service, const http::Request& request) {
     cost += o.cost_usd;
     slowest = std::max(slowest, o.latency_ms);
   }
-  Json body = head;
   body["results"] = std::move(results);
   body["wall_ms"] = round3(ms);
   auto response = jsonResponse(200, body);
   response.observation = http::Observation{"llm", "", slowest, tokens, cost, false};
   return response;
+}
+}  // namespace
+
+http::Response compare(CompareService& service, const http::Request& request) {
+  Parsed parsed;
+  if (auto bad = parse(request, parsed)) return std::move(*bad);
+  const bool sse = request.headers.get("Accept").value_or("").find("text/event-stream") !=
+                   std::string_view::npos;
+  const auto started = std::chrono::steady_clock::now();
+  // Deferred: the models are resolved (a key may come from SSM) and called off this thread,
+  // and no thread waits for the answers; the server sends the response when it is complete.
+  http::Response pending;
+  pending.deferred = [&service, parsed = std::move(parsed), sse,
+                      started](http::ResponseCallback done) {
+    service.startAsync(parsed.models, parsed.topic,
+                       [done = std::move(done), sse, started](Result<CompareService::Started> run) {
+                         if (!run) return done(http::jsonError(run.error()));
+                         if (sse) return done(streamed(run->run, started));
+                         // The callback holds no pointer to the run (no cycle through its own
+                         // callback).
+                         CompareService::Started head{run->models, run->topic, nullptr};
+                         run->run->whenDone([done, started, head = std::move(head)](
+                                                std::vector<CompareOutcome> outcomes) {
+                           done(answered(head, outcomes, started));
+                         });
+                       });
+  };
+  return pending;
 }
 
 }  // namespace cs::api

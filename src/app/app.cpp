@@ -34,7 +34,9 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
   catalog_ = std::make_unique<ServiceCatalog>(std::move(*catalog));
-  if (!gateway_) llm_ = makeLlmStack(config_, clock_);  // tests inject a fake instead
+  executor_ = std::make_unique<ThreadExecutor>(
+      static_cast<std::size_t>(config_.llm.executor_threads), ThreadKind::kExecutor);
+  if (!gateway_) llm_ = makeLlmStack(config_, clock_, *executor_);  // tests inject a fake instead
   wireLedger();
 
   if (config_.store.seed_on_start) {
@@ -206,11 +208,11 @@ void App::buildCache() {
   const auto statuses = gateway().models();
   for (const auto& m : statuses) models.push_back(m.info.id);
   cache_ = std::make_unique<cache::SayingCache>(gateway(), *ingestor_, *tracker_, *budget_, clock_,
-                                                options,
+                                                *executor_, options,
                                                 c.enabled ? models : std::vector<std::string>{});
   for (const auto& m : statuses) cache_->setEnabled(m.info.id, m.enabled);
   compare_ = std::make_unique<CompareService>(
-      gateway(), *ingestor_, *budget_,
+      gateway(), *ingestor_, *budget_, *executor_,
       CompareService::Options{std::chrono::milliseconds(config_.compare.deadline_ms),
                               static_cast<int>(config_.compare.sayings_per_model),
                               static_cast<std::size_t>(config_.compare.max_concurrent_calls),
@@ -250,10 +252,12 @@ void App::registerRoutes() {
   router_.add(
       "GET", "/api/models", [this](const http::Request&) { return api::listModels(gateway()); },
       Blocking::always());
+  // Not blocking: the handler only parses; the answer is deferred (models resolved and called
+  // on the executor), so a compare holds no server thread while its models run.
   auto compare = [this](const http::Request& r) { return api::compare(*compare_, r); };
   // HEAD would pay for every model's call and throw the answer away: 405 (Allow: GET, POST).
-  router_.addGetWithoutHead("/api/compare", compare, Blocking::always());
-  router_.add("POST", "/api/compare", compare, Blocking::always());
+  router_.addGetWithoutHead("/api/compare", compare);
+  router_.add("POST", "/api/compare", compare);
   // The arena: every route reads or writes the store (and a battle may call a model).
   router_.add(
       "POST", std::string(api::kBattlesPath),

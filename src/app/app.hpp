@@ -11,6 +11,7 @@
 #include "cache/service_tracker.hpp"
 #include "app/llm_factory.hpp"
 #include "core/clock.hpp"
+#include "core/executor.hpp"
 #include "core/service_catalog.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -55,6 +56,7 @@ class App {
   cache::SayingCache* sayingCache() { return cache_.get(); }
   cache::BudgetGuard* budget() { return budget_.get(); }
   ArenaService& arena() { return *arena_; }
+  Executor& executor() { return *executor_; }
   const Protections& protections() const { return *protections_; }
 
  private:
@@ -69,6 +71,9 @@ class App {
   std::unique_ptr<LedgerRollup> ledger_rollup_;
   std::unique_ptr<LedgerMetrics> ledger_metrics_;
   std::unique_ptr<ServiceCatalog> catalog_;
+  // Runs every LLM call's steps and timers and the completions (cache, compare): a fixed
+  // number of threads ([llm] executor_threads). Outlives everything that posts to it.
+  std::unique_ptr<ThreadExecutor> executor_;
   LlmStack llm_;
   std::unique_ptr<SayingPicker> picker_;
   llm::GatewayPtr gateway_;

@@ -195,6 +195,7 @@ void readLlm(const toml::table& root, Config& c) {
   s.read("breaker_failures", l.breaker_failures, 1, 1000);
   s.read("breaker_window_ms", l.breaker_window_ms, 1, kMaxMs);
   s.read("breaker_cooldown_ms", l.breaker_cooldown_ms, 1, kMaxMs);
+  s.read("executor_threads", l.executor_threads, 1, 64);
   s.read("anthropic_base_url", l.anthropic_base_url);
   s.read("anthropic_version", l.anthropic_version);
   s.read("openai_base_url", l.openai_base_url);

@@ -120,6 +120,9 @@ struct LlmConfig {
   std::int64_t breaker_failures = 5;
   std::int64_t breaker_window_ms = 60'000;
   std::int64_t breaker_cooldown_ms = 30'000;
+  // Threads of the one executor that runs LLM call steps, retry timers and completions (the
+  // store writes of generated sayings): fixed at start-up, whatever the load.
+  std::int64_t executor_threads = 4;
   std::string anthropic_base_url = "https://api.anthropic.com";
   std::string anthropic_version = "2023-06-01";
   std::string openai_base_url = "https://api.openai.com/v1";

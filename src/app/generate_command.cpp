@@ -17,7 +17,9 @@ int generateCommand(const Config& config, const GenerateFlags& flags) {
   obs::setGlobalLogger(&logger);
   int code = 1;
   {
-    LlmStack stack = makeLlmStack(config, SystemClock::instance());
+    // One call: one thread is enough; declared first, so it outlives the stack that uses it.
+    ThreadExecutor executor(1);
+    LlmStack stack = makeLlmStack(config, SystemClock::instance(), executor);
     llm::GenerationRequest request;
     request.model_id = flags.model;
     request.count = flags.count;

@@ -41,7 +41,7 @@ std::unique_ptr<SecretProvider> makeSecrets(const Config& config, net::HttpTrans
 
 }  // namespace
 
-LlmStack makeLlmStack(const Config& config, const Clock& clock) {
+LlmStack makeLlmStack(const Config& config, const Clock& clock, Executor& executor) {
   const auto& l = config.llm;
   auto catalog = llm::loadModelCatalog(l.models_file);
   if (!catalog) throw ConfigError("llm.models_file: " + catalog.error().message);
@@ -67,11 +67,10 @@ LlmStack makeLlmStack(const Config& config, const Clock& clock) {
   transport_options.user_agent = std::string("cloud-sayings/") + CS_VERSION;
   stack.transport = std::make_unique<net::CurlTransport>(transport_options);
   stack.secrets = makeSecrets(config, *stack.transport, clock);
-  stack.sleeper = std::make_unique<llm::RealSleeper>();
   try {
     stack.gateway =
         std::make_unique<llm::GatewayImpl>(std::move(*catalog), std::move(options),
-                                           *stack.transport, *stack.secrets, clock, *stack.sleeper);
+                                           *stack.transport, *stack.secrets, clock, executor);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(std::string("llm.models_file: ") + e.what());
   }

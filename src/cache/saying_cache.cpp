@@ -7,21 +7,17 @@
 namespace cs::cache {
 
 SayingCache::SayingCache(llm::Gateway& gateway, Ingestor& ingestor, ServiceTracker& tracker,
-                         BudgetGuard& budget, const Clock& clock, CacheOptions options,
-                         const std::vector<std::string>& model_ids)
+                         BudgetGuard& budget, const Clock& clock, Executor& executor,
+                         CacheOptions options, const std::vector<std::string>& model_ids)
     : gateway_(gateway),
       ingestor_(ingestor),
       tracker_(tracker),
       budget_(budget),
       clock_(clock),
+      executor_(executor),
       options_(options) {
   for (const auto& id : model_ids)
     slots_.push_back(std::make_unique<Slot>(id, options_.capacity, options_.max_serves));
-  for (auto& slot : slots_)
-    slot->worker = std::thread([this, s = slot.get()] {
-      // Last resort: each call is guarded in workerLoop; this only catches the loop itself.
-      (void)runGuarded(ThreadKind::kCacheBuilder, s->model, [&] { workerLoop(*s); });
-    });
 }
 
 SayingCache::~SayingCache() {
@@ -31,14 +27,23 @@ SayingCache::~SayingCache() {
 void SayingCache::stop() {
   stopped_.store(true);
   for (auto& slot : slots_) {
+    FlightPtr pending;
     {
       std::lock_guard lock(slot->mutex);
       slot->stop = true;
+      // A refill not started yet will not start: its waiters hear so now.
+      if (slot->flight && !slot->running) pending = std::move(slot->flight);
     }
-    slot->wake.notify_all();
+    if (pending) {
+      FlightResult stopped;
+      stopped.error = localError(llm::LlmError::Kind::kTimeout, "the cache is shutting down");
+      pending->finish(std::move(stopped));
+    }
+    slot->idle.notify_all();
   }
-  for (auto& slot : slots_)
-    if (slot->worker.joinable()) slot->worker.join();
+  // Launch jobs still queued (they see `stop`) and calls in flight (they end by their
+  // deadline) use the slots: wait for them.
+  busy_.waitZero();
 }
 
 void SayingCache::start() {
@@ -114,67 +119,51 @@ FlightPtr SayingCache::ensureFlight(Slot& slot, bool ignore_backoff, llm::Purpos
     slot.flight->purpose = purpose;
     flight = slot.flight;
   }
-  slot.wake.notify_one();
+  schedule(slot);
   return flight;
 }
 
-void SayingCache::workerLoop(Slot& slot) {
-  for (;;) {
-    FlightPtr flight;
-    llm::Purpose purpose = llm::Purpose::kCacheFill;
-    {
-      std::unique_lock lock(slot.mutex);
-      slot.wake.wait(lock, [&] { return slot.stop || (slot.flight && !slot.running); });
-      if (slot.stop) {
-        flight = std::move(slot.flight);
-        lock.unlock();
-        slot.idle.notify_all();
-        if (flight) {
-          FlightResult stopped;
-          stopped.error = localError(llm::LlmError::Kind::kTimeout, "the cache is shutting down");
-          flight->finish(std::move(stopped));
-        }
-        return;
-      }
-      slot.running = true;
-      flight = slot.flight;
-      purpose = flight->purpose;
-    }
-    FlightResult result;
-    // One refill's surprise (a throwing parser, allocator, store) is that refill's error: the
-    // worker lives on, and whoever waits on the flight gets an answer.
-    if (!runGuarded(ThreadKind::kCacheBuilder, slot.model,
-                    [&] { result = runCall(slot, purpose); })) {
-      result = FlightResult{};
-      result.error =
-          localError(llm::LlmError::Kind::kServer, "internal error in the cache builder");
-    }
-    const std::size_t added = slot.pool.add(result.sayings);
-    {
-      std::lock_guard lock(slot.mutex);
-      slot.running = false;
-      const bool failed = result.error.has_value() || added == 0;
-      if (failed) slot.retry_at = clock_.now() + options_.retry_backoff;
-      if (result.error && result.error->kind == llm::LlmError::Kind::kDisabled)
-        slot.enabled = false;
-      // Keep filling up to the high-water mark with the next call, still single-flight.
-      const bool again = !failed && !slot.stop && slot.pool.size() < options_.high_water;
-      slot.flight = again ? std::make_shared<Flight>() : nullptr;
-    }
-    flight->finish(std::move(result));
-    slot.idle.notify_all();
-  }
+void SayingCache::schedule(Slot& slot) {
+  busy_.enter();
+  // Never on the caller's thread: take() runs on HTTP I/O threads.
+  executor_.post([this, &slot] { launch(slot); });
 }
 
-FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
+void SayingCache::launch(Slot& slot) {
+  FlightPtr flight;
+  llm::Purpose purpose = llm::Purpose::kCacheFill;
+  {
+    std::lock_guard lock(slot.mutex);
+    if (slot.stop || !slot.flight || slot.running) {  // stop() answered the pending flight
+      busy_.leave();
+      return;
+    }
+    slot.running = true;
+    flight = slot.flight;
+    purpose = flight->purpose;
+  }
+  FlightResult ended;
+  bool started = false;
+  // A refill's surprise (a throwing store, allocator, gateway) is that refill's error: the
+  // builder carries on, and whoever waits on the flight gets an answer.
+  if (!runGuarded(ThreadKind::kCacheBuilder, slot.model,
+                  [&] { started = startCall(slot, flight, purpose, ended); })) {
+    started = false;
+    ended = FlightResult{};
+    ended.error = localError(llm::LlmError::Kind::kServer, "internal error in the cache builder");
+  }
+  if (!started) complete(slot, flight, std::move(ended));
+}
+
+bool SayingCache::startCall(Slot& slot, const FlightPtr& flight, llm::Purpose purpose,
+                            FlightResult& out) {
   std::call_once(prime_once_, [this] { ingestor_.primeFromStore(options_.dedup_recent); });
-  FlightResult out;
   out.purpose = purpose;
   std::string why;
   if (!budget_.tryAcquire(purpose, &why)) {
     out.budget_refused = true;
     out.error = localError(llm::LlmError::Kind::kRateLimited, "LLM budget exhausted (" + why + ")");
-    return out;
+    return false;
   }
   llm::GenerationRequest request;
   request.model_id = slot.model;
@@ -182,10 +171,28 @@ FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
   request.avoid_services = tracker_.avoidList();
   request.purpose = purpose;
   request.deadline = std::chrono::steady_clock::now() +
-                     options_.call_timeout;  // real time: the gateway waits on it
+                     options_.call_timeout;  // real time: the gateway's calls are bounded by it
   slot.calls.fetch_add(1);
   calls_.fetch_add(1);
-  auto generated = gateway_.generate(request);
+  gateway_.generateAsync(request, [this, &slot, flight, purpose, avoid = request.avoid_services](
+                                      llm::GenerationOutcome generated) {
+    FlightResult result;
+    if (!runGuarded(ThreadKind::kCacheBuilder, slot.model,
+                    [&] { result = onAnswer(slot, purpose, avoid, std::move(generated)); })) {
+      result = FlightResult{};
+      result.error =
+          localError(llm::LlmError::Kind::kServer, "internal error in the cache builder");
+    }
+    complete(slot, flight, std::move(result));
+  });
+  return true;
+}
+
+FlightResult SayingCache::onAnswer(Slot& slot, llm::Purpose purpose,
+                                   const std::vector<std::string>& avoid,
+                                   llm::GenerationOutcome generated) {
+  FlightResult out;
+  out.purpose = purpose;
   if (!generated) {
     slot.failures.fetch_add(1);
     // The gateway's "LLM call failed" line already carries error_type for this failure; this
@@ -214,8 +221,27 @@ FlightResult SayingCache::runCall(Slot& slot, llm::Purpose purpose) {
                                      {"api_latency_ms", generated->llm_ms},
                                      {"tokens", generated->usage.total()},
                                      {"cost_usd", roundUsd(generated->cost_usd)},
-                                     {"avoid_services", request.avoid_services}});
+                                     {"avoid_services", avoid}});
   return out;
+}
+
+void SayingCache::complete(Slot& slot, const FlightPtr& flight, FlightResult result) {
+  const std::size_t added = slot.pool.add(result.sayings);
+  bool again = false;
+  {
+    std::lock_guard lock(slot.mutex);
+    slot.running = false;
+    const bool failed = result.error.has_value() || added == 0;
+    if (failed) slot.retry_at = clock_.now() + options_.retry_backoff;
+    if (result.error && result.error->kind == llm::LlmError::Kind::kDisabled) slot.enabled = false;
+    // Keep filling up to the high-water mark with the next call, still single-flight.
+    again = !failed && !slot.stop && slot.pool.size() < options_.high_water;
+    slot.flight = again ? std::make_shared<Flight>() : nullptr;
+  }
+  flight->finish(std::move(result));
+  slot.idle.notify_all();
+  if (again) schedule(slot);
+  busy_.leave();  // last: stop() may return (and the slot go) once this is done
 }
 
 bool SayingCache::waitIdle(std::chrono::steady_clock::time_point deadline) const {

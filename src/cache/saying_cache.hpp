@@ -6,7 +6,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cache/budget_guard.hpp"
@@ -15,6 +14,8 @@
 #include "cache/model_pool.hpp"
 #include "cache/service_tracker.hpp"
 #include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "core/pending_calls.hpp"
 #include "llm/gateway.hpp"
 
 namespace cs::cache {
@@ -31,14 +32,15 @@ struct CacheOptions {
 };
 
 // The in-memory cache: one bounded pool per model, and the background builder that keeps each
-// pool above its low-water mark. Each model has one worker thread (an RAII worker: joined in
-// the destructor), so models are called in parallel while each model has at most one refill
-// call in flight (single-flight) — however many requests miss at once. Requests never wait on
-// the builder, except a `?model=` request that explicitly asks to (waitForRefill).
+// pool above its low-water mark. The builder owns no thread: a refill is a job on the shared
+// executor that starts one asynchronous gateway call, and its completion (storing the sayings)
+// runs there too. Models are called in parallel while each model has at most one refill call
+// in flight (single-flight) — however many requests miss at once. Requests never wait on the
+// builder, except a `?model=` request that explicitly asks to (refillNow + Flight::wait).
 class SayingCache {
  public:
   SayingCache(llm::Gateway& gateway, Ingestor& ingestor, ServiceTracker& tracker,
-              BudgetGuard& budget, const Clock& clock, CacheOptions options,
+              BudgetGuard& budget, const Clock& clock, Executor& executor, CacheOptions options,
               const std::vector<std::string>& model_ids);
   ~SayingCache();
   SayingCache(const SayingCache&) = delete;
@@ -84,7 +86,8 @@ class SayingCache {
   // Lambda runtime calls it after posting a response, so refills finish inside an invocation
   // instead of being frozen mid-call between invocations.
   bool waitIdle(std::chrono::steady_clock::time_point deadline) const;
-  // Stops the workers (waits for calls in flight). Called by the destructor.
+  // Stops building: a pending refill ends with "shutting down", and this waits for the calls in
+  // flight (they end by their deadline). Called by the destructor.
   void stop();
 
  private:
@@ -94,29 +97,37 @@ class SayingCache {
     std::string model;
     ModelPool pool;
     mutable std::mutex mutex;
-    std::condition_variable wake;
     mutable std::condition_variable idle;  // notified when `flight` becomes null
     FlightPtr flight;                      // current or pending call; null when idle
-    bool running = false;                  // the worker is executing `flight`
+    bool running = false;                  // `flight`'s call has started
     bool enabled = true;
     bool stop = false;
     std::chrono::steady_clock::time_point retry_at{};
     std::atomic<std::uint64_t> calls{0}, failures{0}, generated{0}, duplicates{0};
-    std::thread worker;
   };
 
   Slot* find(const std::string& model_id) const;
   std::optional<Hit> takeFrom(Slot& slot);
   FlightPtr ensureFlight(Slot& slot, bool ignore_backoff,
                          llm::Purpose purpose = llm::Purpose::kCacheFill);
-  void workerLoop(Slot& slot);
-  FlightResult runCall(Slot& slot, llm::Purpose purpose);
+  // Posts launch() for a flight just made pending.
+  void schedule(Slot& slot);
+  // The executor job: starts the slot's pending flight (budget, then the gateway call).
+  void launch(Slot& slot);
+  // Starts the call; false when it ended at once (`out` then holds why: the budget refused).
+  bool startCall(Slot& slot, const FlightPtr& flight, llm::Purpose purpose, FlightResult& out);
+  // The gateway's answer made into the refill's result (the sayings stored: store I/O).
+  FlightResult onAnswer(Slot& slot, llm::Purpose purpose, const std::vector<std::string>& avoid,
+                        llm::GenerationOutcome generated);
+  // Adds the sayings, schedules the next refill up to high water, answers the flight's waiters.
+  void complete(Slot& slot, const FlightPtr& flight, FlightResult result);
 
   llm::Gateway& gateway_;
   Ingestor& ingestor_;
   ServiceTracker& tracker_;
   BudgetGuard& budget_;
   const Clock& clock_;
+  Executor& executor_;
   CacheOptions options_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<bool> started_{false};
@@ -125,6 +136,7 @@ class SayingCache {
   std::once_flag prime_once_;
   std::atomic<std::size_t> next_{0};
   std::atomic<std::uint64_t> calls_{0};
+  PendingCalls busy_;  // launches queued and calls in flight: stop() waits for them
 };
 
 }  // namespace cs::cache

@@ -47,6 +47,7 @@ std::string_view threadKindName(ThreadKind kind) {
     case ThreadKind::kStatsFlusher: return "stats_flusher";
     case ThreadKind::kWorkerPool: return "worker_pool";
     case ThreadKind::kCompare: return "compare";
+    case ThreadKind::kExecutor: return "executor";
     case ThreadKind::kCount: break;
   }
   return "unknown";

@@ -19,7 +19,8 @@ enum class ThreadKind : std::uint8_t {
   kLogger,        // the log writer
   kStatsFlusher,  // the request-statistics flusher
   kWorkerPool,    // the HTTP server's blocking-route workers
-  kCompare,       // a compare's per-model task
+  kCompare,       // a compare's per-model completion
+  kExecutor,      // a job of the executor (LLM call steps, timers, completions)
   kCount
 };
 

@@ -78,6 +78,10 @@ struct Observation {
   bool cache_hit = false;
 };
 
+struct Response;
+// Completes a deferred response. Call it once, from any thread.
+using ResponseCallback = std::function<void(Response)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -86,6 +90,11 @@ struct Response {
   // Set for streamed bodies (Server-Sent Events): the server sends the headers, then calls
   // this once with a sink; the response ends when the sink is closed.
   std::function<void(StreamSinkPtr)> stream;
+  // Set for answers that come later (a compare waits for its models): the server calls this
+  // once with a completion and awaits it without holding a thread; the Response given to the
+  // completion is then sent as if the handler had returned it (it may stream; it may not defer
+  // again). A completion dropped uncalled answers 500. Nothing else of this Response is used.
+  std::function<void(ResponseCallback)> deferred;
   std::optional<Observation> observation;
   // Set by jsonError: the error code and message, for the access log's error_type/error_message.
   std::string error_code;

@@ -130,6 +130,7 @@ Response Pipeline::handle(Request& request) {
     if (auto early = admit(request)) return std::move(*early);
     return router_.dispatch(request);
   });
+  if (response.deferred) return finishLater(request, std::move(response));
   finish(request, response);
   return response;
 }
@@ -139,8 +140,29 @@ std::optional<Response> Pipeline::handleInline(Request& request) {
     if (auto early = admit(request)) return early;
     return router_.dispatchInline(request);
   });
+  if (response && response->deferred) return finishLater(request, std::move(*response));
   if (response) finish(request, *response);
   return response;
+}
+
+Response Pipeline::finishLater(const Request& request, Response pending) {
+  // A copy: the caller's Request may be gone by the time the answer comes. It keeps
+  // received_at, so the access line times the whole wait.
+  auto kept = std::make_shared<const Request>(request);
+  Response later;
+  later.deferred = [this, kept, inner = std::move(pending.deferred)](ResponseCallback done) {
+    inner([this, kept, done = std::move(done)](Response response) {
+      try {
+        finish(*kept, response);
+      } catch (const std::exception& e) {  // the answer still goes out
+        obs::log().error("After-hook failed", {{"path", kept->path},
+                                               {"error_type", "internal"},
+                                               {"error_message", e.what()}});
+      }
+      done(std::move(response));
+    });
+  };
+  return later;
 }
 
 }  // namespace cs::http

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -32,6 +33,9 @@ class Pipeline final : public HttpHandler {
   std::optional<Response> admit(Request& request);
   // Headers, after-stages and the access line, on every answer.
   void finish(const Request& request, Response& response);
+  // A deferred response gets them when its answer comes (on whichever thread completes it).
+  Response finishLater(const Request& request, Response pending);
+
   const Router& router_;
   std::size_t default_body_limit_;
   std::vector<std::tuple<std::string, std::string, std::size_t>> body_limits_;

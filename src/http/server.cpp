@@ -409,6 +409,8 @@ class Server::Impl {
           response = co_await handleBlocking(request);
       } else
         response = handler_.handle(request);
+      // An answer that comes later (a compare) is awaited here, holding no thread.
+      if (response.deferred) response = co_await awaitDeferred(std::move(response));
       // Asked after the handler: a shutdown that began meanwhile closes this connection.
       keep_alive = keep_alive && !draining_;
       if (response.stream) {

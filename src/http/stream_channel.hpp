@@ -1,34 +1,91 @@
 #pragma once
-// Internal to the http layer (included only by server.cpp): carries streamed chunks from
-// producer threads to the connection's coroutine.
+// Internal to the http layer (included only by server.cpp): carries streamed chunks and
+// deferred answers from producer threads to the connection's coroutine.
 #include <utility>
 // clang-format off
 #include <boost/asio.hpp>
 // clang-format on
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "http/json_error.hpp"
 #include "http/message.hpp"
 
 namespace cs::http {
 
-// Producers (a compare run's threads) may hold the channel long after the session and even
-// the server are gone, so the channel owns no Asio object: the timer the session waits on
-// lives in the session's frame, and the channel only points at it (and at its executor) until
-// Detach, all under the mutex. After Detach a producer's write() is refused and posts nothing.
-class StreamChannel final : public StreamSink, public std::enable_shared_from_this<StreamChannel> {
+// Wakes a session's coroutine from any thread. Producers (a compare's completions) may hold
+// it long after the session and even the server are gone, so it owns no Asio object: the
+// timer the session waits on lives in the session's frame, and this only points at it (and at
+// its executor) until Detach, all under the mutex. After Detach nothing is posted.
+class SessionWaker : public std::enable_shared_from_this<SessionWaker> {
  public:
   using Executor = boost::asio::any_io_executor;
   using Timer = boost::asio::steady_timer;
+  virtual ~SessionWaker() = default;
 
+  // Suspends until a producer signals (or at once when there is something). Session's thread.
+  boost::asio::awaitable<void> wait() {
+    Timer* timer = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      if (readyLocked() || !timer_) co_return;
+      timer = timer_;
+      timer->expires_at(Timer::time_point::max());
+    }
+    boost::system::error_code ec;
+    co_await timer->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  }
+
+  // Ties the waker to a session's timer for the session's life: on destruction it forgets the
+  // timer and its executor, so late producers neither queue nor post.
+  struct Attach {
+    Attach(SessionWaker& w, Timer& timer) : waker(w) {
+      std::lock_guard lock(waker.mutex_);
+      waker.timer_ = &timer;
+      waker.executor_.emplace(timer.get_executor());
+    }
+    ~Attach() {
+      std::lock_guard lock(waker.mutex_);
+      waker.timer_ = nullptr;
+      waker.executor_.reset();
+    }
+    Attach(const Attach&) = delete;
+    Attach& operator=(const Attach&) = delete;
+    SessionWaker& waker;
+  };
+
+ protected:
+  bool attachedLocked() const { return timer_ != nullptr; }
+  void wake() {
+    std::lock_guard lock(mutex_);
+    if (!executor_) return;
+    // The handler runs on the session's thread, where Attach also ends: it sees either the
+    // live timer or none.
+    boost::asio::post(*executor_, [self = shared_from_this()] {
+      std::lock_guard inner(self->mutex_);
+      if (self->timer_) self->timer_->cancel();
+    });
+  }
+  std::mutex mutex_;
+
+ private:
+  virtual bool readyLocked() const = 0;  // something to take (under mutex_)
+  Timer* timer_ = nullptr;
+  std::optional<Executor> executor_;
+};
+
+// A streamed response's chunks.
+class StreamChannel final : public StreamSink, public SessionWaker {
+ public:
   bool write(std::string chunk) override {
     {
       std::lock_guard lock(mutex_);
-      if (!timer_ || closed_) return false;
+      if (!attachedLocked() || closed_) return false;
       queue_.push_back(std::move(chunk));
     }
     wake();
@@ -52,54 +109,67 @@ class StreamChannel final : public StreamSink, public std::enable_shared_from_th
     return closed_;
   }
 
-  // Suspends until a producer writes or closes. Runs on the session's thread.
-  boost::asio::awaitable<void> wait() {
-    Timer* timer = nullptr;
-    {
-      std::lock_guard lock(mutex_);
-      if (!queue_.empty() || closed_ || !timer_) co_return;
-      timer = timer_;
-      timer->expires_at(Timer::time_point::max());
-    }
-    boost::system::error_code ec;
-    co_await timer->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  }
-
-  // Ties the channel to a session's timer for the session's life: on destruction the channel
-  // forgets the timer and its executor, so late producers neither queue nor post.
-  struct Attach {
-    Attach(StreamChannel& c, Timer& timer) : channel(c) {
-      std::lock_guard lock(channel.mutex_);
-      channel.timer_ = &timer;
-      channel.executor_.emplace(timer.get_executor());
-    }
-    ~Attach() {
-      std::lock_guard lock(channel.mutex_);
-      channel.timer_ = nullptr;
-      channel.executor_.reset();
-    }
-    Attach(const Attach&) = delete;
-    Attach& operator=(const Attach&) = delete;
-    StreamChannel& channel;
-  };
-
  private:
-  void wake() {
-    std::lock_guard lock(mutex_);
-    if (!executor_) return;
-    // The handler runs on the session's thread, where Attach also ends: it sees either the
-    // live timer or none.
-    boost::asio::post(*executor_, [self = shared_from_this()] {
-      std::lock_guard inner(self->mutex_);
-      if (self->timer_) self->timer_->cancel();
-    });
-  }
-
-  std::mutex mutex_;
+  bool readyLocked() const override { return !queue_.empty() || closed_; }
   std::vector<std::string> queue_;
   bool closed_ = false;
-  Timer* timer_ = nullptr;
-  std::optional<Executor> executor_;
 };
+
+// A deferred response's answer (Response::deferred). The first answer counts.
+class DeferredSlot final : public SessionWaker {
+ public:
+  void complete(Response response) {
+    {
+      std::lock_guard lock(mutex_);
+      if (answered_ || !attachedLocked()) return;
+      answered_ = true;
+      response.deferred = nullptr;  // an answer does not defer again
+      answer_ = std::move(response);
+    }
+    wake();
+  }
+  std::optional<Response> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(answer_, std::nullopt);
+  }
+
+  // The completion handed to the producer. When every copy is dropped uncalled (a bug), the
+  // client still gets an answer: a 500, never a connection that hangs.
+  ResponseCallback completion() {
+    struct Guard {
+      std::shared_ptr<DeferredSlot> slot;
+      ~Guard() {
+        if (slot)
+          slot->complete(
+              jsonError(ErrorCode::kInternal, "the server failed to answer this request"));
+      }
+    };
+    auto guard = std::make_shared<Guard>();
+    guard->slot = std::static_pointer_cast<DeferredSlot>(shared_from_this());
+    return [guard](Response response) { guard->slot->complete(std::move(response)); };
+  }
+
+ private:
+  bool readyLocked() const override { return answer_.has_value(); }
+  bool answered_ = false;
+  std::optional<Response> answer_;
+};
+
+// Awaits a deferred response on the session's executor: no thread waits meanwhile.
+inline boost::asio::awaitable<Response> awaitDeferred(Response pending) {
+  SessionWaker::Timer wake_timer(co_await boost::asio::this_coro::executor);
+  auto slot = std::make_shared<DeferredSlot>();
+  SessionWaker::Attach attach(*slot, wake_timer);
+  try {
+    auto start = std::move(pending.deferred);
+    start(slot->completion());
+  } catch (const std::exception&) {
+    co_return jsonError(ErrorCode::kInternal, "the server failed to handle this request");
+  }
+  for (;;) {
+    if (auto answer = slot->take()) co_return std::move(*answer);
+    co_await slot->wait();
+  }
+}
 
 }  // namespace cs::http

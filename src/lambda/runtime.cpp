@@ -56,6 +56,28 @@ http::Response deadlineResponse() {
   return http::jsonError(ErrorCode::kTimeout,
                          "the request did not finish within the invocation's deadline");
 }
+
+// A deferred answer (a compare waiting for its models): Lambda delivers one invocation at a
+// time, so this thread may wait for it, up to the invocation's deadline.
+http::Response awaitDeferred(http::Response pending, Runtime::Clock::time_point deadline) {
+  auto promise = std::make_shared<std::promise<http::Response>>();
+  auto answer = promise->get_future();
+  try {
+    auto start = std::move(pending.deferred);
+    start([promise](http::Response response) {
+      response.deferred = nullptr;
+      promise->set_value(std::move(response));
+    });
+  } catch (const std::exception&) {
+    return http::jsonError(ErrorCode::kInternal, "the server failed to handle this request");
+  }
+  if (answer.wait_until(deadline) != std::future_status::ready) return deadlineResponse();
+  try {
+    return answer.get();
+  } catch (const std::future_error&) {  // the completion was dropped uncalled
+    return http::jsonError(ErrorCode::kInternal, "the server failed to answer this request");
+  }
+}
 }  // namespace
 
 Runtime::Runtime(RuntimeClient& client, http::HttpHandler& handler, Options options,
@@ -151,6 +173,7 @@ void Runtime::handle(const Invocation& invocation) {
                       {{"error_type", "bad_request"}, {"error_message", event.error().message}});
     } else {
       http::Response response = dispatch(event->request, deadline);
+      if (response.deferred) response = awaitDeferred(std::move(response), deadline);
       if (response.stream) {
         auto sink = std::make_shared<CollectingSink>();
         auto closed = sink->closed();

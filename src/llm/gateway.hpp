@@ -1,5 +1,7 @@
 #pragma once
 #include <expected>
+#include <functional>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -8,13 +10,28 @@
 
 namespace cs::llm {
 
+using GenerationOutcome = std::expected<GenerationResult, LlmError>;
+using GenerationCallback = std::function<void(GenerationOutcome)>;
+
 // The one door to every LLM: catalog lookup, key, adapter, transport, retries, breaker, cost.
-// Thread-safe; generate() blocks the calling thread until success, failure or the deadline.
+// Thread-safe.
 class Gateway {
  public:
   virtual ~Gateway() = default;
-  virtual std::expected<GenerationResult, LlmError> generate(const GenerationRequest& request) = 0;
+  // Starts the call and returns at once. `done` runs exactly once, with the result or the
+  // error, never on the caller's stack (on the gateway's executor; only after that executor
+  // stopped, on whichever thread finishes the call). No thread waits meanwhile.
+  virtual void generateAsync(GenerationRequest request, GenerationCallback done) = 0;
   virtual std::vector<ModelStatus> models() const = 0;
+
+  // Blocks the calling thread until the call ends: for callers synchronous by nature (the
+  // generate command, tests). Never from a job of the executor the gateway completes on.
+  GenerationOutcome generate(const GenerationRequest& request) {
+    auto promise = std::make_shared<std::promise<GenerationOutcome>>();
+    auto future = promise->get_future();
+    generateAsync(request, [promise](GenerationOutcome r) { promise->set_value(std::move(r)); });
+    return future.get();
+  }
   // Where every call's LedgerRecord goes; consumers subscribe before the first call.
   Ledger& ledger() { return ledger_; }
 

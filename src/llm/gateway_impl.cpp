@@ -1,9 +1,11 @@
 #include "llm/gateway_impl.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 #include "core/money.hpp"
+#include "core/thread_boundary.hpp"
 #include "llm/batch_parser.hpp"
 #include "llm/cost.hpp"
 #include "llm/error_classify.hpp"
@@ -39,16 +41,44 @@ void scrub(std::string& message, const std::string& key) {
     message.replace(pos, key.size(), "[redacted]");
 }
 
+double msSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 }  // namespace
+
+// One call's state, shared by the jobs that carry it from step to step (one at a time: each
+// step starts the next only when it is done with the state).
+struct GatewayImpl::Call {
+  Call(Model& m, GenerationRequest r, Deadline d, GenerationCallback cb)
+      : model(m), request(std::move(r)), deadline(d), done(std::move(cb)) {}
+  Model& model;
+  GenerationRequest request;
+  Deadline deadline;
+  GenerationCallback done;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string key;
+  RenderedPrompt prompt;
+  int count = 1;
+  int attempts = 0;  // requests sent (the ledger's)
+  int counted = 0;   // attempts that count against max_attempts (not the 401 refresh)
+  bool refreshed = false;
+  // The breaker let this call through and has not been told how it went: every way out must
+  // tell it something, or a half-open probe would keep the circuit "open" for good.
+  bool breaker_owed = false;
+  Usage usage;  // what the provider reported over all attempts (the ledger's)
+  LlmError last{K::kTimeout, "deadline passed before the first attempt", 0, std::nullopt};
+  std::atomic<bool> finished{false};
+};
 
 GatewayImpl::GatewayImpl(std::vector<ModelInfo> catalog, GatewayOptions options,
                          net::HttpTransport& transport, SecretProvider& secrets, const Clock& clock,
-                         Sleeper& sleeper, const ProviderRegistry& registry)
+                         Executor& executor, const ProviderRegistry& registry)
     : options_(std::move(options)),
       transport_(transport),
       secrets_(secrets),
       clock_(clock),
-      sleeper_(sleeper) {
+      executor_(executor) {
   if (options_.retry.max_attempts < 1) options_.retry.max_attempts = 1;
   PromptSet prompts(options_.prompts_dir);
   for (auto& info : catalog) {
@@ -72,181 +102,252 @@ GatewayImpl::GatewayImpl(std::vector<ModelInfo> catalog, GatewayOptions options,
   }
 }
 
+GatewayImpl::~GatewayImpl() {
+  // Each running call's next step uses this object: wait for the last one to finish (a stalled
+  // upstream ends at the call's deadline, a retry wait at its timer).
+  pending_.waitZero();
+}
+
 double GatewayImpl::random01() {
   if (uniform01_) return uniform01_();
   std::lock_guard lock(rng_mutex_);
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
-std::expected<GenerationResult, LlmError> GatewayImpl::generate(const GenerationRequest& request) {
+void GatewayImpl::generateAsync(GenerationRequest request, GenerationCallback done) {
+  pending_.enter();
   auto it = by_id_.find(request.model_id);
-  if (it == by_id_.end())
-    return failure(K::kDisabled, "unknown model \"" + request.model_id + "\"");
-  Model& model = *it->second;
+  if (it == by_id_.end()) {
+    // Nothing to log or count: no model, no call (as before). Still answered off this stack.
+    auto error = failure(K::kDisabled, "unknown model \"" + request.model_id + "\"");
+    executor_.post([this, done = std::move(done), error]() mutable {
+      struct Leave {
+        PendingCalls& p;
+        ~Leave() { p.leave(); }
+      } leave{pending_};
+      done(error);
+    });
+    return;
+  }
   const auto deadline = request.deadline == Deadline::max()
                             ? clock_.now() + options_.default_deadline
                             : request.deadline;
-  const auto started = std::chrono::steady_clock::now();
-  Tally tally;
-  auto result = attempt(model, request, deadline, tally);
-  const double wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  if (!result) result.error().attempts = tally.attempts;
-  writeLedger(model, request, result, tally, wall_ms);
-  if (result) {
-    // Not "source"/"execution_time": Logs Insights averages those per request over the
-    // access lines, and a call line carrying them would be counted as a request.
-    obs::log().info("LLM call succeeded", {{"model", model.info.id},
-                                           {"provider", model.info.provider},
-                                           {"purpose", purposeName(request.purpose)},
-                                           {"llm_ms", result->llm_ms},
-                                           {"tokens", result->usage.total()},
-                                           {"cost_usd", roundUsd(result->cost_usd)},
-                                           {"attempts", result->attempts},
-                                           {"sayings", result->sayings.size()}});
-  } else {
-    {
-      std::lock_guard lock(model.errors_mutex);
-      ++model.errors[kindName(result.error().kind)];
-    }
-    obs::log().warn("LLM call failed", {{"model", model.info.id},
-                                        {"provider", model.info.provider},
-                                        {"error_type", kindName(result.error().kind)},
-                                        {"error_message", result.error().message},
-                                        {"http_status", result.error().http_status},
-                                        {"purpose", purposeName(request.purpose)},
-                                        {"attempts", tally.attempts},
-                                        {"llm_ms", wall_ms}});
+  auto call = std::make_shared<Call>(*it->second, std::move(request), deadline, std::move(done));
+  // Even the first step (a key lookup may ask SSM) runs on the executor, never on the caller's
+  // thread (an I/O thread must not wait, and the callback never runs on the caller's stack).
+  executor_.post([this, call] { step(call, [&] { begin(call); }); });
+}
+
+template <typename Fn>
+void GatewayImpl::step(const CallPtr& call, Fn&& fn) {
+  try {
+    std::forward<Fn>(fn)();
+    return;
+  } catch (const std::exception& e) {
+    noteSurprise(ThreadKind::kExecutor, e.what(), call->model.info.id);
+  } catch (...) {
+    noteSurprise(ThreadKind::kExecutor, "an exception that is not a std::exception",
+                 call->model.info.id);
   }
-  return result;
+  finish(call, failure(K::kInternal, "internal error in the gateway; see the server log"));
+}
+
+void GatewayImpl::begin(const CallPtr& call) {
+  const auto& info = call->model.info;
+  auto key = secrets_.get(info.provider);
+  if (!key || key->empty())
+    return finish(call, failure(K::kDisabled, "no API key for " + info.provider +
+                                                  (key ? "" : ": " + key.error().message)));
+  if (!call->model.breaker->allow())
+    return finish(call, failure(K::kCircuitOpen, "circuit open for model " + info.id));
+  call->breaker_owed = true;
+  call->key = std::move(*key);
+  call->count = std::clamp(call->request.count, 1, 10);
+  call->prompt =
+      call->model.prompt.render(call->count, call->request.avoid_services, call->request.topic);
+  sendAttempt(call);
+}
+
+void GatewayImpl::sendAttempt(const CallPtr& call) {
+  const auto now = clock_.now();
+  if (now >= call->deadline) {
+    auto& last = call->last;
+    if (call->attempts > 0)
+      last = LlmError{K::kTimeout,
+                      "deadline passed after " + std::to_string(call->attempts) +
+                          " attempt(s); last: " + last.message,
+                      last.http_status, std::nullopt};
+    return finish(call, std::unexpected(last));
+  }
+  ++call->attempts;
+  ++call->counted;
+  auto http =
+      call->model.adapter->buildRequest(ProviderCall{call->model.info, call->prompt, call->key});
+  const auto remaining =
+      std::max(milliseconds(1), duration_cast<milliseconds>(call->deadline - now));
+  http.total_timeout = std::min(options_.call_timeout, remaining);
+  http.connect_timeout = std::min(options_.connect_timeout, http.total_timeout);
+  const auto t0 = std::chrono::steady_clock::now();
+  // The transport answers on its own loop thread (or, stopped, on this one): the answer is
+  // parsed on the executor, so the loop only moves bytes.
+  transport_.send(std::move(http), [this, call, t0](net::HttpResponse response) {
+    const double call_ms = msSince(t0);
+    executor_.post([this, call, call_ms, response = std::move(response)] {
+      step(call, [&] { onResponse(call, response, call_ms); });
+    });
+  });
+}
+
+void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& response,
+                             double call_ms) {
+  Model& model = call->model;
+  const auto& info = model.info;
+  auto completion = model.adapter->parseResponse(response);
+  if (completion && !usageInRange(completion->usage))
+    completion = std::unexpected(LlmError{K::kBadResponse,
+                                          info.provider + ": usage token counts out of range",
+                                          static_cast<int>(response.status), std::nullopt});
+  // Whatever the provider reported is spent, even when the answer is then unusable.
+  const Usage reported = completion ? completion->usage : completion.error().usage;
+  if (usageInRange(reported)) {
+    call->usage.input_tokens += reported.input_tokens;
+    call->usage.output_tokens += reported.output_tokens;
+  }
+  auto& last = call->last;
+  if (completion) {
+    auto texts = parseSayings(completion->text,
+                              ParseOptions{.max_count = static_cast<std::size_t>(call->count)});
+    if (!texts.empty()) {
+      model.breaker->onSuccess();
+      call->breaker_owed = false;
+      GenerationResult r;
+      r.model_id = info.id;
+      r.provider = info.provider;
+      r.usage = completion->usage;
+      r.cost_usd = callCost(info, r.usage);
+      r.sayings = splitCall(info, r.usage, std::move(texts));
+      r.llm_ms = call_ms;
+      r.finish_reason = completion->finish_reason;
+      r.attempts = call->attempts;
+      return finish(call, std::move(r));
+    }
+    last = LlmError{K::kBadResponse, info.provider + ": no usable sayings in the answer",
+                    static_cast<int>(response.status), std::nullopt};
+  } else {
+    last = completion.error();
+  }
+  scrub(last.message, call->key);
+
+  if (last.kind == K::kAuth && !call->refreshed) {
+    // A rotated key: drop the cached one, fetch afresh and try once more (not counted).
+    call->refreshed = true;
+    --call->counted;
+    secrets_.invalidate(info.provider);
+    auto fresh = secrets_.get(info.provider);
+    if (!fresh || fresh->empty()) return finish(call, std::unexpected(last));
+    call->key = std::move(*fresh);
+    return sendAttempt(call);
+  }
+  if (countsAgainstProvider(last.kind))
+    model.breaker->onFailure();
+  else
+    model.breaker->onSuccess();  // the provider answered; releases a half-open probe
+  call->breaker_owed = false;
+  if (!last.retryable() || call->counted >= options_.retry.max_attempts)
+    return finish(call, std::unexpected(last));
+  if (model.breaker->state() != CircuitBreaker::State::kClosed)
+    return finish(call, std::unexpected(last));
+  const auto wait =
+      options_.retry.delay(call->counted - 1, last.retry_after, [this] { return random01(); });
+  if (clock_.now() + wait >= call->deadline) {
+    last.message += " (no time left to retry before the deadline)";
+    return finish(call, std::unexpected(last));
+  }
+  // A timer, not a sleeping thread.
+  executor_.postAfter(wait, [this, call] { step(call, [&] { afterWait(call); }); });
+}
+
+void GatewayImpl::afterWait(const CallPtr& call) {
+  if (executor_.stopping()) {
+    auto& last = call->last;
+    return finish(call,
+                  std::unexpected(LlmError{
+                      K::kShuttingDown,
+                      "the server is shutting down; retry abandoned (last: " + last.message + ")",
+                      last.http_status, std::nullopt}));
+  }
+  // A breaker opened by other calls during the wait says this one to give up as well; the
+  // attempt itself (allowed when closed) reports to the breaker as any attempt does.
+  sendAttempt(call);
+}
+
+void GatewayImpl::finish(const CallPtr& call, GenerationOutcome result) {
+  if (call->finished.exchange(true)) return;
+  struct Leave {
+    PendingCalls& p;
+    ~Leave() { p.leave(); }
+  } leave{pending_};
+  Model& model = call->model;
+  if (call->breaker_owed) {
+    call->breaker_owed = false;
+    model.breaker->onAbandoned();
+  }
+  const double wall_ms = msSince(call->started);
+  if (!result) result.error().attempts = call->attempts;
+  const auto& request = call->request;
+  try {
+    writeLedger(model, request, result, call->attempts, call->usage, wall_ms);
+    if (result) {
+      // Not "source"/"execution_time": Logs Insights averages those per request over the
+      // access lines, and a call line carrying them would be counted as a request.
+      obs::log().info("LLM call succeeded", {{"model", model.info.id},
+                                             {"provider", model.info.provider},
+                                             {"purpose", purposeName(request.purpose)},
+                                             {"llm_ms", result->llm_ms},
+                                             {"tokens", result->usage.total()},
+                                             {"cost_usd", roundUsd(result->cost_usd)},
+                                             {"attempts", result->attempts},
+                                             {"sayings", result->sayings.size()}});
+    } else {
+      {
+        std::lock_guard lock(model.errors_mutex);
+        ++model.errors[kindName(result.error().kind)];
+      }
+      obs::log().warn("LLM call failed", {{"model", model.info.id},
+                                          {"provider", model.info.provider},
+                                          {"error_type", kindName(result.error().kind)},
+                                          {"error_message", result.error().message},
+                                          {"http_status", result.error().http_status},
+                                          {"purpose", purposeName(request.purpose)},
+                                          {"attempts", call->attempts},
+                                          {"llm_ms", wall_ms}});
+    }
+  } catch (const std::exception& e) {
+    noteSurprise(ThreadKind::kExecutor, e.what(), model.info.id);  // the caller still hears
+  }
+  auto done = std::move(call->done);
+  // The caller's completion is its own failure boundary: its surprise is counted, and the
+  // gateway's bookkeeping above is already complete.
+  (void)runGuarded(ThreadKind::kExecutor, model.info.id, [&] { done(std::move(result)); });
 }
 
 void GatewayImpl::writeLedger(const Model& model, const GenerationRequest& request,
-                              const std::expected<GenerationResult, LlmError>& result,
-                              const Tally& tally, double wall_ms) {
+                              const GenerationOutcome& result, int attempts, const Usage& usage,
+                              double wall_ms) {
   // Refused before any request was sent (no key, circuit open, deadline already passed): no
   // upstream call, nothing spent. cloudsayings_llm_errors_total still counts those.
-  if (tally.attempts == 0) return;
+  if (attempts == 0) return;
   LedgerRecord r;
   r.model = model.info.id;
   r.provider = model.info.provider;
   r.purpose = request.purpose;
   r.outcome = result ? "ok" : kindName(result.error().kind);
-  r.attempts = tally.attempts;
-  r.tokens = tally.usage;
-  r.cost_usd = callCost(model.info, tally.usage);
+  r.attempts = attempts;
+  r.tokens = usage;
+  r.cost_usd = callCost(model.info, usage);
   r.latency_ms = wall_ms;
   r.ended_at_ms = clock_.wallMs();
   ledger_.record(r);
-}
-
-std::expected<GenerationResult, LlmError> GatewayImpl::attempt(Model& model,
-                                                               const GenerationRequest& request,
-                                                               Deadline deadline, Tally& tally) {
-  const auto& info = model.info;
-  auto key = secrets_.get(info.provider);
-  if (!key || key->empty())
-    return failure(K::kDisabled,
-                   "no API key for " + info.provider + (key ? "" : ": " + key.error().message));
-  if (!model.breaker->allow()) return failure(K::kCircuitOpen, "circuit open for model " + info.id);
-  // Every way out of this function must tell the breaker something: a half-open probe that
-  // reports nothing would keep the circuit "open" for good.
-  struct Outcome {
-    CircuitBreaker& breaker;
-    bool reported = false;
-    ~Outcome() {
-      if (!reported) breaker.onAbandoned();
-    }
-  } outcome{*model.breaker};
-
-  const int count = std::clamp(request.count, 1, 10);
-  const auto prompt = model.prompt.render(count, request.avoid_services, request.topic);
-  bool refreshed = false;
-  int attempts = 0, counted = 0;
-  LlmError last{K::kTimeout, "deadline passed before the first attempt", 0, std::nullopt};
-  for (;;) {
-    const auto now = clock_.now();
-    if (now >= deadline) {
-      if (attempts > 0)
-        last = LlmError{K::kTimeout,
-                        "deadline passed after " + std::to_string(attempts) +
-                            " attempt(s); last: " + last.message,
-                        last.http_status, std::nullopt};
-      break;
-    }
-    ++attempts;
-    ++counted;
-    tally.attempts = attempts;
-    auto http = model.adapter->buildRequest(ProviderCall{info, prompt, *key});
-    const auto remaining = std::max(milliseconds(1), duration_cast<milliseconds>(deadline - now));
-    http.total_timeout = std::min(options_.call_timeout, remaining);
-    http.connect_timeout = std::min(options_.connect_timeout, http.total_timeout);
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto response = transport_.sendBlocking(std::move(http));
-    const double call_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-
-    auto completion = model.adapter->parseResponse(response);
-    if (completion && !usageInRange(completion->usage))
-      completion = std::unexpected(LlmError{K::kBadResponse,
-                                            info.provider + ": usage token counts out of range",
-                                            static_cast<int>(response.status), std::nullopt});
-    // Whatever the provider reported is spent, even when the answer is then unusable.
-    const Usage reported = completion ? completion->usage : completion.error().usage;
-    if (usageInRange(reported)) {
-      tally.usage.input_tokens += reported.input_tokens;
-      tally.usage.output_tokens += reported.output_tokens;
-    }
-    if (completion) {
-      auto texts = parseSayings(completion->text,
-                                ParseOptions{.max_count = static_cast<std::size_t>(count)});
-      if (!texts.empty()) {
-        model.breaker->onSuccess();
-        outcome.reported = true;
-        GenerationResult r;
-        r.model_id = info.id;
-        r.provider = info.provider;
-        r.usage = completion->usage;
-        r.cost_usd = callCost(info, r.usage);
-        r.sayings = splitCall(info, r.usage, std::move(texts));
-        r.llm_ms = call_ms;
-        r.finish_reason = completion->finish_reason;
-        r.attempts = attempts;
-        return r;
-      }
-      last = LlmError{K::kBadResponse, info.provider + ": no usable sayings in the answer",
-                      static_cast<int>(response.status), std::nullopt};
-    } else {
-      last = completion.error();
-    }
-    scrub(last.message, *key);
-
-    if (last.kind == K::kAuth && !refreshed) {
-      // A rotated key: drop the cached one, fetch afresh and try once more (not counted).
-      refreshed = true;
-      --counted;
-      secrets_.invalidate(info.provider);
-      auto fresh = secrets_.get(info.provider);
-      if (!fresh || fresh->empty()) break;
-      key = std::move(fresh);
-      continue;
-    }
-    if (countsAgainstProvider(last.kind))
-      model.breaker->onFailure();
-    else
-      model.breaker->onSuccess();  // the provider answered; releases a half-open probe
-    outcome.reported = true;
-    if (!last.retryable() || counted >= options_.retry.max_attempts) break;
-    if (model.breaker->state() != CircuitBreaker::State::kClosed) break;
-    const auto wait =
-        options_.retry.delay(counted - 1, last.retry_after, [this] { return random01(); });
-    if (clock_.now() + wait >= deadline) {
-      last.message += " (no time left to retry before the deadline)";
-      break;
-    }
-    sleeper_.sleepFor(wait);
-  }
-  return std::unexpected(last);
 }
 
 std::vector<ModelStatus> GatewayImpl::models() const {

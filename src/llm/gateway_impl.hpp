@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "core/pending_calls.hpp"
 #include "core/secret_provider.hpp"
 #include "llm/adapter.hpp"
 #include "llm/circuit_breaker.hpp"
@@ -31,16 +33,21 @@ struct GatewayOptions {
 
 // The Gateway: catalog lookup -> key (SecretProvider) -> breaker -> prompt -> adapter ->
 // transport, with retries (backoff + full jitter, Retry-After, never past the deadline), one
-// key refresh on 401, batch parsing and cost split. Construction validates catalog, providers
-// and prompts and throws std::invalid_argument naming the problem (a start-up error).
+// key refresh on 401, batch parsing and cost split. Each call is a small state machine whose
+// steps run as jobs on `executor`: the transfer is one on the transport's loop, a retry wait is
+// a timer, so no thread waits for an upstream. Construction validates catalog, providers and
+// prompts and throws std::invalid_argument naming the problem (a start-up error). The
+// destructor waits for the calls still running (their completions use the gateway).
 class GatewayImpl final : public Gateway {
  public:
   GatewayImpl(std::vector<ModelInfo> catalog, GatewayOptions options, net::HttpTransport& transport,
-              SecretProvider& secrets, const Clock& clock, Sleeper& sleeper,
+              SecretProvider& secrets, const Clock& clock, Executor& executor,
               const ProviderRegistry& registry = builtinProviders());
+  ~GatewayImpl() override;
 
-  std::expected<GenerationResult, LlmError> generate(const GenerationRequest& request) override;
+  void generateAsync(GenerationRequest request, GenerationCallback done) override;
   std::vector<ModelStatus> models() const override;
+  std::size_t callsInFlight() const { return pending_.count(); }
 
   // Tests make jitter deterministic.
   void setRandom(std::function<double()> uniform01) { uniform01_ = std::move(uniform01); }
@@ -54,15 +61,21 @@ class GatewayImpl final : public Gateway {
     mutable std::mutex errors_mutex;
     std::map<std::string, std::uint64_t> errors;  // by kindName, for /metrics
   };
-  // What one call sent and what the provider reported, over all its attempts (the ledger's).
-  struct Tally {
-    int attempts = 0;
-    Usage usage;
-  };
-  std::expected<GenerationResult, LlmError> attempt(Model& model, const GenerationRequest& request,
-                                                    Deadline deadline, Tally& tally);
+  struct Call;
+  using CallPtr = std::shared_ptr<Call>;
+
+  // The states of one call, each run as an executor job.
+  void begin(const CallPtr& call);        // key, breaker, prompt
+  void sendAttempt(const CallPtr& call);  // deadline check, build, transport.send
+  void onResponse(const CallPtr& call, const net::HttpResponse& response, double call_ms);
+  void afterWait(const CallPtr& call);                         // a retry timer fired
+  void finish(const CallPtr& call, GenerationOutcome result);  // ledger, log, callback: once
+  // Runs one state; a surprise inside it ends the call with kInternal instead of losing it.
+  template <typename Fn>
+  void step(const CallPtr& call, Fn&& fn);
+
   void writeLedger(const Model& model, const GenerationRequest& request,
-                   const std::expected<GenerationResult, LlmError>& result, const Tally& tally,
+                   const GenerationOutcome& result, int attempts, const Usage& usage,
                    double wall_ms);
   double random01();
 
@@ -70,13 +83,14 @@ class GatewayImpl final : public Gateway {
   net::HttpTransport& transport_;
   SecretProvider& secrets_;
   const Clock& clock_;
-  Sleeper& sleeper_;
+  Executor& executor_;
   std::map<std::string, std::unique_ptr<ProviderAdapter>> adapters_;
   std::vector<std::unique_ptr<Model>> models_;
   std::map<std::string, Model*> by_id_;
   std::function<double()> uniform01_;
   std::mutex rng_mutex_;
   std::mt19937_64 rng_{std::random_device{}()};
+  PendingCalls pending_;
 };
 
 }  // namespace cs::llm

@@ -1,7 +1,6 @@
 #include "llm/retry.hpp"
 
 #include <algorithm>
-#include <thread>
 
 namespace cs::llm {
 
@@ -14,10 +13,6 @@ std::chrono::milliseconds RetryPolicy::delay(int retry,
       std::min<std::int64_t>(cap.count(), base.count() * (std::int64_t{1} << shift));
   const double u = std::clamp(uniform01(), 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<std::int64_t>(u * static_cast<double>(ceiling)));
-}
-
-void RealSleeper::sleepFor(std::chrono::milliseconds duration) {
-  if (duration.count() > 0) std::this_thread::sleep_for(duration);
 }
 
 }  // namespace cs::llm

@@ -17,16 +17,6 @@ struct RetryPolicy {
                                   const std::function<double()>& uniform01) const;
 };
 
-// How the gateway waits between attempts; tests substitute one that moves a FakeClock.
-class Sleeper {
- public:
-  virtual ~Sleeper() = default;
-  virtual void sleepFor(std::chrono::milliseconds duration) = 0;
-};
-
-class RealSleeper final : public Sleeper {
- public:
-  void sleepFor(std::chrono::milliseconds duration) override;
-};
+// The gateway waits between attempts on a timer of its executor (core/executor.hpp).
 
 }  // namespace cs::llm

@@ -156,13 +156,17 @@ class CurlTransport::Impl {
   }
 
   ~Impl() {
+    stop();
+    curl_multi_cleanup(multi_);
+  }
+
+  void stop() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     curl_multi_wakeup(multi_);
-    thread_.join();
-    curl_multi_cleanup(multi_);
+    std::call_once(joined_, [this] { thread_.join(); });
   }
 
   void send(HttpRequest request, ResponseCallback done) {
@@ -344,6 +348,7 @@ class CurlTransport::Impl {
   std::vector<std::unique_ptr<Transfer>> queue_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
   std::thread thread_;
+  std::once_flag joined_;
 };
 
 CurlTransport::CurlTransport() : CurlTransport(Options{}) {}
@@ -352,6 +357,10 @@ CurlTransport::~CurlTransport() = default;
 
 void CurlTransport::send(HttpRequest request, ResponseCallback done) {
   impl_->send(std::move(request), std::move(done));
+}
+
+void CurlTransport::stop() {
+  impl_->stop();
 }
 
 }  // namespace cs::net

@@ -19,11 +19,14 @@ class CurlTransport final : public HttpTransport {
   };
   CurlTransport();
   explicit CurlTransport(Options options);
-  ~CurlTransport() override;  // in-flight transfers finish with kOther "transport stopped"
+  ~CurlTransport() override;  // stop()
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   void send(HttpRequest request, ResponseCallback done) override;
+  // Ends the loop: in-flight and queued transfers finish with kOther "transport stopped", and
+  // later sends answer so at once (on the caller's thread). Idempotent.
+  void stop();
 
  private:
   class Impl;

@@ -1,6 +1,7 @@
 #include "service/compare_service.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include "core/thread_boundary.hpp"
@@ -36,43 +37,51 @@ void CompareRun::finishUnfinished(const llm::LlmError& error) {
 }
 
 void CompareRun::complete(CompareOutcome outcome) {
+  OnAll on_all;
+  std::vector<CompareOutcome> all;
   {
     std::lock_guard lock(mutex_);
     if (finished_.size() == models_.size() || finishedLocked(outcome.model)) return;
     finished_.push_back(std::move(outcome));
     if (on_result_) on_result_(finished_.back());
-    if (finished_.size() == models_.size() && on_done_) {
-      on_done_();
+    if (finished_.size() == models_.size()) {
+      if (on_done_) on_done_();
       on_result_ = nullptr;  // releases the subscriber (and its stream) now
       on_done_ = nullptr;
+      if (on_all_) {
+        on_all = std::move(on_all_);
+        all = finished_;
+      }
     }
   }
-  changed_.notify_all();
+  if (on_all) on_all(std::move(all));
 }
 
-std::vector<CompareOutcome> CompareRun::waitAll(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock lock(mutex_);
-  changed_.wait_until(lock, deadline, [&] { return finished_.size() == models_.size(); });
-  std::vector<CompareOutcome> out = finished_;
-  for (const auto& model : models_) {
-    const bool answered =
-        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.model == model; });
-    if (answered) continue;
-    CompareOutcome late;
-    late.model = model;
-    late.error = cache::localError(llm::LlmError::Kind::kTimeout, "no answer within the deadline");
-    out.push_back(std::move(late));
+void CompareRun::whenDone(OnAll on_all) {
+  std::vector<CompareOutcome> all;
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_.size() != models_.size()) {
+      on_all_ = std::move(on_all);
+      return;
+    }
+    all = finished_;
   }
-  return out;
+  on_all(std::move(all));
 }
 
 CompareService::CompareService(llm::Gateway& gateway, cache::Ingestor& ingestor,
-                               cache::BudgetGuard& budget, Options options)
+                               cache::BudgetGuard& budget, Executor& executor, Options options)
     : gateway_(gateway),
       ingestor_(ingestor),
       budget_(budget),
-      options_(options),
-      calls_(options.max_concurrent_calls, ThreadKind::kCompare) {}
+      executor_(executor),
+      options_(options) {}
+
+CompareService::~CompareService() {
+  jobs_.waitZero();
+  calls_.waitZero();  // a stalled upstream ends at its call's deadline
+}
 
 Result<std::vector<std::string>> CompareService::resolveModels(
     const std::vector<std::string>& requested) const {
@@ -84,7 +93,8 @@ Result<std::vector<std::string>> CompareService::resolveModels(
   for (const auto& id : enabled) valid += (valid.empty() ? "" : ", ") + id;
   if (valid.empty()) valid = "none (no model has an API key)";
   if (requested.empty()) {
-    if (enabled.empty()) return fail(ErrorCode::kNoModels, "no model can be called: none has an API key");
+    if (enabled.empty())
+      return fail(ErrorCode::kNoModels, "no model can be called: none has an API key");
     return enabled;
   }
   std::vector<std::string> out;
@@ -95,8 +105,8 @@ Result<std::vector<std::string>> CompareService::resolveModels(
     if (it == models.end())
       return fail(ErrorCode::kUnknownModel, "unknown model '" + id + "'; valid models: " + valid);
     if (!it->enabled)
-      return fail(ErrorCode::kModelDisabled, "model '" + id + "' is disabled (" + it->disabled_reason +
-                                        "); valid models: " + valid);
+      return fail(ErrorCode::kModelDisabled, "model '" + id + "' is disabled (" +
+                                                 it->disabled_reason + "); valid models: " + valid);
     out.push_back(id);
   }
   return out;
@@ -110,8 +120,9 @@ Result<std::optional<std::string>> CompareService::validateTopic(
   if (first == std::string::npos) return std::optional<std::string>{};  // blank = no topic
   t = t.substr(first, t.find_last_not_of(" \t") - first + 1);
   if (t.size() > options_.topic_max_length)
-    return fail(ErrorCode::kInvalidTopic, "topic must be at most " +
-                                     std::to_string(options_.topic_max_length) + " characters");
+    return fail(
+        ErrorCode::kInvalidTopic,
+        "topic must be at most " + std::to_string(options_.topic_max_length) + " characters");
   // Service names and plain words only: the topic goes into a prompt.
   for (unsigned char c : t)
     if (!(std::isalnum(c) || c == ' ' || c == '-' || c == '_' || c == '.' || c == '/' || c == '&' ||
@@ -133,18 +144,46 @@ void CompareService::shutdown() {
   const auto error =
       cache::localError(llm::LlmError::Kind::kShuttingDown, "the server is shutting down");
   for (auto& run : live) run->finishUnfinished(error);
-  if (!live.empty()) obs::log().info("Comparisons ended for shutdown", {{"comparisons", live.size()}});
+  if (!live.empty())
+    obs::log().info("Comparisons ended for shutdown", {{"comparisons", live.size()}});
 }
 
-void CompareService::runCall(CompareRun& run, const std::string& model,
-                             const llm::GenerationRequest& request) {
-  // Counted and logged once by runGuarded (cloudsayings_thread_exceptions_total{thread="compare"}).
-  if (runGuarded(ThreadKind::kCompare, model, [&] { run.complete(callOne(model, request)); })) return;
-  CompareOutcome failed;
-  failed.model = model;
-  failed.error = cache::localError(llm::LlmError::Kind::kInternal,
-                                   "the call failed inside the server; see the server log");
-  run.complete(std::move(failed));
+namespace {
+CompareOutcome failedOutcome(const std::string& model, llm::LlmError::Kind kind, std::string why) {
+  CompareOutcome out;
+  out.model = model;
+  out.error = cache::localError(kind, std::move(why));
+  return out;
+}
+}  // namespace
+
+void CompareService::startAsync(std::vector<std::string> requested,
+                                std::optional<std::string> topic, OnStarted ready) {
+  jobs_.enter();
+  executor_.post(
+      [this, requested = std::move(requested), topic = std::move(topic), ready = std::move(ready)] {
+        struct Leave {
+          PendingCalls& p;
+          ~Leave() { p.leave(); }
+        } leave{jobs_};
+        Result<Started> started = fail(ErrorCode::kInternal, "the comparison could not be started");
+        // A surprise here must still answer the waiting client (with the 500 above).
+        (void)runGuarded(ThreadKind::kCompare, {}, [&] {
+          auto models = resolveModels(requested);
+          if (!models) {
+            started = std::unexpected(models.error());
+            return;
+          }
+          auto valid_topic = validateTopic(topic);
+          if (!valid_topic) {
+            started = std::unexpected(valid_topic.error());
+            return;
+          }
+          auto run = start(*models, *valid_topic);
+          started = Started{std::move(*models), std::move(*valid_topic), std::move(run)};
+        });
+        ready(std::move(started));
+      });
 }
 
 CompareRunPtr CompareService::start(const std::vector<std::string>& models,
@@ -168,33 +207,66 @@ CompareRunPtr CompareService::start(const std::vector<std::string>& models,
     request.topic = topic;
     request.deadline = deadline;
     request.purpose = llm::Purpose::kCompare;
-    const bool spawned =
-        calls_.spawn([this, run, model, request] { runCall(*run, model, request); });
-    if (!spawned) {
-      CompareOutcome busy;
-      busy.model = model;
-      busy.error = cache::localError(llm::LlmError::Kind::kOverloaded,
-                                     "too many comparisons at once; try again shortly");
-      run->complete(std::move(busy));
+    if (!calls_.tryEnter(options_.max_concurrent_calls)) {
+      run->complete(failedOutcome(model, llm::LlmError::Kind::kOverloaded,
+                                  "too many comparisons at once; try again shortly"));
+      continue;
     }
+    callOne(run, request);
   }
+  // The gateway ends its calls at the deadline; this is the backstop that ends the run even
+  // if an answer never came (grace: a second). A timer, not a waiting thread.
+  const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline + std::chrono::seconds(1) - std::chrono::steady_clock::now());
+  executor_.postAfter(grace, [weak = std::weak_ptr<CompareRun>(run)] {
+    if (auto live = weak.lock())
+      live->finishUnfinished(
+          cache::localError(llm::LlmError::Kind::kTimeout, "no answer within the deadline"));
+  });
   return run;
 }
 
-CompareOutcome CompareService::callOne(const std::string& model,
-                                       const llm::GenerationRequest& request) {
+void CompareService::callOne(const CompareRunPtr& run, const llm::GenerationRequest& request) {
+  const std::string& model = request.model_id;
+  // Exactly one outcome per call reaches the run and frees the call's slot, whether the
+  // gateway answers, throws while starting, or the completion itself throws.
+  auto settled = std::make_shared<std::atomic<bool>>(false);
+  auto settle = [this, run, settled](CompareOutcome outcome) {
+    if (settled->exchange(true)) return;
+    run->complete(std::move(outcome));
+    calls_.leave();
+  };
+  auto internal = [&model] {
+    return failedOutcome(model, llm::LlmError::Kind::kInternal,
+                         "the call failed inside the server; see the server log");
+  };
+  std::string why;
+  if (!budget_.tryAcquire(llm::Purpose::kCompare, &why))
+    return settle(failedOutcome(model, llm::LlmError::Kind::kRateLimited,
+                                "LLM budget exhausted (" + why + ")"));
+  const auto started = std::chrono::steady_clock::now();
+  // Counted and logged once by runGuarded (cloudsayings_thread_exceptions_total{thread="compare"}).
+  const bool sent = runGuarded(ThreadKind::kCompare, model, [&] {
+    gateway_.generateAsync(
+        request, [this, settle, internal, model, started](llm::GenerationOutcome result) {
+          const double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+          CompareOutcome out;
+          if (!runGuarded(ThreadKind::kCompare, model,
+                          [&] { out = outcomeOf(model, ms, std::move(result)); }))
+            out = internal();
+          settle(std::move(out));
+        });
+  });
+  if (!sent) settle(internal());
+}
+
+CompareOutcome CompareService::outcomeOf(const std::string& model, double latency_ms,
+                                         llm::GenerationOutcome result) {
   CompareOutcome out;
   out.model = model;
-  std::string why;
-  if (!budget_.tryAcquire(llm::Purpose::kCompare, &why)) {
-    out.error =
-        cache::localError(llm::LlmError::Kind::kRateLimited, "LLM budget exhausted (" + why + ")");
-    return out;
-  }
-  const auto started = std::chrono::steady_clock::now();
-  auto result = gateway_.generate(request);
-  out.latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  out.latency_ms = latency_ms;
   if (!result) {
     out.attempts = result.error().attempts;  // the real number, 0 when none was sent
     out.error = std::move(result.error());

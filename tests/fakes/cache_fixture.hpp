@@ -12,6 +12,7 @@
 #include "cache/saying_cache.hpp"
 #include "cache/service_tracker.hpp"
 #include "core/embedded.hpp"
+#include "core/executor.hpp"
 #include "core/service_catalog.hpp"
 #include "fakes/fake_gateway.hpp"
 #include "store/saying_picker.hpp"
@@ -53,7 +54,7 @@ struct CacheStack {
   }
   cache::SayingCache& makeCache() {
     cache = std::make_unique<cache::SayingCache>(gateway, ingestor, tracker, budget, *clock_,
-                                                 options, models);
+                                                 executor, options, models);
     return *cache;
   }
 
@@ -68,7 +69,8 @@ struct CacheStack {
   cache::Ingestor ingestor;
   cache::CacheOptions options;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<cache::SayingCache> cache;  // last: its workers stop first
+  ThreadExecutor executor{2};                 // the builder's jobs, as App's executor runs them
+  std::unique_ptr<cache::SayingCache> cache;  // last: it stops (waits for its calls) first
 };
 
 }  // namespace cs::testing

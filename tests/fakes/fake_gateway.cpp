@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <random>
-#include <thread>
+
+#include "core/thread_boundary.hpp"
 
 namespace cs::testing {
 
@@ -51,14 +52,6 @@ void FakeGateway::setTexts(const std::string& id, TextFn fn) {
 void FakeGateway::hold() {
   std::lock_guard lock(mutex_);
   held_ = true;
-}
-
-void FakeGateway::release() {
-  {
-    std::lock_guard lock(mutex_);
-    held_ = false;
-  }
-  changed_.notify_all();
 }
 
 void FakeGateway::waitForCalls(int n) {
@@ -119,35 +112,80 @@ std::vector<std::string> FakeGateway::defaultTexts(const llm::GenerationRequest&
   return out;
 }
 
-std::expected<llm::GenerationResult, llm::LlmError> FakeGateway::generate(
-    const llm::GenerationRequest& request) {
+FakeGateway::~FakeGateway() {
+  // A call still held at the gate is answered, so no caller waits for ever.
+  std::vector<Held> held;
+  {
+    std::lock_guard lock(mutex_);
+    held.swap(held_calls_);
+  }
+  for (auto& h : held)
+    complete(h.done, std::unexpected(cache::localError(llm::LlmError::Kind::kShuttingDown,
+                                                       "the fake gateway is going away")));
+  executor_.stop();
+}
+
+void FakeGateway::complete(const llm::GenerationCallback& done, llm::GenerationOutcome outcome) {
+  --concurrent_;
+  done(std::move(outcome));
+}
+
+void FakeGateway::generateAsync(llm::GenerationRequest request, llm::GenerationCallback done) {
   const int now_running = ++concurrent_;
   int seen = max_concurrent_.load();
   while (now_running > seen && !max_concurrent_.compare_exchange_weak(seen, now_running)) {
   }
-  struct Leave {
-    std::atomic<int>& c;
-    ~Leave() { --c; }
-  } leave{concurrent_};
+  Held call{std::move(request), 0, std::move(done)};
+  {
+    std::lock_guard lock(mutex_);
+    ++total_calls_;
+    requests_.push_back(call.request);
+    auto it = models_.find(call.request.model_id);
+    if (it == models_.end()) {
+      changed_.notify_all();
+      executor_.post([this, done = std::move(call.done)] {
+        complete(done, std::unexpected(
+                           cache::localError(llm::LlmError::Kind::kDisabled, "unknown model")));
+      });
+      return;
+    }
+    call.call_number = ++it->second.calls;
+    changed_.notify_all();
+    if (held_) {
+      held_calls_.push_back(std::move(call));
+      return;
+    }
+  }
+  proceed(std::move(call));
+}
 
+void FakeGateway::release() {
+  std::vector<Held> held;
+  {
+    std::lock_guard lock(mutex_);
+    held_ = false;
+    held.swap(held_calls_);
+  }
+  changed_.notify_all();
+  for (auto& h : held) proceed(std::move(h));
+}
+
+void FakeGateway::proceed(Held call) {
   std::chrono::milliseconds latency{0};
   std::optional<llm::LlmError> failure;
-  int call_number = 0;
   TextFn texts;
   std::string provider;
+  double cost = 0.0;
   {
-    std::unique_lock lock(mutex_);
-    ++total_calls_;
-    requests_.push_back(request);
-    auto it = models_.find(request.model_id);
-    if (it == models_.end())
-      return std::unexpected(cache::localError(llm::LlmError::Kind::kDisabled, "unknown model"));
-    Model& m = it->second;
-    call_number = ++m.calls;
-    changed_.notify_all();
-    changed_.wait(lock, [&] { return !held_; });
-    if (!m.status.enabled)
-      return std::unexpected(cache::localError(llm::LlmError::Kind::kDisabled, "no API key"));
+    std::lock_guard lock(mutex_);
+    Model& m = models_.at(call.request.model_id);
+    if (!m.status.enabled) {
+      executor_.post([this, done = std::move(call.done)] {
+        complete(done,
+                 std::unexpected(cache::localError(llm::LlmError::Kind::kDisabled, "no API key")));
+      });
+      return;
+    }
     latency = m.latency;
     if (m.fail_always) {
       failure = m.fail_always;
@@ -157,34 +195,52 @@ std::expected<llm::GenerationResult, llm::LlmError> FakeGateway::generate(
     }
     texts = m.texts;
     provider = m.status.info.provider;
+    cost = cost_per_call_;
   }
   const auto started = std::chrono::steady_clock::now();
-  if (started + latency > request.deadline) {
-    std::this_thread::sleep_until(request.deadline);
-    return std::unexpected(cache::localError(llm::LlmError::Kind::kTimeout, "deadline passed"));
+  if (started + latency > call.request.deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::max(call.request.deadline - started, std::chrono::steady_clock::duration::zero()));
+    executor_.postAfter(left, [this, done = std::move(call.done)] {
+      complete(done, std::unexpected(
+                         cache::localError(llm::LlmError::Kind::kTimeout, "deadline passed")));
+    });
+    return;
   }
-  std::this_thread::sleep_for(latency);
-  if (failure) return std::unexpected(*failure);
-
-  llm::GenerationResult result;
-  result.model_id = request.model_id;
-  result.provider = provider;
-  std::vector<std::string> lines;
-  if (texts) {
-    lines = texts(request, call_number);
-  } else {
-    std::lock_guard lock(mutex_);
-    lines = defaultTexts(request);
-  }
-  const auto n = static_cast<std::int64_t>(std::max<std::size_t>(1, lines.size()));
-  result.usage = {40 * n, 30 * n};
-  result.cost_usd = cost_per_call_;
-  for (auto& line : lines)
-    result.sayings.push_back({std::move(line), {40, 30}, cost_per_call_ / static_cast<double>(n)});
-  result.llm_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  result.finish_reason = "stop";
-  return result;
+  auto shared = std::make_shared<Held>(std::move(call));
+  executor_.postAfter(latency, [this, shared, failure, texts, provider, started, cost] {
+    if (failure) return complete(shared->done, std::unexpected(*failure));
+    const auto& request = shared->request;
+    llm::GenerationResult result;
+    result.model_id = request.model_id;
+    result.provider = provider;
+    std::vector<std::string> lines;
+    if (texts) {
+      // A text function that throws plays a gateway bug (a parser blowing up): answered as the
+      // real gateway answers a surprise in one of its steps, counted the same way.
+      try {
+        lines = texts(request, shared->call_number);
+      } catch (const std::exception& e) {
+        noteSurprise(ThreadKind::kExecutor, e.what(), request.model_id);
+        return complete(shared->done, std::unexpected(cache::localError(
+                                          llm::LlmError::Kind::kInternal,
+                                          "internal error in the gateway; see the server log")));
+      }
+    } else {
+      std::lock_guard lock(mutex_);
+      lines = defaultTexts(request);
+    }
+    const auto n = static_cast<std::int64_t>(std::max<std::size_t>(1, lines.size()));
+    result.usage = {40 * n, 30 * n};
+    result.cost_usd = cost;
+    for (auto& line : lines)
+      result.sayings.push_back({std::move(line), {40, 30}, cost / static_cast<double>(n)});
+    result.llm_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    result.finish_reason = "stop";
+    complete(shared->done, std::move(result));
+  });
 }
 
 }  // namespace cs::testing

@@ -11,14 +11,17 @@
 #include <vector>
 
 #include "cache/flight.hpp"
+#include "core/executor.hpp"
 #include "llm/gateway.hpp"
 
 namespace cs::testing {
 
 // An in-process llm::Gateway for unit tests: scripted latency, failures and texts per model,
 // counts every call, and can hold calls at a gate so tests observe "one call in flight"
-// without timing. By default texts mention one cloud service each, chosen as a real model
-// asked to avoid services would: the first catalog service not in the avoid list.
+// without timing. Asynchronous like the real one: latency is a timer on the fake's own small
+// executor and a held call waits in a list, so no thread is spent per call. By default texts
+// mention one cloud service each, chosen as a real model asked to avoid services would: the first
+// catalog service not in the avoid list.
 class FakeGateway final : public llm::Gateway {
  public:
   using TextFn =
@@ -43,8 +46,8 @@ class FakeGateway final : public llm::Gateway {
   int maxConcurrent() const { return max_concurrent_.load(); }
   std::vector<llm::GenerationRequest> requests() const;
 
-  std::expected<llm::GenerationResult, llm::LlmError> generate(
-      const llm::GenerationRequest& request) override;
+  ~FakeGateway() override;
+  void generateAsync(llm::GenerationRequest request, llm::GenerationCallback done) override;
   std::vector<llm::ModelStatus> models() const override;
 
   // The services the default texts cycle through (catalog names and aliases).
@@ -59,7 +62,15 @@ class FakeGateway final : public llm::Gateway {
     TextFn texts;
     int calls = 0;
   };
+  struct Held {
+    llm::GenerationRequest request;
+    int call_number = 0;
+    llm::GenerationCallback done;
+  };
   std::vector<std::string> defaultTexts(const llm::GenerationRequest& request);
+  // After the gate: the scripted failure, latency and answer, delivered by a timer.
+  void proceed(Held call);
+  void complete(const llm::GenerationCallback& done, llm::GenerationOutcome outcome);
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
@@ -73,6 +84,8 @@ class FakeGateway final : public llm::Gateway {
   int text_counter_ = 0;
   std::atomic<int> concurrent_{0};
   std::atomic<int> max_concurrent_{0};
+  std::vector<Held> held_calls_;
+  ThreadExecutor executor_{2};  // last: its timers' jobs use the members above
 };
 
 }  // namespace cs::testing

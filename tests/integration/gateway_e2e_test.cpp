@@ -2,6 +2,8 @@
 // the real binary (GET /api/models, `generate`, no key in any output).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "fakes/fake_llm.hpp"
@@ -35,7 +37,7 @@ class GatewayE2e : public ::testing::Test {
     options.providers["anthropic"] = ProviderSettings{fake_.url(), "2023-06-01", ""};
     options.providers["openai"] = ProviderSettings{fake_.url("/v1"), "", "max_completion_tokens"};
     gateway_ = std::make_unique<GatewayImpl>(loadModelCatalog("").value(), options, transport_,
-                                             keys_, SystemClock::instance(), sleeper_);
+                                             keys_, SystemClock::instance(), executor_);
   }
   GenerationRequest request(const std::string& model, milliseconds budget = milliseconds(10'000)) {
     GenerationRequest r;
@@ -46,7 +48,7 @@ class GatewayE2e : public ::testing::Test {
   testing::FakeLlmServer fake_;
   net::CurlTransport transport_;
   StaticKeys keys_;
-  RealSleeper sleeper_;
+  ThreadExecutor executor_{2};
   std::unique_ptr<GatewayImpl> gateway_;
 };
 
@@ -59,6 +61,29 @@ TEST_F(GatewayE2e, AllFourModelsAnswerThreeSayings) {
     EXPECT_GT(r->usage.output_tokens, 0);
   }
   EXPECT_EQ(fake_.fake().stats()["requests"], 4);
+}
+
+// Shutdown order gone wrong or not: a transport stopped under a call in flight still answers
+// the call once (each retry is refused at once, on timers, never by a waiting thread).
+TEST_F(GatewayE2e, ATransportStoppedUnderACallAnswersItOnce) {
+  ASSERT_EQ(fake_.fake().control(json{{"mode", "stall"}}), "");
+  std::promise<GenerationOutcome> answer;
+  auto answered = answer.get_future();
+  std::atomic<int> callbacks{0};
+  gateway_->generateAsync(request("claude-haiku-4-5"), [&](GenerationOutcome o) {
+    if (++callbacks == 1) answer.set_value(std::move(o));
+  });
+  ASSERT_TRUE(testing::waitFor([&] { return fake_.fake().stats()["requests"] == 1; },
+                               std::chrono::seconds(20)));
+  transport_.stop();
+  auto r = answered.get();
+  fake_.fake().releaseStalls();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kNetwork);
+  EXPECT_NE(r.error().message.find("transport stopped"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().attempts, 3);  // the retries were refused by the stopped transport
+  EXPECT_TRUE(testing::waitFor([&] { return gateway_->callsInFlight() == 0; }));
+  EXPECT_EQ(callbacks.load(), 1);
 }
 
 TEST_F(GatewayE2e, AvoidedServicesReachThePrompt) {

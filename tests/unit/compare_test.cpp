@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "app/app.hpp"
 #include "fakes/fake_gateway.hpp"
+#include "support/deferred.hpp"
 
 namespace cs::testing {
 namespace {
@@ -70,7 +73,7 @@ class Compare : public ::testing::Test {
     config.rate_limit.enabled = false;  // every request here comes from one client
     app_ = std::make_unique<app::App>(config, SystemClock::instance(), std::move(gateway));
   }
-  http::Response send(http::Request request) { return app_->handler().handle(request); }
+  http::Response send(http::Request request) { return settle(app_->handler().handle(request)); }
 
   FakeGateway* fake_ = nullptr;
   std::unique_ptr<app::App> app_;
@@ -106,7 +109,7 @@ TEST_F(Compare, CallsAllModelsAtOnceAndReturnsEveryResult) {
 }
 
 TEST_F(Compare, RunsManyComparisonsOneAfterAnother) {
-  // Finished call threads are reaped (joined) by the next comparison.
+  // Each comparison's calls free their slots (max_concurrent_calls) when they end.
   for (int i = 0; i < 3; ++i) {
     auto response = send(http::Request::make("GET", "/api/compare?models=a,b"));
     ASSERT_EQ(response.status, 200) << response.body;
@@ -195,6 +198,71 @@ TEST_F(Compare, BadRequestsAreRejectedBeforeAnyCall) {
   auto unknown =
       nlohmann::json::parse(send(http::Request::make("GET", "/api/compare?models=zz")).body);
   EXPECT_NE(unknown["message"].get<std::string>().find("d, a, c, b"), std::string::npos);
+}
+
+// The handler returns at once (deferred) and nothing waits for the models: one thread starts
+// twelve JSON comparisons, all their calls are in flight together, and each answer arrives
+// when its models do.
+TEST_F(Compare, JsonComparesHoldNoThreadWhileTheirModelsRun) {
+  fake_->hold();
+  constexpr int kRuns = 12;  // 24 calls: within the people's share of the default budget
+  std::vector<std::future<http::Response>> answers;
+  for (int i = 0; i < kRuns; ++i) {
+    auto request = http::Request::make("GET", "/api/compare?models=a,b");
+    auto response = app_->handler().handle(request);
+    ASSERT_TRUE(response.deferred);
+    auto promise = std::make_shared<std::promise<http::Response>>();
+    answers.push_back(promise->get_future());
+    response.deferred([promise](http::Response r) { promise->set_value(std::move(r)); });
+  }
+  fake_->waitForCalls(2 * kRuns);  // every model of every run started, all held at the gate
+  for (auto& a : answers)
+    EXPECT_EQ(a.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  fake_->release();
+  for (auto& a : answers) {
+    ASSERT_EQ(a.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    auto r = a.get();
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto j = nlohmann::json::parse(r.body);
+    ASSERT_EQ(j["results"].size(), 2u);
+    for (const auto& o : j["results"]) EXPECT_EQ(o["ok"], true) << o;
+    EXPECT_TRUE(r.headers.get("X-Request-Id"));  // the pipeline finished the late answer too
+  }
+  EXPECT_EQ(fake_->maxConcurrent(), 2 * kRuns);
+}
+
+TEST(CompareBound, CallsBeyondMaxConcurrentCallsAnswerOverloaded) {
+  auto gateway = std::make_unique<FakeGateway>();
+  FakeGateway* fake = gateway.get();
+  for (const auto* id : {"a", "b", "c", "d"}) fake->addModel(id);
+  app::Config config;
+  config.store.url = "sqlite::memory:";
+  config.cache.enabled = false;
+  config.rate_limit.enabled = false;
+  config.compare.max_concurrent_calls = 2;
+  config.llm.executor_threads = 1;
+  app::App app(config, SystemClock::instance(), std::move(gateway));
+  fake->hold();
+  auto request = http::Request::make("GET", "/api/compare?models=a,b,c,d");
+  auto response = app.handler().handle(request);
+  auto promise = std::make_shared<std::promise<http::Response>>();
+  auto answer = promise->get_future();
+  response.deferred([promise](http::Response r) { promise->set_value(std::move(r)); });
+  // One executor thread: a job posted after the comparison's start job runs after it, so
+  // once it ran every model was dealt with (a and b held at the gate, c and d refused).
+  std::promise<void> dealt;
+  app.executor().post([&] { dealt.set_value(); });
+  dealt.get_future().wait();
+  EXPECT_EQ(fake->totalCalls(), 2);
+  fake->release();
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  auto j = nlohmann::json::parse(answer.get().body);
+  std::map<std::string, std::string> errors;
+  for (const auto& o : j["results"])
+    errors[o["model"]] = o["error"].is_null() ? "" : o["error"]["error"].get<std::string>();
+  EXPECT_EQ(errors, (std::map<std::string, std::string>{
+                        {"a", ""}, {"b", ""}, {"c", "overloaded"}, {"d", "overloaded"}}));
+  EXPECT_EQ(fake->totalCalls(), 2);
 }
 
 }  // namespace

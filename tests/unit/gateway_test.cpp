@@ -1,11 +1,17 @@
-// GatewayImpl on a scripted transport and an injected clock: retries, Retry-After, deadline,
-// 401 key refresh, circuit breaker, disabled models. No sockets, no sleeping.
+// GatewayImpl on a scripted transport, an injected clock and a hand-driven executor: retries,
+// Retry-After, deadline, 401 key refresh, circuit breaker, disabled models, and the callback
+// contract of generateAsync (exactly once, never on the caller's stack). No sockets, no
+// sleeping: a retry wait is a timer the test fires by moving the FakeClock.
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
 
+#include "core/thread_boundary.hpp"
 #include "fakes/fake_clock.hpp"
+#include "fakes/manual_executor.hpp"
 #include "llm/gateway_impl.hpp"
 #include "llm/model_catalog.hpp"
 
@@ -64,19 +70,6 @@ class ScriptedTransport final : public net::HttpTransport {
   std::function<void(const net::HttpRequest&)> on_timeout;
 };
 
-class ClockSleeper final : public Sleeper {
- public:
-  explicit ClockSleeper(testing::FakeClock& clock) : clock_(clock) {}
-  void sleepFor(milliseconds d) override {
-    waits.push_back(d);
-    clock_.advance(d);
-  }
-  std::vector<milliseconds> waits;
-
- private:
-  testing::FakeClock& clock_;
-};
-
 class Keys final : public SecretProvider {
  public:
   Result<std::string> get(const std::string& name) override {
@@ -100,8 +93,24 @@ class GatewayTest : public ::testing::Test {
     options.retry = RetryPolicy{3, milliseconds(100), milliseconds(1000)};
     options.breaker = CircuitBreaker::Options{4, milliseconds(60'000), milliseconds(30'000)};
     gateway_ = std::make_unique<GatewayImpl>(loadModelCatalog("").value(), options, transport_,
-                                             keys_, clock_, sleeper_);
+                                             keys_, clock_, executor_);
     gateway_->setRandom([] { return 0.5; });
+    gateway_->ledger().subscribe(ledger_);
+  }
+  // Starts the call, checks its callback did not run on this stack, runs the executor (timers
+  // included: the clock moves to each) until nothing is left, and checks it ran exactly once.
+  GenerationOutcome generate(GenerationRequest r) {
+    int callbacks = 0;
+    std::optional<GenerationOutcome> out;
+    gateway_->generateAsync(std::move(r), [&](GenerationOutcome o) {
+      ++callbacks;
+      out = std::move(o);
+    });
+    EXPECT_EQ(callbacks, 0) << "the callback ran on the caller's stack";
+    executor_.runAll();
+    EXPECT_EQ(callbacks, 1);
+    if (!out) return std::unexpected(LlmError{LlmError::Kind::kInternal, "no callback", 0, {}});
+    return std::move(*out);
   }
   GenerationRequest request(milliseconds budget = milliseconds(10'000)) {
     GenerationRequest r;
@@ -109,16 +118,21 @@ class GatewayTest : public ::testing::Test {
     r.deadline = clock_.now() + budget;
     return r;
   }
+  struct Records final : LedgerSink {
+    void record(const LedgerRecord& r) override { all.push_back(r); }
+    std::vector<LedgerRecord> all;
+  };
   testing::FakeClock clock_;
-  ClockSleeper sleeper_{clock_};
+  testing::ManualExecutor executor_{clock_};
   ScriptedTransport transport_;
   Keys keys_;
+  Records ledger_;
   std::unique_ptr<GatewayImpl> gateway_;
 };
 
 TEST_F(GatewayTest, SuccessSplitsUsageAndCost) {
   transport_.script = {anthropicOk()};
-  auto r = gateway_->generate(request());
+  auto r = generate(request());
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->sayings.size(), 3u);
   EXPECT_EQ(r->usage.total(), 150);
@@ -131,25 +145,25 @@ TEST_F(GatewayTest, SuccessSplitsUsageAndCost) {
 
 TEST_F(GatewayTest, RetriesOverloadWithJitteredBackoff) {
   transport_.script = {status(529), status(500), anthropicOk()};
-  auto r = gateway_->generate(request());
+  auto r = generate(request());
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->attempts, 3);
-  EXPECT_EQ(sleeper_.waits,
+  EXPECT_EQ(executor_.delays,
             (std::vector{milliseconds(50), milliseconds(100)}));  // 0.5 * 100, 0.5 * 200
 }
 
 TEST_F(GatewayTest, HonoursRetryAfter) {
   transport_.script = {status(429, "2"), anthropicOk()};
-  ASSERT_TRUE(gateway_->generate(request()));
-  EXPECT_EQ(sleeper_.waits, (std::vector{milliseconds(2000)}));
+  ASSERT_TRUE(generate(request()));
+  EXPECT_EQ(executor_.delays, (std::vector{milliseconds(2000)}));
 }
 
 TEST_F(GatewayTest, NeverWaitsPastTheDeadline) {
   transport_.script = {status(429, "30"), anthropicOk()};
-  auto r = gateway_->generate(request(milliseconds(5'000)));
+  auto r = generate(request(milliseconds(5'000)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, LlmError::Kind::kRateLimited);
-  EXPECT_TRUE(sleeper_.waits.empty());
+  EXPECT_TRUE(executor_.delays.empty());
   EXPECT_EQ(transport_.sent.size(), 1u);
 }
 
@@ -157,33 +171,33 @@ TEST_F(GatewayTest, PerAttemptTimeoutIsCutToTheDeadline) {
   transport_.on_timeout = [this](const net::HttpRequest& req) {
     clock_.advance(req.total_timeout);
   };
-  auto r = gateway_->generate(request(milliseconds(1'500)));
+  auto r = generate(request(milliseconds(1'500)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, LlmError::Kind::kTimeout);
   ASSERT_FALSE(transport_.sent.empty());
   EXPECT_EQ(transport_.sent[0].total_timeout, milliseconds(1'500));
   milliseconds total{0};
   for (const auto& req : transport_.sent) total += req.total_timeout;
-  for (const auto& w : sleeper_.waits) total += w;
+  for (const auto& w : executor_.delays) total += w;
   EXPECT_LE(total, milliseconds(1'500));
 }
 
 TEST_F(GatewayTest, StopsAfterMaxAttemptsAndDoesNotRetryBadRequests) {
   transport_.script = {status(500), status(502), status(500), anthropicOk()};
-  auto r = gateway_->generate(request());
+  auto r = generate(request());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, LlmError::Kind::kServer);
   EXPECT_EQ(transport_.sent.size(), 3u);
   transport_.sent.clear();
   transport_.script = {status(400), anthropicOk()};
-  EXPECT_EQ(gateway_->generate(request()).error().kind, LlmError::Kind::kBadRequest);
+  EXPECT_EQ(generate(request()).error().kind, LlmError::Kind::kBadRequest);
   EXPECT_EQ(transport_.sent.size(), 1u);
 }
 
 TEST_F(GatewayTest, A401RefreshesTheKeyOnceAndNeverLeaksIt) {
   keys_.next["anthropic"] = "sk-ant-test-FAKE-key-2";
   transport_.script = {status(401), anthropicOk()};
-  ASSERT_TRUE(gateway_->generate(request()));
+  ASSERT_TRUE(generate(request()));
   EXPECT_EQ(keys_.invalidations, 1);
   ASSERT_EQ(transport_.sent.size(), 2u);
   auto key_of = [](const net::HttpRequest& r) {
@@ -195,7 +209,7 @@ TEST_F(GatewayTest, A401RefreshesTheKeyOnceAndNeverLeaksIt) {
 
   transport_.sent.clear();
   transport_.script = {status(401), status(401), anthropicOk()};
-  auto r = gateway_->generate(request());
+  auto r = generate(request());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, LlmError::Kind::kAuth);
   EXPECT_EQ(transport_.sent.size(), 2u);
@@ -204,10 +218,10 @@ TEST_F(GatewayTest, A401RefreshesTheKeyOnceAndNeverLeaksIt) {
 
 TEST_F(GatewayTest, BreakerOpensThenFailsFastAndShowsInModels) {
   transport_.script = {status(500), status(500), status(500), status(500)};
-  (void)gateway_->generate(request());  // 3 attempts
-  (void)gateway_->generate(request());  // 4th failure opens the breaker
+  (void)generate(request());  // 3 attempts
+  (void)generate(request());  // 4th failure opens the breaker
   const auto sent = transport_.sent.size();
-  auto r = gateway_->generate(request());
+  auto r = generate(request());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, LlmError::Kind::kCircuitOpen);
   EXPECT_EQ(transport_.sent.size(), sent);
@@ -217,22 +231,22 @@ TEST_F(GatewayTest, BreakerOpensThenFailsFastAndShowsInModels) {
     }
   clock_.advance(milliseconds(31'000));
   transport_.script = {anthropicOk()};
-  EXPECT_TRUE(gateway_->generate(request()));  // the half-open probe closes it
+  EXPECT_TRUE(generate(request()));  // the half-open probe closes it
 }
 
 // Regression: a half-open probe whose call never went out (its deadline had already passed)
 // kept the probe slot taken, so the circuit stayed open for good and every call failed fast.
 TEST_F(GatewayTest, AProbeThatNeverWentOutDoesNotWedgeTheBreaker) {
   transport_.script = {status(500), status(500), status(500), status(500)};
-  (void)gateway_->generate(request());
-  (void)gateway_->generate(request());  // open
+  (void)generate(request());
+  (void)generate(request());  // open
   clock_.advance(milliseconds(31'000));
-  auto late = gateway_->generate(request(milliseconds(0)));  // allowed as the probe, no time left
+  auto late = generate(request(milliseconds(0)));  // allowed as the probe, no time left
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().kind, LlmError::Kind::kTimeout);
   const auto sent = transport_.sent.size();
   transport_.script = {anthropicOk()};
-  auto r = gateway_->generate(request());
+  auto r = generate(request());
   ASSERT_TRUE(r) << r.error().message;  // the next call probes and closes the circuit
   EXPECT_EQ(transport_.sent.size(), sent + 1);
   for (const auto& m : gateway_->models())
@@ -250,9 +264,9 @@ TEST_F(GatewayTest, ModelsWithoutKeysAreDisabled) {
   }
   GenerationRequest r;
   r.model_id = "gpt-4.1";
-  EXPECT_EQ(gateway_->generate(r).error().kind, LlmError::Kind::kDisabled);
+  EXPECT_EQ(generate(r).error().kind, LlmError::Kind::kDisabled);
   r.model_id = "no-such-model";
-  EXPECT_EQ(gateway_->generate(r).error().kind, LlmError::Kind::kDisabled);
+  EXPECT_EQ(generate(r).error().kind, LlmError::Kind::kDisabled);
   EXPECT_TRUE(transport_.sent.empty());
 }
 
@@ -262,7 +276,115 @@ TEST_F(GatewayTest, AnswerWithoutSayingsIsABadResponse) {
   body["content"][0]["text"] = "Sure, here you go:";
   r.body = body.dump();
   transport_.script = {r};
-  EXPECT_EQ(gateway_->generate(request()).error().kind, LlmError::Kind::kBadResponse);
+  EXPECT_EQ(generate(request()).error().kind, LlmError::Kind::kBadResponse);
+}
+
+// Every way a call can end answers its callback once, off the caller's stack (the fixture's
+// generate() checks both), and writes the ledger once when a request went out.
+TEST_F(GatewayTest, EveryPathAnswersTheCallbackOnceAndTheLedgerAtMostOnce) {
+  struct Case {
+    const char* name;
+    std::deque<net::HttpResponse> script;
+    std::string model;
+    LlmError::Kind kind;
+    std::size_t records;
+  };
+  const std::vector<Case> cases = {
+      {"success", {anthropicOk()}, "claude-haiku-4-5", LlmError::Kind::kServer, 1},
+      {"unknown model", {}, "no-such-model", LlmError::Kind::kDisabled, 0},
+      {"no key", {}, "gpt-4.1", LlmError::Kind::kDisabled, 0},
+      {"bad request", {status(400)}, "claude-haiku-4-5", LlmError::Kind::kBadRequest, 1},
+      {"retries spent",
+       {status(500), status(500), status(500)},
+       "claude-haiku-4-5",
+       LlmError::Kind::kServer,
+       1},
+  };
+  for (const auto& c : cases) {
+    ledger_.all.clear();
+    transport_.script = c.script;
+    auto req = request();
+    req.model_id = c.model;
+    auto r = generate(req);
+    if (std::string(c.name) == "success")
+      EXPECT_TRUE(r) << c.name;
+    else
+      EXPECT_EQ(r.error().kind, c.kind) << c.name;
+    EXPECT_EQ(ledger_.all.size(), c.records) << c.name;
+  }
+  EXPECT_EQ(gateway_->callsInFlight(), 0u);
+}
+
+TEST_F(GatewayTest, ARetryWaitIsATimerNotASleepingThread) {
+  transport_.script = {status(529), anthropicOk()};
+  std::optional<GenerationOutcome> out;
+  gateway_->generateAsync(request(), [&](GenerationOutcome o) { out = std::move(o); });
+  executor_.runReady();  // the first attempt went out and failed
+  EXPECT_FALSE(out);
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(executor_.pendingTimers(), 1u);  // the wait is a timer
+  EXPECT_EQ(gateway_->callsInFlight(), 1u);
+  ASSERT_TRUE(executor_.fireNextTimer());
+  ASSERT_TRUE(out && *out) << (out ? out->error().message : "no answer");
+  EXPECT_EQ((*out)->attempts, 2);
+  EXPECT_EQ(gateway_->callsInFlight(), 0u);
+}
+
+TEST_F(GatewayTest, TheDeadlinePassingDuringARetryWaitEndsTheCallAsATimeout) {
+  transport_.script = {status(529), anthropicOk()};
+  int callbacks = 0;
+  std::optional<GenerationOutcome> out;
+  gateway_->generateAsync(request(milliseconds(10'000)), [&](GenerationOutcome o) {
+    ++callbacks;
+    out = std::move(o);
+  });
+  executor_.runReady();
+  ASSERT_EQ(executor_.pendingTimers(), 1u);
+  clock_.advance(milliseconds(20'000));  // the process stalled: the wait ends past the deadline
+  executor_.runAll();
+  EXPECT_EQ(callbacks, 1);
+  ASSERT_TRUE(out && !*out);
+  EXPECT_EQ(out->error().kind, LlmError::Kind::kTimeout);
+  EXPECT_NE(out->error().message.find("deadline passed after 1 attempt(s)"), std::string::npos)
+      << out->error().message;
+  EXPECT_EQ(out->error().attempts, 1);
+  EXPECT_EQ(transport_.sent.size(), 1u);  // no attempt after the deadline
+  ASSERT_EQ(ledger_.all.size(), 1u);
+  EXPECT_EQ(ledger_.all[0].outcome, "timeout");
+}
+
+TEST_F(GatewayTest, ARetryTimerFiredAtShutdownEndsTheCallWithoutAnotherAttempt) {
+  transport_.script = {status(503), anthropicOk()};
+  std::optional<GenerationOutcome> out;
+  int callbacks = 0;
+  gateway_->generateAsync(request(), [&](GenerationOutcome o) {
+    ++callbacks;
+    out = std::move(o);
+  });
+  executor_.runReady();
+  ASSERT_EQ(executor_.pendingTimers(), 1u);
+  executor_.setStopping(true);  // stop(): pending timers fire at once
+  executor_.runReady();
+  EXPECT_EQ(callbacks, 1);
+  ASSERT_TRUE(out && !*out);
+  EXPECT_EQ(out->error().kind, LlmError::Kind::kShuttingDown);
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  ASSERT_EQ(ledger_.all.size(), 1u);  // the attempt that went out is still accounted for
+}
+
+TEST_F(GatewayTest, AThrowingCallbackIsCountedAndTheCallStillEndsOnce) {
+  transport_.script = {anthropicOk()};
+  const auto before = surprisesIn(ThreadKind::kExecutor);
+  int callbacks = 0;
+  gateway_->generateAsync(request(), [&](GenerationOutcome) {
+    ++callbacks;
+    throw std::runtime_error("caller bug");
+  });
+  executor_.runAll();
+  EXPECT_EQ(callbacks, 1);
+  EXPECT_EQ(surprisesIn(ThreadKind::kExecutor), before + 1);
+  EXPECT_EQ(ledger_.all.size(), 1u);
+  EXPECT_EQ(gateway_->callsInFlight(), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "api/feedback_handler.hpp"
 #include "app/app.hpp"
 #include "fakes/fake_gateway.hpp"
+#include "support/deferred.hpp"
 
 namespace cs::testing {
 namespace {
@@ -81,7 +82,7 @@ TEST(HostileClientBody, CompareRejectsEveryWrongShapeBeforeAnyCall) {
   };
   for (const auto& [body, code] : cases) {
     auto request = post("/api/compare", body);
-    const auto r = app.handler().handle(request);
+    const auto r = settle(app.handler().handle(request));
     EXPECT_EQ(r.status, 400) << body.substr(0, 80) << ": " << r.body;
     const auto j = nlohmann::json::parse(r.body, nullptr, false);
     EXPECT_EQ(j.value("error", ""), code) << body.substr(0, 80) << ": " << r.body;

@@ -48,11 +48,6 @@ net::HttpResponse answer(long status, std::string body) {
   return r;
 }
 
-class NoSleep final : public llm::Sleeper {
- public:
-  void sleepFor(milliseconds) override {}
-};
-
 class Keys final : public SecretProvider {
  public:
   Result<std::string> get(const std::string& name) override {
@@ -75,7 +70,7 @@ class LedgerGateway : public ::testing::Test {
     options.retry = llm::RetryPolicy{3, milliseconds(1), milliseconds(2)};
     catalog_ = llm::loadModelCatalog("").value();
     gateway_ =
-        std::make_unique<llm::GatewayImpl>(catalog_, options, transport_, keys_, clock_, sleep_);
+        std::make_unique<llm::GatewayImpl>(catalog_, options, transport_, keys_, clock_, executor_);
     gateway_->setRandom([] { return 0.0; });
     gateway_->ledger().subscribe(sink_);
   }
@@ -92,10 +87,10 @@ class LedgerGateway : public ::testing::Test {
   }
   std::vector<llm::ModelInfo> catalog_;
   testing::FakeClock clock_;
-  NoSleep sleep_;
   testing::ScriptedTransport transport_;
   Keys keys_;
   Collect sink_;
+  ThreadExecutor executor_{1};  // retry waits of 1-2 ms, on real timers
   std::unique_ptr<llm::GatewayImpl> gateway_;
 };
 

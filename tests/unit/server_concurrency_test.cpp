@@ -340,10 +340,9 @@ TEST_F(BareServer, AnExceptionInAWorkerIsAJson500AndTheServerCarriesOn) {
 class ThrowingGateway final : public llm::Gateway {
  public:
   explicit ThrowingGateway(std::unique_ptr<FakeGateway> inner) : inner_(std::move(inner)) {}
-  std::expected<llm::GenerationResult, llm::LlmError> generate(
-      const llm::GenerationRequest& r) override {
+  void generateAsync(llm::GenerationRequest r, llm::GenerationCallback done) override {
     if (r.model_id == "boom") throw std::logic_error("adapter bug");
-    return inner_->generate(r);
+    inner_->generateAsync(std::move(r), std::move(done));
   }
   std::vector<llm::ModelStatus> models() const override { return inner_->models(); }
 

@@ -69,7 +69,9 @@ TEST(ThreadBoundary, AThrowingReporterIsIgnored) {
   obs::setGlobalLogger(nullptr);
 }
 
-TEST(ThreadBoundary, ACacheRefillThatThrowsIsThatRefillsErrorAndTheWorkerLivesOn) {
+// The refill's call throws inside the gateway (an executor job): the flight's waiter still
+// gets that refill's error, the surprise is counted, and the builder makes the next call.
+TEST(ThreadBoundary, ACacheRefillThatThrowsIsThatRefillsErrorAndTheBuilderLivesOn) {
   CaptureReports reports;
   cache::CacheOptions options;
   options.capacity = 6;
@@ -82,7 +84,7 @@ TEST(ThreadBoundary, ACacheRefillThatThrowsIsThatRefillsErrorAndTheWorkerLivesOn
     return std::vector<std::string>{"Amazon S3 is like a bottomless closet.",
                                     "AWS Lambda is like a taxi: you pay for the ride."};
   });
-  const auto before = surprisesIn(ThreadKind::kCacheBuilder);
+  const auto before = surprisesIn(ThreadKind::kExecutor);
   auto& cache = stack.makeCache();
   stack.gateway.hold();  // the first call waits at the gate, so refillNow joins that flight
   cache.start();
@@ -94,9 +96,9 @@ TEST(ThreadBoundary, ACacheRefillThatThrowsIsThatRefillsErrorAndTheWorkerLivesOn
   ASSERT_NE(first, nullptr);  // the waiter got an answer, not a hang
   ASSERT_TRUE(first->error.has_value());
   EXPECT_NE(first->error->message.find("internal error"), std::string::npos);
-  EXPECT_EQ(surprisesIn(ThreadKind::kCacheBuilder), before + 1);
+  EXPECT_EQ(surprisesIn(ThreadKind::kExecutor), before + 1);
   EXPECT_EQ(std::get<2>(reports.last()), "m1");
-  // The same worker makes the next call and fills the pool.
+  // The builder makes the next call and fills the pool.
   auto again = cache.refillNow("m1");
   ASSERT_TRUE(again);
   const cache::FlightResult* second =

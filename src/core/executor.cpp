@@ -1,0 +1,98 @@
+#include "core/executor.hpp"
+
+#include <algorithm>
+
+namespace cs {
+
+ThreadExecutor::ThreadExecutor(std::size_t threads, ThreadKind kind) : kind_(kind) {
+  threads_.reserve(std::max<std::size_t>(1, threads));
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+    threads_.emplace_back([this] { loop(); });
+}
+
+ThreadExecutor::~ThreadExecutor() {
+  stop();
+}
+
+void ThreadExecutor::stop() {
+  std::call_once(stop_once_, [this] {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
+  });
+}
+
+bool ThreadExecutor::stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+void ThreadExecutor::post(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      ready_.push_back(std::move(job));
+      job = nullptr;
+    }
+  }
+  if (!job) {
+    wake_.notify_one();
+    return;
+  }
+  (void)runGuarded(kind_, {}, job);  // stopping: run here rather than drop it
+}
+
+void ThreadExecutor::postAfter(std::chrono::milliseconds delay, Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      timers_.push_back(
+          Timer{std::chrono::steady_clock::now() + delay, next_seq_++, std::move(job)});
+      std::push_heap(timers_.begin(), timers_.end(), Later{});
+      job = nullptr;
+    }
+  }
+  if (!job) {
+    // Every thread may be sleeping until a later timer: all re-check the earliest one.
+    wake_.notify_all();
+    return;
+  }
+  (void)runGuarded(kind_, {}, job);
+}
+
+void ThreadExecutor::moveDueLocked(TimePoint now) {
+  while (!timers_.empty() && (stopping_ || timers_.front().due <= now)) {
+    std::pop_heap(timers_.begin(), timers_.end(), Later{});
+    ready_.push_back(std::move(timers_.back().job));
+    timers_.pop_back();
+  }
+}
+
+void ThreadExecutor::loop() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      for (;;) {
+        moveDueLocked(std::chrono::steady_clock::now());
+        if (!ready_.empty()) {
+          job = std::move(ready_.front());
+          ready_.pop_front();
+          break;
+        }
+        if (stopping_) return;  // queue and timers drained
+        if (timers_.empty())
+          wake_.wait(lock);
+        else
+          wake_.wait_until(lock, timers_.front().due);
+      }
+    }
+    // A job's exception is counted and reported (thread_boundary); the thread carries on.
+    (void)runGuarded(kind_, {}, job);
+  }
+}
+
+}  // namespace cs
