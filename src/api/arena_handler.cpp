@@ -16,13 +16,6 @@ namespace cs::api {
 namespace {
 using Json = nlohmann::ordered_json;
 
-bool isJsonContentType(std::string_view ct) {
-  ct = ct.substr(0, ct.find(';'));
-  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-  while (!ct.empty() && ct.front() == ' ') ct.remove_prefix(1);
-  return http::iequals(ct, "application/json");
-}
-
 double round1(double v) {
   return std::isfinite(v) ? std::round(v * 10.0) / 10.0 : 0.0;
 }
@@ -171,8 +164,11 @@ http::Response getLeaderboard(ArenaService& service, const http::Request& reques
   }
   std::vector<const arena::LeaderboardRow*> by_place;
   for (const auto& m : b.models) by_place.push_back(&m);
-  std::stable_sort(by_place.begin(), by_place.end(), [](const auto* x, const auto* y) {
-    return x->length_controlled_place < y->length_controlled_place;
+  // std::sort with a full order (not stable_sort: its temporary buffer is deprecated in C++23).
+  std::sort(by_place.begin(), by_place.end(), [](const auto* x, const auto* y) {
+    if (x->length_controlled_place != y->length_controlled_place)
+      return x->length_controlled_place < y->length_controlled_place;
+    return x->model < y->model;
   });
   for (const auto* m : by_place) {
     Json s;

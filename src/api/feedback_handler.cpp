@@ -13,13 +13,6 @@ namespace cs::api {
 namespace {
 constexpr double kMaxMs = 24.0 * 3600 * 1000;
 
-bool isJsonContentType(std::string_view ct) {
-  ct = ct.substr(0, ct.find(';'));
-  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-  while (!ct.empty() && ct.front() == ' ') ct.remove_prefix(1);
-  return http::iequals(ct, "application/json");
-}
-
 // A client body is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
 Result<std::optional<double>> optionalMs(const nlohmann::json& body, const char* name) {
   const std::string pointer = std::string("/") + name;

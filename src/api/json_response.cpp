@@ -24,4 +24,11 @@ http::Response jsonTextResponse(int status, std::string body) {
 http::Response jsonResponse(int status, const nlohmann::json& body) { return render(status, body); }
 http::Response jsonResponse(int status, const nlohmann::ordered_json& body) { return render(status, body); }
 
+bool isJsonContentType(std::string_view ct) {
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+  while (!ct.empty() && ct.front() == ' ') ct.remove_prefix(1);
+  return http::iequals(ct, "application/json");
+}
+
 }  // namespace cs::api

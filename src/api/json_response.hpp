@@ -10,5 +10,7 @@ http::Response jsonResponse(int status, const nlohmann::json& body);
 // A body already serialized as JSON (the hot path renders without a JSON tree).
 http::Response jsonTextResponse(int status, std::string body);
 http::Response jsonResponse(int status, const nlohmann::ordered_json& body);
+// Whether a Content-Type names JSON ("application/json", any parameters, any case).
+bool isJsonContentType(std::string_view content_type);
 
 }  // namespace cs::api

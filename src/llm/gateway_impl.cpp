@@ -14,18 +14,18 @@
 namespace cs::llm {
 namespace {
 
-using K = LlmError::Kind;
+using ErrorKind = LlmError::Kind;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-std::unexpected<LlmError> failure(K kind, std::string message) {
+std::unexpected<LlmError> failure(ErrorKind kind, std::string message) {
   return std::unexpected(LlmError{kind, std::move(message), 0, std::nullopt});
 }
 
 // Failures that say the provider is unwell; auth and bad-request errors do not.
-bool countsAgainstProvider(K kind) {
-  return kind != K::kAuth && kind != K::kBadRequest && kind != K::kDisabled &&
-         kind != K::kCircuitOpen;
+bool countsAgainstProvider(ErrorKind kind) {
+  return kind != ErrorKind::kAuth && kind != ErrorKind::kBadRequest &&
+         kind != ErrorKind::kDisabled && kind != ErrorKind::kCircuitOpen;
 }
 
 // The adapters already refuse counts outside 0..kMaxTokens; checked again where the ledger's
@@ -67,7 +67,7 @@ struct GatewayImpl::Call {
   // tell it something, or a half-open probe would keep the circuit "open" for good.
   bool breaker_owed = false;
   Usage usage;  // what the provider reported over all attempts (the ledger's)
-  LlmError last{K::kTimeout, "deadline passed before the first attempt", 0, std::nullopt};
+  LlmError last{ErrorKind::kTimeout, "deadline passed before the first attempt", 0, std::nullopt};
   std::atomic<bool> finished{false};
 };
 
@@ -119,7 +119,7 @@ void GatewayImpl::generateAsync(GenerationRequest request, GenerationCallback do
   auto it = by_id_.find(request.model_id);
   if (it == by_id_.end()) {
     // Nothing to log or count: no model, no call (as before). Still answered off this stack.
-    auto error = failure(K::kDisabled, "unknown model \"" + request.model_id + "\"");
+    auto error = failure(ErrorKind::kDisabled, "unknown model \"" + request.model_id + "\"");
     executor_.post([this, done = std::move(done), error]() mutable {
       struct Leave {
         PendingCalls& p;
@@ -149,17 +149,17 @@ void GatewayImpl::step(const CallPtr& call, Fn&& fn) {
     noteSurprise(ThreadKind::kExecutor, "an exception that is not a std::exception",
                  call->model.info.id);
   }
-  finish(call, failure(K::kInternal, "internal error in the gateway; see the server log"));
+  finish(call, failure(ErrorKind::kInternal, "internal error in the gateway; see the server log"));
 }
 
 void GatewayImpl::begin(const CallPtr& call) {
   const auto& info = call->model.info;
   auto key = secrets_.get(info.provider);
   if (!key || key->empty())
-    return finish(call, failure(K::kDisabled, "no API key for " + info.provider +
-                                                  (key ? "" : ": " + key.error().message)));
+    return finish(call, failure(ErrorKind::kDisabled, "no API key for " + info.provider +
+                                                          (key ? "" : ": " + key.error().message)));
   if (!call->model.breaker->allow())
-    return finish(call, failure(K::kCircuitOpen, "circuit open for model " + info.id));
+    return finish(call, failure(ErrorKind::kCircuitOpen, "circuit open for model " + info.id));
   call->breaker_owed = true;
   call->key = std::move(*key);
   call->count = std::clamp(call->request.count, 1, 10);
@@ -173,7 +173,7 @@ void GatewayImpl::sendAttempt(const CallPtr& call) {
   if (now >= call->deadline) {
     auto& last = call->last;
     if (call->attempts > 0)
-      last = LlmError{K::kTimeout,
+      last = LlmError{ErrorKind::kTimeout,
                       "deadline passed after " + std::to_string(call->attempts) +
                           " attempt(s); last: " + last.message,
                       last.http_status, std::nullopt};
@@ -204,7 +204,7 @@ void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& respo
   const auto& info = model.info;
   auto completion = model.adapter->parseResponse(response);
   if (completion && !usageInRange(completion->usage))
-    completion = std::unexpected(LlmError{K::kBadResponse,
+    completion = std::unexpected(LlmError{ErrorKind::kBadResponse,
                                           info.provider + ": usage token counts out of range",
                                           static_cast<int>(response.status), std::nullopt});
   // Whatever the provider reported is spent, even when the answer is then unusable.
@@ -231,14 +231,14 @@ void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& respo
       r.attempts = call->attempts;
       return finish(call, std::move(r));
     }
-    last = LlmError{K::kBadResponse, info.provider + ": no usable sayings in the answer",
+    last = LlmError{ErrorKind::kBadResponse, info.provider + ": no usable sayings in the answer",
                     static_cast<int>(response.status), std::nullopt};
   } else {
     last = completion.error();
   }
   scrub(last.message, call->key);
 
-  if (last.kind == K::kAuth && !call->refreshed) {
+  if (last.kind == ErrorKind::kAuth && !call->refreshed) {
     // A rotated key: drop the cached one, fetch afresh and try once more (not counted).
     call->refreshed = true;
     --call->counted;
@@ -272,7 +272,7 @@ void GatewayImpl::afterWait(const CallPtr& call) {
     auto& last = call->last;
     return finish(call,
                   std::unexpected(LlmError{
-                      K::kShuttingDown,
+                      ErrorKind::kShuttingDown,
                       "the server is shutting down; retry abandoned (last: " + last.message + ")",
                       last.http_status, std::nullopt}));
   }
