@@ -86,8 +86,12 @@ void ThreadExecutor::loop() {
         if (stopping_) return;  // queue and timers drained
         if (timers_.empty())
           wake_.wait(lock);
-        else
-          wake_.wait_until(lock, timers_.front().due);
+        else {
+          // A copy: wait_until reads its time point again after waking, and a postAfter
+          // meanwhile may grow timers_ and move the element a reference would point at.
+          const auto due = timers_.front().due;
+          wake_.wait_until(lock, due);
+        }
       }
     }
     // A job's exception is counted and reported (thread_boundary); the thread carries on.

@@ -60,6 +60,24 @@ TEST(Executor, TimersFireInDueOrderNotPostOrder) {
   EXPECT_EQ(journal.all(), (std::vector<std::string>{"now", "first", "second", "third"}));
 }
 
+// Found by ASan in the server: a thread waiting for the earliest timer held a reference into
+// the timer list, and postAfter from other threads reallocated the list under it.
+TEST(Executor, TimersPostedWhileAThreadWaitsForTheEarliestOneDoNotMoveItsDeadline) {
+  Journal journal;
+  ThreadExecutor executor(2);
+  executor.postAfter(milliseconds(30), [&] { journal.add("due"); });
+  std::this_thread::sleep_for(milliseconds(5));  // let both threads wait on that timer
+  std::vector<std::thread> posters;
+  for (int t = 0; t < 4; ++t)
+    posters.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) executor.postAfter(std::chrono::hours(1), [] {});
+    });
+  for (auto& p : posters) p.join();
+  ASSERT_TRUE(journal.waitFor(1));
+  executor.stop();  // fires the 2,000 hour-long timers at once
+  EXPECT_EQ(journal.all(), (std::vector<std::string>{"due"}));
+}
+
 TEST(Executor, AThrowingJobIsCountedAndTheThreadCarriesOn) {
   Journal journal;
   const auto before = surprisesIn(ThreadKind::kExecutor);
