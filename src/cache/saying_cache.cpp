@@ -132,15 +132,21 @@ void SayingCache::schedule(Slot& slot) {
 void SayingCache::launch(Slot& slot) {
   FlightPtr flight;
   llm::Purpose purpose = llm::Purpose::kCacheFill;
+  bool skip = false;
   {
     std::lock_guard lock(slot.mutex);
-    if (slot.stop || !slot.flight || slot.running) {  // stop() answered the pending flight
-      busy_.leave();
-      return;
+    // stop() answered the pending flight, or another launch runs it.
+    skip = slot.stop || !slot.flight || slot.running;
+    if (!skip) {
+      slot.running = true;
+      flight = slot.flight;
+      purpose = flight->purpose;
     }
-    slot.running = true;
-    flight = slot.flight;
-    purpose = flight->purpose;
+  }
+  // After the unlock: once busy_ is zero stop() returns and the slot (its mutex) may be gone.
+  if (skip) {
+    busy_.leave();
+    return;
   }
   FlightResult ended;
   bool started = false;

@@ -111,19 +111,32 @@ TEST(Executor, AJobPostedAfterStopRunsOnTheCaller) {
   EXPECT_TRUE(timer_ran);  // nothing is ever dropped
 }
 
+// ThreadSanitizer starts a background thread of its own, lazily, at a moment of its choosing.
+#if defined(__SANITIZE_THREAD__)
+constexpr std::size_t kSanitizerThreads = 1;
+#else
+constexpr std::size_t kSanitizerThreads = 0;
+#endif
+
+::testing::AssertionResult threadsAre(std::size_t expected) {
+  const auto now = threadsOfThisProcess();
+  if (now >= expected && now <= expected + kSanitizerThreads) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << now << " threads, expected " << expected;
+}
+
 TEST(Executor, ItsThreadsAreFixedWhateverTheLoad) {
   Journal journal;
   const auto before = threadsOfThisProcess();
   ThreadExecutor executor(3);
   EXPECT_EQ(executor.threads(), 3u);
-  EXPECT_EQ(threadsOfThisProcess(), before + 3);
+  EXPECT_TRUE(threadsAre(before + 3));
   for (int i = 0; i < 500; ++i) {
     executor.post([&] { journal.add("job"); });
     executor.postAfter(milliseconds(i % 7), [&] { journal.add("timer"); });
   }
-  EXPECT_EQ(threadsOfThisProcess(), before + 3);
+  EXPECT_TRUE(threadsAre(before + 3));
   ASSERT_TRUE(journal.waitFor(1000));
-  EXPECT_EQ(threadsOfThisProcess(), before + 3);
+  EXPECT_TRUE(threadsAre(before + 3));
 }
 
 }  // namespace
