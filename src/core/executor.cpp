@@ -35,12 +35,11 @@ void ThreadExecutor::post(Job job) {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
       ready_.push_back(std::move(job));
-      job = nullptr;
+      // Notified under the lock: once a poster unlocks, stop() (and the destructor, which
+      // destroys wake_) may run on another thread.
+      wake_.notify_one();
+      return;
     }
-  }
-  if (!job) {
-    wake_.notify_one();
-    return;
   }
   (void)runGuarded(kind_, {}, job);  // stopping: run here rather than drop it
 }
@@ -52,13 +51,11 @@ void ThreadExecutor::postAfter(std::chrono::milliseconds delay, Job job) {
       timers_.push_back(
           Timer{std::chrono::steady_clock::now() + delay, next_seq_++, std::move(job)});
       std::push_heap(timers_.begin(), timers_.end(), Later{});
-      job = nullptr;
+      // Every thread may be sleeping until a later timer: all re-check the earliest one.
+      // Under the lock, as in post().
+      wake_.notify_all();
+      return;
     }
-  }
-  if (!job) {
-    // Every thread may be sleeping until a later timer: all re-check the earliest one.
-    wake_.notify_all();
-    return;
   }
   (void)runGuarded(kind_, {}, job);
 }
