@@ -6,6 +6,7 @@
 
 #include "api/client_key.hpp"
 #include "api/json_response.hpp"
+#include "core/ascii.hpp"
 #include "core/json_field.hpp"
 #include "core/money.hpp"
 #include "core/time_format.hpp"
@@ -63,12 +64,7 @@ Json reveal(const ArenaSide& s) {
 }
 
 bool validBattleId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_'))
-      return false;
-  return true;
+  return isPlainToken(id);
 }
 }  // namespace
 

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+#include <string_view>
 
 namespace cs {
 
@@ -6,6 +8,17 @@ namespace cs {
 // must not be a negative char.
 constexpr char asciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// 1..max_size letters, digits, '-' and '_': an id a caller sent that is safe to log, echo and
+// use as a key (request ids, battle ids).
+constexpr bool isPlainToken(std::string_view text, std::size_t max_size = 64) {
+  if (text.empty() || text.size() > max_size) return false;
+  for (char c : text)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
+      return false;
+  return true;
 }
 
 }  // namespace cs

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 
+#include "core/ascii.hpp"
 #include "core/ids.hpp"
 #include "core/json_text.hpp"
 #include "http/json_error.hpp"
@@ -14,12 +15,7 @@ namespace cs::http {
 namespace {
 // Accept a caller's request id only if it is short and plain, so it is safe to log and echo.
 bool acceptableRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_'))
-      return false;
-  return true;
+  return isPlainToken(id);
 }
 
 // One access-log line per request. Its extra_fields are written by hand, without a JSON tree,
