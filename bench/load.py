@@ -212,6 +212,9 @@ http {{
             [auth, "x-portkey-provider: openai", f"x-portkey-custom-host: http://127.0.0.1:{fport}/v1"],
             portkey, script=post, body=chat)
         L.stop(portkey)
+        pass_row = self.gateway_passthrough(fport, post, chat)
+        if pass_row:
+            rows["ours (" + pass_row.pop("route") + ")"] = pass_row
         ours_row = self.gateway_ours(fport)
         if ours_row:
             rows["ours (" + ours_row.pop("route") + ")"] = ours_row
@@ -255,6 +258,31 @@ http {{
             row["route"] = "GET " + route
             # Every compare must have been one upstream call (no cache, no budget refusals).
             self.say(f"ours: {self.fake_calls(fake_port) - calls_before:,} upstream calls during the runs")
+            return row
+        finally:
+            L.stop(proc)
+
+    PASS_TOKEN = "bench-FAKE-passthrough-token-0001"
+
+    def gateway_passthrough(self, fake_port, script, chat):
+        """The proxy hop alone, like for like with Portkey: POST /v1/chat/completions forwarded
+        through our gateway (key, breaker, retries, budget, ledger) to the fake, nothing stored."""
+        env = dict(os.environ, OPENAI_BASE_URL=f"http://127.0.0.1:{fake_port}/v1", OPENAI_API_KEY=self.KEY,
+                   CS_PASSTHROUGH_TOKEN=self.PASS_TOKEN)
+        port = L.free_port()
+        cfg = self.config("pass", io_threads=0, access_log=True,
+                          extra="[budget]\nmax_calls_per_minute = 0\nmax_usd_per_day = 0\n"
+                                "[cache]\nenabled = false\n[passthrough]\nenabled = true\n")
+        proc = L.start([self.binary, "serve", "--config", cfg, "--host", "127.0.0.1", "--port", str(port)],
+                       self.path("pass.log"), env=env)
+        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+        auth = f"Authorization: Bearer {self.PASS_TOKEN}"
+        try:
+            L.wait_ready(port, proc=proc)
+            calls_before = self.fake_calls(fake_port)
+            row = self.gateway_runs(url, [auth], proc, script=script, body=chat)
+            self.say(f"ours (passthrough): {self.fake_calls(fake_port) - calls_before:,} upstream calls during the runs")
+            row["route"] = "POST /v1/chat/completions"
             return row
         finally:
             L.stop(proc)

@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include <cstdlib>
+#include <set>
 
 #include "api/arena_handler.hpp"
 #include "api/compare.hpp"
@@ -8,6 +9,7 @@
 #include "api/handlers.hpp"
 #include "api/metrics_hook.hpp"
 #include "api/models_handler.hpp"
+#include "api/passthrough_handler.hpp"
 #include "api/stats_handler.hpp"
 #include "app/store_factory.hpp"
 #include "core/embedded.hpp"
@@ -28,8 +30,12 @@ Result<ServiceCatalog> loadServiceCatalog(const Config& config) {
   return ServiceCatalog::fromJson(embeddedFile("config/services.json"));
 }
 
-App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, StorePtr injected_store)
-    : config_(std::move(config)), clock_(clock), store_(std::move(injected_store)), gateway_(std::move(injected_gateway)) {
+App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway,
+         StorePtr injected_store)
+    : config_(std::move(config)),
+      clock_(clock),
+      store_(std::move(injected_store)),
+      gateway_(std::move(injected_gateway)) {
   if (!store_) store_ = makeStore(config_);
   auto catalog = loadServiceCatalog(config_);
   if (!catalog) throw ConfigError("catalog.services_file: " + catalog.error().message);
@@ -66,8 +72,12 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
   feedback_ = std::make_unique<FeedbackService>(*store_, *picker_, clock_);
   // Rollup rows carry only the model: the catalog says whose it is (votes carry both).
   std::unordered_map<std::string, std::string> provider_of_model;
+  std::set<std::string, std::less<>> model_ids;
   if (auto models = llm::loadModelCatalog(config_.llm.models_file))
-    for (const auto& m : *models) provider_of_model.emplace(m.id, m.provider);
+    for (const auto& m : *models) {
+      provider_of_model.emplace(m.id, m.provider);
+      model_ids.insert(m.id);
+    }
   StatsService::Options stats_options;
   stats_options.cache_ttl = std::chrono::milliseconds(config_.stats.cache_ttl_ms);
   stats_ = std::make_unique<StatsService>(
@@ -81,6 +91,18 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
   arena_ = std::make_unique<ArenaService>(
       *store_, gateway(), *ingestor_, *budget_, cache_.get(), clock_, ArenaService::Options{},
       [this](const std::optional<std::string>& topic) { return compare_->validateTopic(topic); });
+  if (config_.passthrough.enabled) {
+    const char* token = std::getenv(config_.passthrough.token_env.c_str());
+    // A short token is guessable; the value itself is never printed.
+    if (!token || std::string_view(token).size() < 16)
+      throw ConfigError("passthrough.enabled: the environment variable " +
+                        config_.passthrough.token_env +
+                        " must hold the callers' bearer token (at least 16 characters)");
+    passthrough_ = std::make_unique<PassthroughService>(
+        gateway(), *budget_, std::move(model_ids),
+        PassthroughService::Options{std::chrono::milliseconds(config_.passthrough.deadline_ms)});
+    passthrough_handler_ = std::make_unique<api::PassthroughHandler>(*passthrough_, token);
+  }
   metrics_.onRender([this](obs::Metrics& m) {
     for (const auto& status : gateway().models()) {
       m.gauge("cloudsayings_circuit_open",
@@ -155,6 +177,9 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
   pipeline_->setAccessLog(config_.log.access_log);
   pipeline_->setBodyLimit("POST", "/api/feedback", config_.feedback.body_limit);
   pipeline_->setBodyLimit("POST", std::string(api::kBattlesPath), api::kArenaBodyLimit);
+  if (passthrough_)
+    pipeline_->setBodyLimit("POST", std::string(api::kChatCompletionsPath),
+                            static_cast<std::size_t>(config_.passthrough.body_limit));
   // EMF by default only in Lambda mode, where stdout goes to CloudWatch Logs.
   const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
   pipeline_->addAfter(api::metricsHook(metrics_, request_stats_.get(), clock_,
@@ -166,13 +191,14 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway, St
 App::~App() {
   if (cache_) cache_->stop();
   compare_.reset();
+  passthrough_handler_.reset();
+  passthrough_.reset();
 }
 
 void App::wireLedger() {
   // Before buildCache(): the builder's first call must find its sinks.
   ledger_rollup_ = std::make_unique<LedgerRollup>(
-      *store_,
-      LedgerRollup::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
+      *store_, LedgerRollup::Options{std::chrono::milliseconds(config_.stats.flush_interval_ms)});
   const bool emf = config_.metrics.emf.value_or(std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr);
   ledger_metrics_ = std::make_unique<LedgerMetrics>(
       metrics_, clock_, LedgerMetrics::Options{emf, config_.metrics.emf_namespace});
@@ -230,7 +256,8 @@ void App::registerRoutes() {
       "GET", "/readyz", [this](const http::Request&) { return api::readyz(*store_); },
       Blocking::always());
   router_.add(
-      "GET", "/api/sayings", [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
+      "GET", "/api/sayings",
+      [this](const http::Request& r) { return api::getSaying(*sayings_, r); },
       Blocking::when([this](const http::Request& r) { return api::sayingMayBlock(*sayings_, r); }));
   // Most of those are answered from memory after all: tried on the I/O thread first.
   router_.setInlineTry("GET", "/api/sayings", [this](const http::Request& r) {
@@ -271,6 +298,10 @@ void App::registerRoutes() {
       "GET", "/api/leaderboard",
       [this](const http::Request& r) { return api::getLeaderboard(*arena_, r); },
       Blocking::always());
+  // Not blocking: the handler only checks the token and the body; the answer is deferred.
+  if (passthrough_handler_)
+    router_.add("POST", std::string(api::kChatCompletionsPath),
+                [this](const http::Request& r) { return (*passthrough_handler_)(r); });
   if (web_) web_->registerRoutes(router_);
 }
 
@@ -281,7 +312,8 @@ void App::attachServer(http::Server& server) {
   metrics_.onRender([&server](obs::Metrics& m) {
     m.gauge("cloudsayings_http_connections", "Open client connections (the scrape's own included).")
         .set(static_cast<double>(server.connections()));
-    m.gauge("cloudsayings_http_requests_in_flight", "Requests being handled now (the scrape itself included).")
+    m.gauge("cloudsayings_http_requests_in_flight",
+            "Requests being handled now (the scrape itself included).")
         .set(static_cast<double>(server.inFlight()));
     m.counter("cloudsayings_blocking_rejected_total",
               "Blocking requests refused with 503 because the worker pool's queue was full.")

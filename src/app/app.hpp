@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "api/passthrough_handler.hpp"
 #include "api/static_files.hpp"
 #include "app/config.hpp"
 #include "app/protections.hpp"
@@ -19,6 +20,7 @@
 #include "llm/gateway.hpp"
 #include "service/arena_service.hpp"
 #include "service/compare_service.hpp"
+#include "service/passthrough_service.hpp"
 #include "obs/metrics.hpp"
 #include "service/feedback_service.hpp"
 #include "service/ledger_metrics.hpp"
@@ -89,6 +91,8 @@ class App {
   std::unique_ptr<FeedbackService> feedback_;
   std::unique_ptr<StatsService> stats_;
   std::unique_ptr<ArenaService> arena_;
+  std::unique_ptr<PassthroughService> passthrough_;  // null unless [passthrough] enabled
+  std::unique_ptr<api::PassthroughHandler> passthrough_handler_;
   std::unique_ptr<api::StaticFiles> web_;  // the pages; null when [web] enabled = false
   http::Router router_;
   std::unique_ptr<http::Pipeline> pipeline_;

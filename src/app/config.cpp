@@ -115,6 +115,15 @@ void readCompare(const toml::table& root, Config& c) {
   s.finish();
 }
 
+void readPassthrough(const toml::table& root, Config& c) {
+  TomlSection s(section(root, "passthrough"), "passthrough");
+  s.read("enabled", c.passthrough.enabled);
+  s.read("token_env", c.passthrough.token_env);
+  s.read("deadline_ms", c.passthrough.deadline_ms, 1, kMaxMs);
+  s.read("body_limit", c.passthrough.body_limit, 1, 64 * 1024 * 1024);
+  s.finish();
+}
+
 void readWeb(const toml::table& root, Config& c) {
   TomlSection s(section(root, "web"), "web");
   s.read("enabled", c.web.enabled);
@@ -233,7 +242,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin,
   }
   static const std::set<std::string, std::less<>> kSections = {
       "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback",
-      "dynamodb", "cache", "budget", "compare", "rate_limit", "cors", "security_headers"};
+      "dynamodb", "cache", "budget", "compare", "passthrough", "rate_limit", "cors", "security_headers"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;
@@ -244,6 +253,7 @@ Config parseConfig(const std::string& toml_text, const std::string& origin,
   readCache(root, c);
   readBudget(root, c);
   readCompare(root, c);
+  readPassthrough(root, c);
   readCatalog(root, c);
   readStats(root, c);
   readMetrics(root, c);

@@ -88,6 +88,17 @@ struct CompareConfig {
   std::int64_t topic_max_length = 60;
 };
 
+// [passthrough]: POST /v1/chat/completions, an OpenAI-compatible door to the catalog's
+// OpenAI-wire models. Off unless enabled; then every request must carry
+// `Authorization: Bearer <token>`, the token coming from the environment variable named by
+// token_env (never from a file setting: it is a secret).
+struct PassthroughConfig {
+  bool enabled = false;
+  std::string token_env = "CS_PASSTHROUGH_TOKEN";
+  std::int64_t deadline_ms = 30'000;
+  std::int64_t body_limit = 1024 * 1024;
+};
+
 struct StatsConfig {
   std::int64_t cache_ttl_ms = 120'000;     // /api/stats results per filter combination (original: 2 min)
   std::int64_t flush_interval_ms = 10'000;  // request-statistics rollups are written this often
@@ -158,6 +169,7 @@ struct Config {
   CacheConfig cache;
   BudgetConfig budget;
   CompareConfig compare;
+  PassthroughConfig passthrough;
   std::string services_file;  // empty = the catalog compiled into the binary
   StatsConfig stats;
   MetricsConfig metrics;

@@ -16,6 +16,7 @@ constexpr std::array<ErrorCodeInfo, kCount> kTable = {{
     {"invalid_topic", 400},
     {"unknown_model", 400},
     {"model_disabled", 400},
+    {"unauthorized", 401},
     {"cors_forbidden", 403},
     {"not_found", 404},
     {"method_not_allowed", 405},

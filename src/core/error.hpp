@@ -17,6 +17,7 @@ enum class ErrorCode : std::uint8_t {
   kInvalidTopic,          // 400: compare's topic breaks the topic rules
   kUnknownModel,          // 400: no such model in the catalog
   kModelDisabled,         // 400: the model exists but cannot be called (no key)
+  kUnauthorized,          // 401: a route that takes a token got none or a wrong one
   kCorsForbidden,         // 403
   kNotFound,              // 404
   kMethodNotAllowed,      // 405

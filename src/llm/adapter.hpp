@@ -1,5 +1,6 @@
 #pragma once
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,22 @@ class ProviderAdapter {
   // A cut-off answer (max_tokens / length) or one with no text is an error, not a result.
   virtual std::expected<Completion, LlmError> parseResponse(
       const net::HttpResponse& response) const = 0;
+
+  // Providers that speak the OpenAI Chat Completions wire forward a client's request body as
+  // it is (the passthrough route); the others say no (nullopt / false).
+  virtual bool forwardsChatCompletions() const { return false; }
+  virtual std::optional<net::HttpRequest> buildForward(const ModelInfo& /*model*/,
+                                                       const std::string& /*api_key*/,
+                                                       std::string /*body*/) const {
+    return std::nullopt;
+  }
+  // The usage a forwarded 2xx answer reports; errors as parseResponse classifies them.
+  virtual std::expected<Usage, LlmError> parseForward(const net::HttpResponse& response) const {
+    (void)response;
+    return std::unexpected(LlmError{LlmError::Kind::kBadRequest,
+                                    std::string(provider()) + ": does not forward chat completions",
+                                    0, std::nullopt});
+  }
 };
 
 }  // namespace cs::llm

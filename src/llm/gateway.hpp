@@ -12,6 +12,10 @@ namespace cs::llm {
 
 using GenerationOutcome = std::expected<GenerationResult, LlmError>;
 using GenerationCallback = std::function<void(GenerationOutcome)>;
+using ForwardOutcome = std::expected<ForwardResult, LlmError>;
+// Runs on whichever gateway thread ends the call (often the transport's loop): it must only
+// hand the answer on (complete a deferred response), never block.
+using ForwardCallback = std::function<void(ForwardOutcome)>;
 
 // The one door to every LLM: catalog lookup, key, adapter, transport, retries, breaker, cost.
 // Thread-safe.
@@ -22,6 +26,10 @@ class Gateway {
   // error, never on the caller's stack (on the gateway's executor; only after that executor
   // stopped, on whichever thread finishes the call). No thread waits meanwhile.
   virtual void generateAsync(GenerationRequest request, GenerationCallback done) = 0;
+  // Forwards an OpenAI-shaped chat completion to the model's provider (one whose adapter
+  // forwardsChatCompletions(); others fail kBadRequest) with the same key, breaker, retries
+  // and ledger as generateAsync. `done` runs exactly once, never on the caller's stack.
+  virtual void forwardAsync(ForwardRequest request, ForwardCallback done) = 0;
   virtual std::vector<ModelStatus> models() const = 0;
 
   // Blocks the calling thread until the call ends: for callers synchronous by nature (the

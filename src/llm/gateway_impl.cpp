@@ -18,10 +18,6 @@ using ErrorKind = LlmError::Kind;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-std::unexpected<LlmError> failure(ErrorKind kind, std::string message) {
-  return std::unexpected(LlmError{kind, std::move(message), 0, std::nullopt});
-}
-
 // Failures that say the provider is unwell; auth and bad-request errors do not.
 bool countsAgainstProvider(ErrorKind kind) {
   return kind != ErrorKind::kAuth && kind != ErrorKind::kBadRequest &&
@@ -48,14 +44,19 @@ double msSince(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 // One call's state, shared by the jobs that carry it from step to step (one at a time: each
-// step starts the next only when it is done with the state).
+// step starts the next only when it is done with the state). A call is either a generation
+// (sayings from the model's prompt) or a forwarded chat completion (`forward`).
 struct GatewayImpl::Call {
-  Call(Model& m, GenerationRequest r, Deadline d, GenerationCallback cb)
-      : model(m), request(std::move(r)), deadline(d), done(std::move(cb)) {}
+  Call(Model& m, GenerationRequest r, Deadline d) : model(m), request(std::move(r)), deadline(d) {}
   Model& model;
-  GenerationRequest request;
+  GenerationRequest request;  // a forwarded call uses its model_id, purpose and deadline
   Deadline deadline;
   GenerationCallback done;
+  // Forwarded calls: the client's object (model replaced at begin), sent as is on each attempt.
+  bool forward = false;
+  jsonf::Json forward_json;
+  std::string forward_body;
+  ForwardCallback forward_done;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string key;
   RenderedPrompt prompt;
@@ -68,6 +69,8 @@ struct GatewayImpl::Call {
   bool breaker_owed = false;
   Usage usage;  // what the provider reported over all attempts (the ledger's)
   LlmError last{ErrorKind::kTimeout, "deadline passed before the first attempt", 0, std::nullopt};
+  GenerationResult result;  // a generation's success
+  ForwardResult forwarded;  // a forwarded call's success
   std::atomic<bool> finished{false};
 };
 
@@ -117,22 +120,51 @@ double GatewayImpl::random01() {
 void GatewayImpl::generateAsync(GenerationRequest request, GenerationCallback done) {
   pending_.enter();
   auto it = by_id_.find(request.model_id);
-  if (it == by_id_.end()) {
-    // Nothing to log or count: no model, no call (as before). Still answered off this stack.
-    auto error = failure(ErrorKind::kDisabled, "unknown model \"" + request.model_id + "\"");
-    executor_.post([this, done = std::move(done), error]() mutable {
-      struct Leave {
-        PendingCalls& p;
-        ~Leave() { p.leave(); }
-      } leave{pending_};
-      done(error);
+  if (it == by_id_.end())
+    return refuseUnknown(request.model_id, [done = std::move(done)](LlmError e) mutable {
+      done(std::unexpected(std::move(e)));
     });
-    return;
-  }
-  const auto deadline = request.deadline == Deadline::max()
-                            ? clock_.now() + options_.default_deadline
-                            : request.deadline;
-  auto call = std::make_shared<Call>(*it->second, std::move(request), deadline, std::move(done));
+  const auto deadline = deadlineOf(request.deadline);
+  auto call = std::make_shared<Call>(*it->second, std::move(request), deadline);
+  call->done = std::move(done);
+  start(call);
+}
+
+void GatewayImpl::forwardAsync(ForwardRequest request, ForwardCallback done) {
+  pending_.enter();
+  auto it = by_id_.find(request.model_id);
+  if (it == by_id_.end())
+    return refuseUnknown(request.model_id, [done = std::move(done)](LlmError e) mutable {
+      done(std::unexpected(std::move(e)));
+    });
+  GenerationRequest as_call;
+  as_call.model_id = std::move(request.model_id);
+  as_call.purpose = request.purpose;
+  const auto deadline = deadlineOf(request.deadline);
+  auto call = std::make_shared<Call>(*it->second, std::move(as_call), deadline);
+  call->forward = true;
+  call->forward_json = std::move(request.body);
+  call->forward_done = std::move(done);
+  start(call);
+}
+
+Deadline GatewayImpl::deadlineOf(Deadline requested) const {
+  return requested == Deadline::max() ? clock_.now() + options_.default_deadline : requested;
+}
+
+void GatewayImpl::refuseUnknown(const std::string& model_id, std::function<void(LlmError)> done) {
+  // Nothing to log or count: no model, no call (as before). Still answered off this stack.
+  LlmError error{ErrorKind::kDisabled, "unknown model \"" + model_id + "\"", 0, std::nullopt};
+  executor_.post([this, done = std::move(done), error = std::move(error)]() mutable {
+    struct Leave {
+      PendingCalls& p;
+      ~Leave() { p.leave(); }
+    } leave{pending_};
+    done(std::move(error));
+  });
+}
+
+void GatewayImpl::start(const CallPtr& call) {
   // Even the first step (a key lookup may ask SSM) runs on the executor, never on the caller's
   // thread (an I/O thread must not wait, and the callback never runs on the caller's stack).
   executor_.post([this, call] { step(call, [&] { begin(call); }); });
@@ -149,22 +181,43 @@ void GatewayImpl::step(const CallPtr& call, Fn&& fn) {
     noteSurprise(ThreadKind::kExecutor, "an exception that is not a std::exception",
                  call->model.info.id);
   }
-  finish(call, failure(ErrorKind::kInternal, "internal error in the gateway; see the server log"));
+  fail(call, LlmError{ErrorKind::kInternal, "internal error in the gateway; see the server log", 0,
+                      std::nullopt});
+}
+
+void GatewayImpl::fail(const CallPtr& call, LlmError error) {
+  call->last = std::move(error);
+  finish(call, &call->last);
 }
 
 void GatewayImpl::begin(const CallPtr& call) {
   const auto& info = call->model.info;
+  if (call->forward && !call->model.adapter->forwardsChatCompletions())
+    return fail(call, LlmError{ErrorKind::kBadRequest,
+                               "model " + info.id + " (provider " + info.provider +
+                                   ") does not take OpenAI-shaped chat completions",
+                               0, std::nullopt});
   auto key = secrets_.get(info.provider);
   if (!key || key->empty())
-    return finish(call, failure(ErrorKind::kDisabled, "no API key for " + info.provider +
-                                                          (key ? "" : ": " + key.error().message)));
+    return fail(
+        call, LlmError{ErrorKind::kDisabled,
+                       "no API key for " + info.provider + (key ? "" : ": " + key.error().message),
+                       0, std::nullopt});
   if (!call->model.breaker->allow())
-    return finish(call, failure(ErrorKind::kCircuitOpen, "circuit open for model " + info.id));
+    return fail(call, LlmError{ErrorKind::kCircuitOpen, "circuit open for model " + info.id, 0,
+                               std::nullopt});
   call->breaker_owed = true;
   call->key = std::move(*key);
-  call->count = std::clamp(call->request.count, 1, 10);
-  call->prompt =
-      call->model.prompt.render(call->count, call->request.avoid_services, call->request.topic);
+  if (call->forward) {
+    call->forward_json["model"] = info.upstream_model;
+    call->forward_body =
+        call->forward_json.dump(-1, ' ', false, jsonf::Json::error_handler_t::replace);
+    call->forward_json = nullptr;
+  } else {
+    call->count = std::clamp(call->request.count, 1, 10);
+    call->prompt =
+        call->model.prompt.render(call->count, call->request.avoid_services, call->request.topic);
+  }
   sendAttempt(call);
 }
 
@@ -177,65 +230,109 @@ void GatewayImpl::sendAttempt(const CallPtr& call) {
                       "deadline passed after " + std::to_string(call->attempts) +
                           " attempt(s); last: " + last.message,
                       last.http_status, std::nullopt};
-    return finish(call, std::unexpected(last));
+    return finish(call, &last);
   }
   ++call->attempts;
   ++call->counted;
-  auto http =
-      call->model.adapter->buildRequest(ProviderCall{call->model.info, call->prompt, call->key});
+  const auto* adapter = call->model.adapter;
+  auto http = call->forward
+                  ? *adapter->buildForward(call->model.info, call->key, call->forward_body)
+                  : adapter->buildRequest(ProviderCall{call->model.info, call->prompt, call->key});
   const auto remaining =
       std::max(milliseconds(1), duration_cast<milliseconds>(call->deadline - now));
   http.total_timeout = std::min(options_.call_timeout, remaining);
   http.connect_timeout = std::min(options_.connect_timeout, http.total_timeout);
   const auto t0 = std::chrono::steady_clock::now();
-  // The transport answers on its own loop thread (or, stopped, on this one): the answer is
-  // parsed on the executor, so the loop only moves bytes.
+  // The transport answers on its own loop thread (or, stopped, on this one). A generation's
+  // answer is parsed on the executor (its caller then writes to the store), so the loop only
+  // moves bytes. A forwarded call's small 2xx answer is only checked and handed back: that is
+  // done right here, saving two thread hand-offs on the proxy path; anything else (errors lead
+  // to key refreshes, which may block on SSM) goes to the executor.
   transport_.send(std::move(http), [this, call, t0](net::HttpResponse response) {
     const double call_ms = msSince(t0);
+    if (call->forward && response.ok() && response.status >= 200 && response.status < 300 &&
+        response.body.size() <= kInlineAnswerBytes && readAnswer(call, response, call_ms)) {
+      return finish(call, nullptr);
+    }
     executor_.post([this, call, call_ms, response = std::move(response)] {
       step(call, [&] { onResponse(call, response, call_ms); });
     });
   });
 }
 
-void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& response,
+bool GatewayImpl::readAnswer(const CallPtr& call, const net::HttpResponse& response,
                              double call_ms) {
   Model& model = call->model;
   const auto& info = model.info;
+  const int status = static_cast<int>(response.status);
+  auto add = [&](const Usage& reported) {
+    // Whatever the provider reported is spent, even when the answer is then unusable.
+    if (!usageInRange(reported)) return;
+    call->usage.input_tokens += reported.input_tokens;
+    call->usage.output_tokens += reported.output_tokens;
+  };
+  auto succeeded = [&] {
+    model.breaker->onSuccess();
+    call->breaker_owed = false;
+    return true;
+  };
+  if (call->forward) {
+    auto usage = model.adapter->parseForward(response);
+    if (usage && !usageInRange(*usage))
+      usage = std::unexpected(LlmError{ErrorKind::kBadResponse,
+                                       info.provider + ": usage token counts out of range", status,
+                                       std::nullopt});
+    if (!usage) {
+      call->last = usage.error();
+      return false;
+    }
+    add(*usage);
+    auto& r = call->forwarded;
+    r.model_id = info.id;
+    r.provider = info.provider;
+    r.body = response.body;
+    r.usage = *usage;
+    r.cost_usd = callCost(info, r.usage);
+    r.llm_ms = call_ms;
+    r.attempts = call->attempts;
+    return succeeded();
+  }
   auto completion = model.adapter->parseResponse(response);
   if (completion && !usageInRange(completion->usage))
     completion = std::unexpected(LlmError{ErrorKind::kBadResponse,
                                           info.provider + ": usage token counts out of range",
-                                          static_cast<int>(response.status), std::nullopt});
-  // Whatever the provider reported is spent, even when the answer is then unusable.
-  const Usage reported = completion ? completion->usage : completion.error().usage;
-  if (usageInRange(reported)) {
-    call->usage.input_tokens += reported.input_tokens;
-    call->usage.output_tokens += reported.output_tokens;
+                                          status, std::nullopt});
+  add(completion ? completion->usage : completion.error().usage);
+  if (!completion) {
+    call->last = completion.error();
+    return false;
   }
+  auto texts = parseSayings(completion->text,
+                            ParseOptions{.max_count = static_cast<std::size_t>(call->count)});
+  if (texts.empty()) {
+    call->last =
+        LlmError{ErrorKind::kBadResponse, info.provider + ": no usable sayings in the answer",
+                 status, std::nullopt};
+    return false;
+  }
+  auto& r = call->result;
+  r.model_id = info.id;
+  r.provider = info.provider;
+  r.usage = completion->usage;
+  r.cost_usd = callCost(info, r.usage);
+  r.sayings = splitCall(info, r.usage, std::move(texts));
+  r.llm_ms = call_ms;
+  r.finish_reason = completion->finish_reason;
+  r.attempts = call->attempts;
+  return succeeded();
+}
+
+void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& response,
+                             double call_ms) {
+  if (readAnswer(call, response, call_ms)) return finish(call, nullptr);
+  Model& model = call->model;
+  const auto& info = model.info;
   auto& last = call->last;
-  if (completion) {
-    auto texts = parseSayings(completion->text,
-                              ParseOptions{.max_count = static_cast<std::size_t>(call->count)});
-    if (!texts.empty()) {
-      model.breaker->onSuccess();
-      call->breaker_owed = false;
-      GenerationResult r;
-      r.model_id = info.id;
-      r.provider = info.provider;
-      r.usage = completion->usage;
-      r.cost_usd = callCost(info, r.usage);
-      r.sayings = splitCall(info, r.usage, std::move(texts));
-      r.llm_ms = call_ms;
-      r.finish_reason = completion->finish_reason;
-      r.attempts = call->attempts;
-      return finish(call, std::move(r));
-    }
-    last = LlmError{ErrorKind::kBadResponse, info.provider + ": no usable sayings in the answer",
-                    static_cast<int>(response.status), std::nullopt};
-  } else {
-    last = completion.error();
-  }
   scrub(last.message, call->key);
 
   if (last.kind == ErrorKind::kAuth && !call->refreshed) {
@@ -244,7 +341,7 @@ void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& respo
     --call->counted;
     secrets_.invalidate(info.provider);
     auto fresh = secrets_.get(info.provider);
-    if (!fresh || fresh->empty()) return finish(call, std::unexpected(last));
+    if (!fresh || fresh->empty()) return finish(call, &last);
     call->key = std::move(*fresh);
     return sendAttempt(call);
   }
@@ -253,15 +350,13 @@ void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& respo
   else
     model.breaker->onSuccess();  // the provider answered; releases a half-open probe
   call->breaker_owed = false;
-  if (!last.retryable() || call->counted >= options_.retry.max_attempts)
-    return finish(call, std::unexpected(last));
-  if (model.breaker->state() != CircuitBreaker::State::kClosed)
-    return finish(call, std::unexpected(last));
+  if (!last.retryable() || call->counted >= options_.retry.max_attempts) return finish(call, &last);
+  if (model.breaker->state() != CircuitBreaker::State::kClosed) return finish(call, &last);
   const auto wait =
       options_.retry.delay(call->counted - 1, last.retry_after, [this] { return random01(); });
   if (clock_.now() + wait >= call->deadline) {
     last.message += " (no time left to retry before the deadline)";
-    return finish(call, std::unexpected(last));
+    return finish(call, &last);
   }
   // A timer, not a sleeping thread.
   executor_.postAfter(wait, [this, call] { step(call, [&] { afterWait(call); }); });
@@ -270,18 +365,17 @@ void GatewayImpl::onResponse(const CallPtr& call, const net::HttpResponse& respo
 void GatewayImpl::afterWait(const CallPtr& call) {
   if (executor_.stopping()) {
     auto& last = call->last;
-    return finish(call,
-                  std::unexpected(LlmError{
-                      ErrorKind::kShuttingDown,
-                      "the server is shutting down; retry abandoned (last: " + last.message + ")",
-                      last.http_status, std::nullopt}));
+    last = LlmError{ErrorKind::kShuttingDown,
+                    "the server is shutting down; retry abandoned (last: " + last.message + ")",
+                    last.http_status, std::nullopt};
+    return finish(call, &last);
   }
   // A breaker opened by other calls during the wait says this one to give up as well; the
   // attempt itself (allowed when closed) reports to the breaker as any attempt does.
   sendAttempt(call);
 }
 
-void GatewayImpl::finish(const CallPtr& call, GenerationOutcome result) {
+void GatewayImpl::finish(const CallPtr& call, const LlmError* error) {
   if (call->finished.exchange(true)) return;
   struct Leave {
     PendingCalls& p;
@@ -293,31 +387,33 @@ void GatewayImpl::finish(const CallPtr& call, GenerationOutcome result) {
     model.breaker->onAbandoned();
   }
   const double wall_ms = msSince(call->started);
-  if (!result) result.error().attempts = call->attempts;
   const auto& request = call->request;
   try {
-    writeLedger(model, request, result, call->attempts, call->usage, wall_ms);
-    if (result) {
+    writeLedger(*call, error, wall_ms);
+    if (!error) {
+      const Usage& usage = call->forward ? call->forwarded.usage : call->result.usage;
       // Not "source"/"execution_time": Logs Insights averages those per request over the
       // access lines, and a call line carrying them would be counted as a request.
-      obs::log().info("LLM call succeeded", {{"model", model.info.id},
-                                             {"provider", model.info.provider},
-                                             {"purpose", purposeName(request.purpose)},
-                                             {"llm_ms", result->llm_ms},
-                                             {"tokens", result->usage.total()},
-                                             {"cost_usd", roundUsd(result->cost_usd)},
-                                             {"attempts", result->attempts},
-                                             {"sayings", result->sayings.size()}});
+      nlohmann::json fields{
+          {"model", model.info.id},
+          {"provider", model.info.provider},
+          {"purpose", purposeName(request.purpose)},
+          {"llm_ms", call->forward ? call->forwarded.llm_ms : call->result.llm_ms},
+          {"tokens", usage.total()},
+          {"cost_usd", roundUsd(callCost(model.info, usage))},
+          {"attempts", call->attempts}};
+      if (!call->forward) fields["sayings"] = call->result.sayings.size();
+      obs::log().info("LLM call succeeded", std::move(fields));
     } else {
       {
         std::lock_guard lock(model.errors_mutex);
-        ++model.errors[kindName(result.error().kind)];
+        ++model.errors[kindName(error->kind)];
       }
       obs::log().warn("LLM call failed", {{"model", model.info.id},
                                           {"provider", model.info.provider},
-                                          {"error_type", kindName(result.error().kind)},
-                                          {"error_message", result.error().message},
-                                          {"http_status", result.error().http_status},
+                                          {"error_type", kindName(error->kind)},
+                                          {"error_message", error->message},
+                                          {"http_status", error->http_status},
                                           {"purpose", purposeName(request.purpose)},
                                           {"attempts", call->attempts},
                                           {"llm_ms", wall_ms}});
@@ -325,26 +421,37 @@ void GatewayImpl::finish(const CallPtr& call, GenerationOutcome result) {
   } catch (const std::exception& e) {
     noteSurprise(ThreadKind::kExecutor, e.what(), model.info.id);  // the caller still hears
   }
-  auto done = std::move(call->done);
   // The caller's completion is its own failure boundary: its surprise is counted, and the
   // gateway's bookkeeping above is already complete.
-  (void)runGuarded(ThreadKind::kExecutor, model.info.id, [&] { done(std::move(result)); });
+  auto failed = [&] {
+    LlmError e = *error;
+    e.attempts = call->attempts;
+    return std::unexpected(std::move(e));
+  };
+  if (call->forward) {
+    auto done = std::move(call->forward_done);
+    ForwardOutcome outcome = error ? ForwardOutcome(failed()) : std::move(call->forwarded);
+    (void)runGuarded(ThreadKind::kExecutor, model.info.id, [&] { done(std::move(outcome)); });
+  } else {
+    auto done = std::move(call->done);
+    GenerationOutcome outcome = error ? GenerationOutcome(failed()) : std::move(call->result);
+    (void)runGuarded(ThreadKind::kExecutor, model.info.id, [&] { done(std::move(outcome)); });
+  }
 }
 
-void GatewayImpl::writeLedger(const Model& model, const GenerationRequest& request,
-                              const GenerationOutcome& result, int attempts, const Usage& usage,
-                              double wall_ms) {
+void GatewayImpl::writeLedger(const Call& call, const LlmError* error, double wall_ms) {
   // Refused before any request was sent (no key, circuit open, deadline already passed): no
   // upstream call, nothing spent. cloudsayings_llm_errors_total still counts those.
-  if (attempts == 0) return;
+  if (call.attempts == 0) return;
+  const auto& info = call.model.info;
   LedgerRecord r;
-  r.model = model.info.id;
-  r.provider = model.info.provider;
-  r.purpose = request.purpose;
-  r.outcome = result ? "ok" : kindName(result.error().kind);
-  r.attempts = attempts;
-  r.tokens = usage;
-  r.cost_usd = callCost(model.info, usage);
+  r.model = info.id;
+  r.provider = info.provider;
+  r.purpose = call.request.purpose;
+  r.outcome = error ? kindName(error->kind) : "ok";
+  r.attempts = call.attempts;
+  r.tokens = call.usage;
+  r.cost_usd = callCost(info, call.usage);
   r.latency_ms = wall_ms;
   r.ended_at_ms = clock_.wallMs();
   ledger_.record(r);

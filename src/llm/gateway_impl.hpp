@@ -46,6 +46,7 @@ class GatewayImpl final : public Gateway {
   ~GatewayImpl() override;
 
   void generateAsync(GenerationRequest request, GenerationCallback done) override;
+  void forwardAsync(ForwardRequest request, ForwardCallback done) override;
   std::vector<ModelStatus> models() const override;
   std::size_t callsInFlight() const { return pending_.count(); }
 
@@ -63,20 +64,27 @@ class GatewayImpl final : public Gateway {
   };
   struct Call;
   using CallPtr = std::shared_ptr<Call>;
+  // A forwarded 2xx answer up to this size is read on the transport's loop thread.
+  static constexpr std::size_t kInlineAnswerBytes = 64 * 1024;
 
-  // The states of one call, each run as an executor job.
+  // The states of one call, each run as an executor job (a forwarded call's 2xx answer is
+  // read on the transport's loop: it is small work, and saves two thread hand-offs).
+  void start(const CallPtr& call);  // posts begin to the executor
+  Deadline deadlineOf(Deadline requested) const;
+  void refuseUnknown(const std::string& model_id, std::function<void(LlmError)> done);
   void begin(const CallPtr& call);        // key, breaker, prompt
   void sendAttempt(const CallPtr& call);  // deadline check, build, transport.send
   void onResponse(const CallPtr& call, const net::HttpResponse& response, double call_ms);
-  void afterWait(const CallPtr& call);                         // a retry timer fired
-  void finish(const CallPtr& call, GenerationOutcome result);  // ledger, log, callback: once
+  // Reads the answer: the call's result on success (true), else call->last is set.
+  bool readAnswer(const CallPtr& call, const net::HttpResponse& response, double call_ms);
+  void afterWait(const CallPtr& call);  // a retry timer fired
+  void fail(const CallPtr& call, LlmError error);
+  void finish(const CallPtr& call, const LlmError* error);  // ledger, log, callback: once
   // Runs one state; a surprise inside it ends the call with kInternal instead of losing it.
   template <typename Fn>
   void step(const CallPtr& call, Fn&& fn);
 
-  void writeLedger(const Model& model, const GenerationRequest& request,
-                   const GenerationOutcome& result, int attempts, const Usage& usage,
-                   double wall_ms);
+  void writeLedger(const Call& call, const LlmError* error, double wall_ms);
   double random01();
 
   GatewayOptions options_;

@@ -12,6 +12,8 @@ const char* purposeName(Purpose purpose) {
       return "compare";
     case Purpose::kArena:
       return "arena";
+    case Purpose::kPassthrough:
+      return "passthrough";
   }
   return "cache_fill";
 }

@@ -11,10 +11,12 @@
 namespace cs::llm {
 
 // Why an upstream call was made. Every caller of Gateway::generate says which.
-enum class Purpose { kCacheFill, kModelRequest, kCompare, kArena };
+enum class Purpose { kCacheFill, kModelRequest, kCompare, kArena, kPassthrough };
 inline constexpr Purpose kAllPurposes[] = {Purpose::kCacheFill, Purpose::kModelRequest,
-                                           Purpose::kCompare, Purpose::kArena};
-const char* purposeName(Purpose purpose);  // cache_fill | model_request | compare | arena
+                                           Purpose::kCompare, Purpose::kArena,
+                                           Purpose::kPassthrough};
+// cache_fill | model_request | compare | arena | passthrough
+const char* purposeName(Purpose purpose);
 std::optional<Purpose> purposeFromName(std::string_view name);
 
 // One upstream call as it ended: written once by the gateway, the only place calls happen.

@@ -37,14 +37,39 @@ net::HttpRequest OpenAiAdapter::buildRequest(const ProviderCall& call) const {
                {settings_.token_limit_field, call.model.max_tokens},
                {"temperature", std::clamp(call.model.temperature, 0.0, 2.0)},
                {"n", 1}};
+  return post(call.api_key, body.dump());
+}
+
+net::HttpRequest OpenAiAdapter::post(const std::string& api_key, std::string body) const {
   net::HttpRequest req;
   req.method = "POST";
   req.url = settings_.base_url + "/chat/completions";
   req.headers = {{"content-type", "application/json"},
                  {"accept", "application/json"},
-                 {"authorization", "Bearer " + call.api_key}};
-  req.body = body.dump();
+                 {"authorization", "Bearer " + api_key}};
+  req.body = std::move(body);
   return req;
+}
+
+std::optional<net::HttpRequest> OpenAiAdapter::buildForward(const ModelInfo& /*model*/,
+                                                            const std::string& api_key,
+                                                            std::string body) const {
+  return post(api_key, std::move(body));
+}
+
+std::expected<Usage, LlmError> OpenAiAdapter::parseForward(
+    const net::HttpResponse& response) const {
+  auto body = checkedJson("openai", response, errorMessage);
+  if (!body) return std::unexpected(body.error());
+  // The client reads the answer itself; we only need to know it is one, and what it cost.
+  if (!body->is_object() || !jsonf::array(*body, "/choices"))
+    return std::unexpected(LlmError{LlmError::Kind::kBadResponse, "openai: no choices",
+                                    static_cast<int>(response.status), std::nullopt});
+  auto usage = readUsage(*body, "prompt_tokens", "completion_tokens");
+  if (!usage)
+    return std::unexpected(LlmError{LlmError::Kind::kBadResponse, "openai: " + usage.error(),
+                                    static_cast<int>(response.status), std::nullopt});
+  return *usage;
 }
 
 std::expected<Completion, LlmError> OpenAiAdapter::parseResponse(

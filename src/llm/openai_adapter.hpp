@@ -13,7 +13,13 @@ class OpenAiAdapter final : public ProviderAdapter {
   std::expected<Completion, LlmError> parseResponse(
       const net::HttpResponse& response) const override;
 
+  bool forwardsChatCompletions() const override { return true; }
+  std::optional<net::HttpRequest> buildForward(const ModelInfo& model, const std::string& api_key,
+                                               std::string body) const override;
+  std::expected<Usage, LlmError> parseForward(const net::HttpResponse& response) const override;
+
  private:
+  net::HttpRequest post(const std::string& api_key, std::string body) const;
   ProviderSettings settings_;
 };
 

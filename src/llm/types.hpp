@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_field.hpp"
 #include "core/saying.hpp"
 #include "llm/ledger.hpp"
 
@@ -47,6 +48,26 @@ struct GenerationRequest {
   Purpose purpose = Purpose::kCacheFill;    // why: the ledger's purpose (every caller sets it)
 };
 
+// An OpenAI-shaped chat completion forwarded for a client (POST /v1/chat/completions). The
+// gateway replaces `model` with the catalog's upstream name and adds the key; everything else
+// in the client's object goes upstream as it came. Retries, breaker, budget and ledger apply.
+struct ForwardRequest {
+  std::string model_id;
+  jsonf::Json body;  // a JSON object
+  Deadline deadline = Deadline::max();
+  Purpose purpose = Purpose::kPassthrough;
+};
+
+struct ForwardResult {
+  std::string model_id;
+  std::string provider;
+  std::string body;  // the upstream's 2xx answer, byte for byte
+  Usage usage;       // what the answer reported (the ledger's)
+  double cost_usd = 0.0;
+  double llm_ms = 0.0;
+  int attempts = 1;
+};
+
 struct GeneratedSaying {
   std::string text;
   Usage tokens;           // this saying's share of the call's usage
@@ -66,16 +87,16 @@ struct GenerationResult {
 
 struct LlmError {
   enum class Kind {
-    kAuth,         // 401/403: key missing or wrong (forces a key refresh)
-    kRateLimited,  // 429
-    kOverloaded,   // 529 (Anthropic) / 503
-    kServer,       // other 5xx
-    kTimeout,      // connect or total timeout, or the deadline passed
-    kNetwork,      // connection refused/reset, DNS
-    kBadResponse,  // malformed JSON, truncated body, wrong content type, no sayings
-    kBadRequest,   // 400/404/422: our request was rejected (a bug or a bad model name)
-    kCircuitOpen,  // breaker open: not called
-    kDisabled,     // no API key / unknown model
+    kAuth,          // 401/403: key missing or wrong (forces a key refresh)
+    kRateLimited,   // 429
+    kOverloaded,    // 529 (Anthropic) / 503
+    kServer,        // other 5xx
+    kTimeout,       // connect or total timeout, or the deadline passed
+    kNetwork,       // connection refused/reset, DNS
+    kBadResponse,   // malformed JSON, truncated body, wrong content type, no sayings
+    kBadRequest,    // 400/404/422: our request was rejected (a bug or a bad model name)
+    kCircuitOpen,   // breaker open: not called
+    kDisabled,      // no API key / unknown model
     kShuttingDown,  // the server is stopping: the call's answer will not be waited for
     kInternal,      // a bug or surprise in our own code (an exception caught at a thread entry)
   };

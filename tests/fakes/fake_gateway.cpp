@@ -159,6 +159,13 @@ void FakeGateway::generateAsync(llm::GenerationRequest request, llm::GenerationC
   proceed(std::move(call));
 }
 
+void FakeGateway::forwardAsync(llm::ForwardRequest request, llm::ForwardCallback done) {
+  executor_.post([id = std::move(request.model_id), done = std::move(done)] {
+    done(std::unexpected(cache::localError(llm::LlmError::Kind::kBadRequest,
+                                           "model " + id + " does not take chat completions")));
+  });
+}
+
 void FakeGateway::release() {
   std::vector<Held> held;
   {

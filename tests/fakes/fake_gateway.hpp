@@ -48,6 +48,9 @@ class FakeGateway final : public llm::Gateway {
 
   ~FakeGateway() override;
   void generateAsync(llm::GenerationRequest request, llm::GenerationCallback done) override;
+  // The fake's models speak no wire format: a forwarded call is refused as the real gateway
+  // refuses a model whose provider does not take chat completions (on the fake's executor).
+  void forwardAsync(llm::ForwardRequest request, llm::ForwardCallback done) override;
   std::vector<llm::ModelStatus> models() const override;
 
   // The services the default texts cycle through (catalog names and aliases).

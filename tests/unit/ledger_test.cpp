@@ -328,7 +328,7 @@ TEST(LedgerSpend, JsonListsEveryPurposeAndRoundsMoneyToNanoDollars) {
   EXPECT_EQ(spend["input_tokens"], 7);
   EXPECT_EQ(spend["output_tokens"], 8);
   EXPECT_EQ(spend["cost_usd"].dump(), "0.000175");
-  for (const char* p : {"cache_fill", "model_request", "compare", "arena"})
+  for (const char* p : {"cache_fill", "model_request", "compare", "arena", "passthrough"})
     ASSERT_TRUE(spend["by_purpose"].contains(p)) << p;
   EXPECT_EQ(spend["by_purpose"]["compare"]["cost_usd"].dump(), "0.000175");
   EXPECT_EQ(spend["by_purpose"]["arena"]["calls"], 0);

@@ -344,6 +344,9 @@ class ThrowingGateway final : public llm::Gateway {
     if (r.model_id == "boom") throw std::logic_error("adapter bug");
     inner_->generateAsync(std::move(r), std::move(done));
   }
+  void forwardAsync(llm::ForwardRequest r, llm::ForwardCallback done) override {
+    inner_->forwardAsync(std::move(r), std::move(done));
+  }
   std::vector<llm::ModelStatus> models() const override { return inner_->models(); }
 
  private:

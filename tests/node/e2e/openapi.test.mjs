@@ -175,6 +175,30 @@ describe("docs/openapi.yaml against a running server", () => {
     assert.equal(board.models.length, 2);
   });
 
+  test("the OpenAI-compatible passthrough", async () => {
+    const token = "test-FAKE-openapi-passthrough-0001";
+    const pass = await startServer({ config: `${CONFIG}[passthrough]\nenabled = true\n`, env: { ...fake.serverEnv, CS_PASSTHROUGH_TOKEN: token } });
+    try {
+      const u = pass.url;
+      const auth = { Authorization: `Bearer ${token}` };
+      const chat = { model: "gpt-4.1-mini", messages: [{ role: "user", content: "A saying about S3." }] };
+      const answer = await call(u, "POST", "/v1/chat/completions", { body: chat, headers: auth });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.object, "chat.completion");
+      assert.equal((await call(u, "POST", "/v1/chat/completions", { body: chat })).status, 401);
+      assert.equal((await call(u, "POST", "/v1/chat/completions", { body: { ...chat, model: 7 }, headers: auth })).status, 400);
+      assert.equal((await call(u, "POST", "/v1/chat/completions", { body: { ...chat, pad: "x".repeat(1100000) }, headers: auth })).status, 413);
+      assert.equal((await call(u, "POST", "/v1/chat/completions", { body: "{}", raw: true, headers: { ...auth, "Content-Type": "text/plain" } })).status, 415);
+      await fake.control({ models: { "gpt-4.1-mini": { status: 429 } } });
+      assert.equal((await call(u, "POST", "/v1/chat/completions", { body: chat, headers: auth })).status, 429);
+      await fake.control({ models: { "gpt-4.1-mini": { mode: "malformed_json", status: 200 } } });
+      assert.equal((await call(u, "POST", "/v1/chat/completions", { body: chat, headers: auth })).status, 503);
+      await fake.control({ reset: true });
+    } finally {
+      await pass.stop();
+    }
+  });
+
   test("every documented operation was exercised", () => {
     const missing = [];
     for (const [template, item] of Object.entries(doc.paths))

@@ -20,7 +20,8 @@ export const DEFINITIONS = [
 ];
 const defOf = (id) => (DEFINITIONS.find((d) => d[2] === id) || ["", ""])[1];
 
-export const PURPOSE_NAMES = { cache_fill: "Cache builder", model_request: "Model requests", compare: "Comparisons", arena: "Arena" };
+export const PURPOSE_NAMES = { cache_fill: "Cache builder", model_request: "Model requests", compare: "Comparisons", arena: "Arena",
+  passthrough: "Passthrough (/v1)" };
 
 // --- tiles ------------------------------------------------------------------------------------
 export function setTiles(t, empty) {

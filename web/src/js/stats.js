@@ -15,7 +15,7 @@ function tokenCount(t) {
 
 const rate = (value) => num(value);  // percentages, 0..100
 
-export const PURPOSES = ["cache_fill", "model_request", "compare", "arena"];
+export const PURPOSES = ["cache_fill", "model_request", "compare", "arena", "passthrough"];
 
 // Spend from the LLM call ledger (docs/api.md "spend"): what upstream calls really cost.
 function spendOf(sp) {

@@ -1,0 +1,82 @@
+#include "api/passthrough_handler.hpp"
+
+#include "api/json_response.hpp"
+#include "core/json_field.hpp"
+
+namespace cs::api {
+namespace {
+
+// Compares in time that depends on the lengths only, so a caller cannot find the token a
+// byte at a time by timing the answers.
+bool sameSecret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+http::Response refused(ErrorCode code, std::string message) {
+  return http::jsonError(code, std::move(message));
+}
+
+}  // namespace
+
+PassthroughHandler::PassthroughHandler(PassthroughService& service, std::string token)
+    : service_(service), token_(std::move(token)) {}
+
+bool PassthroughHandler::authorized(const http::Request& request) const {
+  constexpr std::string_view kScheme = "Bearer ";
+  const auto header = request.headers.get("Authorization").value_or("");
+  if (header.size() <= kScheme.size() || !http::iequals(header.substr(0, kScheme.size()), kScheme))
+    return false;
+  return sameSecret(header.substr(kScheme.size()), token_);
+}
+
+http::Response PassthroughHandler::operator()(const http::Request& request) const {
+  if (!authorized(request)) {
+    auto response = refused(ErrorCode::kUnauthorized,
+                            "Authorization: expected \"Bearer <token>\" with this server's "
+                            "passthrough token");
+    response.headers.set("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  const auto type = request.headers.get("Content-Type");
+  if (!type || !isJsonContentType(*type))
+    return refused(ErrorCode::kUnsupportedMediaType, "Content-Type: expected application/json");
+  // A client body is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
+  auto body = jsonf::parse(request.body);
+  if (!body) return refused(ErrorCode::kInvalidJson, "body: not valid JSON (or nested too deeply)");
+  if (!body->is_object()) return refused(ErrorCode::kInvalidJson, "body: expected a JSON object");
+  auto model = jsonf::string(*body, "/model");
+  if (!model || model->empty())
+    return refused(ErrorCode::kBadRequest, "model: expected a string naming a catalog model");
+  if (const auto* stream = jsonf::find(*body, "/stream"); stream && !stream->is_null()) {
+    if (!stream->is_boolean())
+      return refused(ErrorCode::kBadRequest, "stream: expected true or false");
+    if (jsonf::boolean(*body, "/stream").value_or(false))
+      return refused(ErrorCode::kBadRequest,
+                     "stream: streamed answers are not offered here; send stream: false");
+  }
+  if (const auto* messages = jsonf::find(*body, "/messages"); !messages || !messages->is_array())
+    return refused(ErrorCode::kBadRequest, "messages: expected an array");
+
+  // Deferred: the key may come from SSM and the provider takes its time; no thread waits.
+  http::Response pending;
+  pending.deferred = [this, model = std::move(*model),
+                      body = std::move(*body)](http::ResponseCallback done) mutable {
+    service_.forward(
+        model, std::move(body), [done = std::move(done), model](Result<llm::ForwardResult> result) {
+          if (!result) return done(http::jsonError(result.error()));
+          http::Response response;
+          response.content_type = "application/json";
+          response.headers.set("Cache-Control", "no-store");
+          response.body = std::move(result->body);
+          response.observation = http::Observation{
+              "llm", model, result->llm_ms, result->usage.total(), result->cost_usd, false};
+          done(std::move(response));
+        });
+  };
+  return pending;
+}
+
+}  // namespace cs::api
