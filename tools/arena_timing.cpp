@@ -6,8 +6,6 @@
 // 2. How many votes it takes for the 95 % intervals of models 100 Elo apart to separate: 20
 //    simulations of 4 models at 1150/1050/950/850, votes checked every 50 (median, min, max).
 // Not a test: a measuring tool (no timed assertions anywhere in tests/).
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,27 +17,11 @@
 #include "service/arena_leaderboard.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/arena_simulation.hpp"
+#include "timing.hpp"
 
 namespace {
-double cpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
-struct Timing {
-  double wall_ms = 0;
-  double cpu_ms = 0;
-};
-
-template <typename F>
-Timing timeMs(F&& f) {
-  const double c0 = cpuMs();
-  const auto t0 = std::chrono::steady_clock::now();
-  f();
-  return {std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
-          cpuMs() - c0};
-}
+using cs::tools::timeMs;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "fakes/fake_keys.hpp"
 #include "fakes/fake_llm.hpp"
 #include "llm/gateway_impl.hpp"
 #include "llm/model_catalog.hpp"
@@ -25,14 +26,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class StaticKeys final : public cs::SecretProvider {
- public:
-  cs::Result<std::string> get(const std::string&) override {
-    return std::string("sk-test-FAKE-bench");
-  }
-  void invalidate(const std::string&) override {}
-};
 
 size_t sink(char*, size_t size, size_t count, void*) {
   return size * count;
@@ -90,7 +83,8 @@ int main(int argc, char** argv) {
   fake.fake().control(nlohmann::json{{"latency_ms", latency_ms}});
 
   cs::net::CurlTransport transport;
-  StaticKeys keys;
+  cs::testing::FakeKeys keys{
+      {{"anthropic", "sk-test-FAKE-bench"}, {"openai", "sk-test-FAKE-bench"}}};
   cs::ThreadExecutor executor(2);
   cs::llm::GatewayOptions options;
   options.providers["anthropic"] = {fake.url(), "2023-06-01", ""};

@@ -2,8 +2,6 @@
 //   stats_timing sqlite:PATH [repeats]
 // Prints milliseconds for listFeedback, listRequestStats, aggregate() and a whole cold
 // StatsService call (cache TTL 0). Not a test: a measuring tool (bench/ has the benchmarks).
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -12,30 +10,10 @@
 #include "service/stats_aggregate.hpp"
 #include "service/stats_service.hpp"
 #include "store/sqlite_store.hpp"
+#include "timing.hpp"
 
-namespace {
-// CPU time of this thread, so the figure means something on a loaded machine too.
-double cpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-struct Timing {
-  double wall_ms = 0;
-  double cpu_ms = 0;
-};
-
-template <typename F>
-Timing timeMs(F&& f) {
-  const auto start = std::chrono::steady_clock::now();
-  const double cpu = cpuMs();
-  f();
-  return {
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
-      cpuMs() - cpu};
-}
-}  // namespace
+using cs::tools::timeMs;
+using cs::tools::Timing;
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]).rfind("sqlite:", 0) != 0) {

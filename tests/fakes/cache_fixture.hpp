@@ -3,7 +3,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cache/budget_guard.hpp"
@@ -17,20 +16,9 @@
 #include "fakes/fake_gateway.hpp"
 #include "store/saying_picker.hpp"
 #include "store/sqlite_store.hpp"
+#include "support/test_support.hpp"
 
 namespace cs::testing {
-
-// Waits for something asynchronous (the builder) to happen; false after a generous cap.
-// Not a timing assertion: the cap only keeps a broken build from hanging the suite.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::seconds cap = std::chrono::seconds(20)) {
-  const auto until = std::chrono::steady_clock::now() + cap;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
 
 // The cache stack over an in-memory SQLite store and a FakeGateway, wired as App wires it.
 struct CacheStack {

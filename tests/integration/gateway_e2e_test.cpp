@@ -6,6 +6,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "fakes/fake_keys.hpp"
 #include "fakes/fake_llm.hpp"
 #include "llm/gateway_impl.hpp"
 #include "llm/model_catalog.hpp"
@@ -19,15 +20,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-class StaticKeys final : public SecretProvider {
- public:
-  Result<std::string> get(const std::string& name) override {
-    return name == "anthropic" ? std::string("sk-ant-test-FAKE-e2e")
-                               : std::string("sk-test-FAKE-e2e");
-  }
-  void invalidate(const std::string&) override {}
-};
 
 class GatewayE2e : public ::testing::Test {
  protected:
@@ -47,7 +39,7 @@ class GatewayE2e : public ::testing::Test {
   }
   testing::FakeLlmServer fake_;
   net::CurlTransport transport_;
-  StaticKeys keys_;
+  testing::FakeKeys keys_{{{"anthropic", "sk-ant-test-FAKE-e2e"}, {"openai", "sk-test-FAKE-e2e"}}};
   ThreadExecutor executor_{2};
   std::unique_ptr<GatewayImpl> gateway_;
 };
@@ -205,8 +197,7 @@ TEST(GatewayBinary, GenerateAndModelsWithKeysNeverShowTheKey) {
   auto r = testing::httpRequest("GET", server.url("/api/models"));
   everything += r.body;
   const auto listed = json::parse(r.body);
-  for (const auto& m : listed["models"])
-    EXPECT_TRUE(m["enabled"].get<bool>()) << m.dump();
+  for (const auto& m : listed["models"]) EXPECT_TRUE(m["enabled"].get<bool>()) << m.dump();
   server.stop();
   everything += server.logs();
   EXPECT_EQ(everything.find("7f3a9c1e"), std::string::npos);

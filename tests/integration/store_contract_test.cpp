@@ -11,40 +11,16 @@
 #include <thread>
 
 #include "core/ids.hpp"
+#include "support/samples.hpp"
 #include "support/store_backends.hpp"
 #include "support/test_support.hpp"
 
 namespace cs {
 namespace {
 
-
+// Two services, so the contract sees a list round-trip.
 Saying makeSaying(const std::string& id, const std::string& text, std::int64_t at = 1000) {
-  Saying s;
-  s.id = id;
-  s.text = text;
-  s.services = {"Amazon S3", "AWS Lambda"};
-  s.model = "claude-haiku-4-5";
-  s.provider = "anthropic";
-  s.tokens = {60, 90};
-  s.cost_usd = 0.000375;
-  s.llm_ms = 812.5;
-  s.created_at_ms = at;
-  return s;
-}
-
-FeedbackRecord makeVote(const std::string& saying, const std::string& client, Vote v,
-                        std::int64_t at) {
-  FeedbackRecord r;
-  r.id = randomId();
-  r.saying_id = saying;
-  r.vote = v;
-  r.model = "claude-haiku-4-5";
-  r.provider = "anthropic";
-  r.execution_time = 12.5;
-  r.is_cached = true;
-  r.client_key = client;
-  r.created_at_ms = at;
-  return r;
+  return testing::sampleSaying(id, text, at, {"Amazon S3", "AWS Lambda"});
 }
 
 RequestStatsRow statsRow(std::int64_t minute, const std::string& model, const std::string& source,
@@ -157,18 +133,18 @@ TEST_P(StoreContract, RecentSayingsNewestFirst) {
 
 TEST_P(StoreContract, VotesCountOncePerClientAndNeedTheSaying) {
   store().putSaying(makeSaying("a", "one"));
-  auto first = store().recordVote(makeVote("a", "client-1", Vote::kUp, 100));
+  auto first = store().recordVote(testing::sampleVote("a", "client-1", Vote::kUp, 100));
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_TRUE(first->counted);
-  auto again = store().recordVote(makeVote("a", "client-1", Vote::kDown, 101));
+  auto again = store().recordVote(testing::sampleVote("a", "client-1", Vote::kDown, 101));
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->counted);
   EXPECT_EQ(again->record_id, first->record_id);
-  ASSERT_TRUE(store().recordVote(makeVote("a", "client-2", Vote::kDown, 102))->counted);
+  ASSERT_TRUE(store().recordVote(testing::sampleVote("a", "client-2", Vote::kDown, 102))->counted);
   auto s = store().getSaying("a").value();
   EXPECT_EQ(s->upvotes, 1);
   EXPECT_EQ(s->downvotes, 1);
-  auto missing = store().recordVote(makeVote("nope", "client-1", Vote::kUp, 103));
+  auto missing = store().recordVote(testing::sampleVote("nope", "client-1", Vote::kUp, 103));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().name(), "not_found");
   EXPECT_EQ(store().listFeedback({}).value().size(), 2u);
@@ -182,8 +158,9 @@ TEST_P(StoreContract, ConcurrentVotesLoseNoIncrement) {
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 100; ++i) {
-        auto r = store().recordVote(makeVote("a", std::to_string(t) + "-" + std::to_string(i),
-                                             i % 4 == 0 ? Vote::kDown : Vote::kUp, i));
+        auto r =
+            store().recordVote(testing::sampleVote("a", std::to_string(t) + "-" + std::to_string(i),
+                                                   i % 4 == 0 ? Vote::kDown : Vote::kUp, i));
         if (!r || !r->counted) ++failures;
       }
     });
@@ -202,7 +179,7 @@ TEST_P(StoreContract, OneClientRacingItselfCountsOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&] {
-      auto r = store().recordVote(makeVote("a", "same-client", Vote::kUp, 5));
+      auto r = store().recordVote(testing::sampleVote("a", "same-client", Vote::kUp, 5));
       if (r && r->counted) ++counted;
     });
   for (auto& th : threads) th.join();
@@ -214,7 +191,7 @@ TEST_P(StoreContract, OneClientRacingItselfCountsOnce) {
 TEST_P(StoreContract, FeedbackIsFilteredByHalfOpenTimeRange) {
   store().putSaying(makeSaying("a", "one"));
   for (int i = 0; i < 20; ++i)
-    store().recordVote(makeVote("a", "c" + std::to_string(i), Vote::kUp, i * 100));
+    store().recordVote(testing::sampleVote("a", "c" + std::to_string(i), Vote::kUp, i * 100));
   auto some = store().listFeedback({200, 500}).value();
   ASSERT_EQ(some.size(), 3u);
   EXPECT_EQ(some[0].created_at_ms, 200);

@@ -6,8 +6,8 @@ namespace cs::testing {
 
 // Malformed upstream answers, each well-formed HTTP: wrong types, wrong shapes, absurd token
 // counts, deep nesting, huge strings, invalid UTF-8, empty bodies, hostile headers. Shared by
-// the adapters' unit test (tests/unit/hostile_upstream_unit_test.cpp) and the real binary's
-// integration test (tests/integration/hostile_upstream_test.cpp).
+// the adapters' unit tests (expectEveryShapeClassified, support/adapter_checks.hpp) and the real
+// binary's integration test (tests/integration/hostile_upstream_test.cpp).
 struct HostileShape {
   std::string name;
   int status = 200;

@@ -1,9 +1,9 @@
 // The /arena page in a real browser against the real service (SQLite) and the fake LLM: a blind
 // battle (no model named before the vote), the vote and its reveal, the next battle, a repeat
 // vote, and the leaderboard as the API computed it.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { json, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { json, launchBrowser, screenshot, startFakeLlm, startServer, useStack } from "./harness.mjs";
 
 // No call budget: the tests create more battles than the people's share allows in a minute.
 const CONFIG = "[budget]\nmax_calls_per_minute = 0\n";
@@ -23,23 +23,12 @@ const battleResponse = (page) => page.waitForResponse(isPath("/api/arena/battles
 const voteResponse = (page) => page.waitForResponse((r) => /^\/api\/arena\/battles\/[^/]+\/vote$/.test(new URL(r.url()).pathname));
 
 describe("arena page", () => {
-  let fake;
-  let server;
-  let browser;
+  const stack = useStack({ fake: true, control: { reset: true }, config: CONFIG });
   let names;  // every word that would name a model: ids, display names, providers
   let catalog;
   before(async () => {
-    fake = await startFakeLlm();
-    await fake.control({ reset: true });
-    server = await startServer({ config: CONFIG, env: fake.serverEnv });
-    browser = await launchBrowser();
-    catalog = (await json(`${server.url}/api/models`)).body.models;
+    catalog = (await json(`${stack.server.url}/api/models`)).body.models;
     names = catalog.flatMap((m) => [m.id, m.display_name, m.provider, PROVIDERS[m.provider] || m.provider, m.upstream_model]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
   });
 
   // What the battle part of the page holds, markup and attributes included, plus what the tab
@@ -67,9 +56,9 @@ describe("arena page", () => {
   }
 
   test("a battle: anonymous until the vote, the reveal names the API's two models, next loads a new battle", async () => {
-    const page = await browser.page();
+    const page = await stack.browser.page();
     const first = battleResponse(page);
-    await page.goto(`${server.url}/arena`);
+    await page.goto(`${stack.server.url}/arena`);
     const created = await (await first).json();
     assert.equal(await battleReady(page), created.battle_id);
     assert.equal(await page.getByTestId("text-a").textContent(), created.a.text);
@@ -108,8 +97,8 @@ describe("arena page", () => {
   });
 
   test("a repeat vote on the same battle shows it was already counted, with the same reveal", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/arena`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/arena`);
     const id = await battleReady(page);
     const firstVote = voteResponse(page);
     await page.getByRole("button", { name: "It's a tie" }).click();
@@ -136,16 +125,16 @@ describe("arena page", () => {
     // store refuses duplicates) run out after a few dozen battles in one server's life.
     for (let i = 0; i < 12; i++) {
       const headers = { "Content-Type": "application/json", "X-Client-Id": `arena-e2e-client-${i}` };
-      const battle = await json(`${server.url}/api/arena/battles`, { method: "POST", headers, body: "{}" });
+      const battle = await json(`${stack.server.url}/api/arena/battles`, { method: "POST", headers, body: "{}" });
       assert.equal(battle.status, 201);
       const winner = ["a", "b", "tie", "a"][i % 4];
-      const vote = await json(`${server.url}/api/arena/battles/${battle.body.battle_id}/vote`, { method: "POST", headers, body: JSON.stringify({ winner }) });
+      const vote = await json(`${stack.server.url}/api/arena/battles/${battle.body.battle_id}/vote`, { method: "POST", headers, body: JSON.stringify({ winner }) });
       assert.equal(vote.status, 200);
     }
-    const page = await browser.page();
-    await page.goto(`${server.url}/arena`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/arena`);
     await boardState(page, "loaded");
-    const board = (await json(`${server.url}/api/leaderboard`)).body;
+    const board = (await json(`${stack.server.url}/api/leaderboard`)).body;
     assert.ok(board.models.length >= 2);
     const rows = await page.$$eval("[data-testid=board-row]", (trs) => trs.map((tr) => ({
       model: tr.dataset.model,

@@ -2,10 +2,10 @@
 // marks the fastest and the cheapest by the API's own figures, says what went wrong in words
 // (the raw upstream message only in a disclosure), can be cancelled, and refreshes model health
 // when a comparison starts. Real service, fake LLM upstream, Chromium.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { json, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { json, launchBrowser, screenshot, startServer, useStack } from "./harness.mjs";
 
 const MODELS = ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"];
 
@@ -75,26 +75,14 @@ describe("compare page when every model fails", () => {
 });
 
 describe("compare page with a fake upstream", () => {
-  let fake;
-  let server;
-  let browser;
-  before(async () => {
-    fake = await startFakeLlm();
-    server = await startServer({ env: fake.serverEnv });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
-  });
+  const stack = useStack({ fake: true });
 
   test("ranks only answers, marks the fastest and the cheapest by the API's figures, aligns the metric rows", async () => {
     // The fastest is not the cheapest (gpt-4.1 costs most per token), and one model fails.
-    await fake.control({ reset: true, models: { "gpt-4.1": { latency_ms: 100 }, "gpt-4.1-mini": { latency_ms: 900 },
+    await stack.fake.control({ reset: true, models: { "gpt-4.1": { latency_ms: 100 }, "gpt-4.1-mini": { latency_ms: 900 },
       "claude-haiku-4-5": { latency_ms: 500 }, "claude-sonnet-4-5": { status: 400 } } });
-    const page = await browser.page();
-    await openCompare(page, server.url);
+    const page = await stack.browser.page();
+    await openCompare(page, stack.server.url);
     // The test reads the stream the page gets (passed through whole: Chromium does not keep
     // the body of a streamed fetch for the DevTools protocol).
     let streamed = "";
@@ -148,10 +136,10 @@ describe("compare page with a fake upstream", () => {
   });
 
   test("cancel stops every stopwatch and marks the cards left as cancelled", async () => {
-    await fake.control({ reset: true, latency_ms: 4000 });
-    const page = await browser.page();
+    await stack.fake.control({ reset: true, latency_ms: 4000 });
+    const page = await stack.browser.page();
     await page.clock.install();
-    await openCompare(page, server.url);
+    await openCompare(page, stack.server.url);
     await page.clock.pauseAt(Date.now() + 1000);
     await compareButton(page).click();
     const watches = page.getByTestId("stopwatch");
@@ -175,17 +163,17 @@ describe("compare page with a fake upstream", () => {
   });
 
   test("model health is fetched again when a comparison starts", async () => {
-    await fake.control({ reset: true, models: { "gpt-4.1": { status: 500 } } });
-    const page = await browser.page();
+    await stack.fake.control({ reset: true, models: { "gpt-4.1": { status: 500 } } });
+    const page = await stack.browser.page();
     const modelCalls = [];
     page.on("request", (r) => { if (new URL(r.url()).pathname === "/api/models") modelCalls.push(r.url()); });
-    await openCompare(page, server.url);
+    await openCompare(page, stack.server.url);
     const label = page.getByTestId("health-gpt-4.1");
     assert.equal(await label.textContent(), "OpenAI", "not called yet: no health remark");
     // Between page load and compare, gpt-4.1 fails (someone else's comparison).
-    const direct = await json(`${server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ models: ["gpt-4.1"] }) });
+    const direct = await json(`${stack.server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ models: ["gpt-4.1"] }) });
     assert.equal(direct.body.results[0].ok, false);
-    const health = (await json(`${server.url}/api/models`)).body.models.find((m) => m.id === "gpt-4.1").health;
+    const health = (await json(`${stack.server.url}/api/models`)).body.models.find((m) => m.id === "gpt-4.1").health;
     assert.ok(["degraded", "open"].includes(health), `the API says ${health}`);
     assert.equal(await label.textContent(), "OpenAI", "the page still shows what it loaded");
     // This comparison leaves gpt-4.1 out, so only a refresh on start can change its label.

@@ -1,7 +1,7 @@
 // The compare page in a real browser, against the real service and the fake LLM upstream.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { hasEndpoint, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { hasEndpoint, screenshot, useStack } from "./harness.mjs";
 
 // Four models with clearly different latencies; the order they were asked in is not the
 // order they finish in.
@@ -10,27 +10,19 @@ import { hasEndpoint, launchBrowser, screenshot, startFakeLlm, startServer } fro
 const LATENCY = { "gpt-4.1": 1950, "claude-haiku-4-5": 150, "gpt-4.1-mini": 1350, "claude-sonnet-4-5": 750 };
 
 describe("compare page", () => {
-  let fake;
-  let server;
-  let browser;
+  const stack = useStack({
+    fake: true,
+    control: { reset: true, models: Object.fromEntries(Object.entries(LATENCY).map(([m, ms]) => [m, { latency_ms: ms }])) },
+  });
   let available = false;
   before(async () => {
-    fake = await startFakeLlm();
-    await fake.control({ reset: true, models: Object.fromEntries(Object.entries(LATENCY).map(([m, ms]) => [m, { latency_ms: ms }])) });
-    server = await startServer({ env: fake.serverEnv });
-    browser = await launchBrowser();
-    available = await hasEndpoint(`${server.url}/api/compare?models=none`);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
+    available = await hasEndpoint(`${stack.server.url}/api/compare?models=none`);
   });
 
   test("four models: cards fill in as each finishes, in finishing order", async (t) => {
     if (!available) return t.skip("GET /api/compare is not there yet (issue 4)");
-    const page = await browser.page();
-    await page.goto(`${server.url}/compare`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/compare`);
     for (const id of Object.keys(LATENCY)) await page.getByTestId(`pick-${id}`).waitFor();
     // Record when each card leaves its waiting state, as the browser sees it.
     await page.evaluate(() => {
@@ -62,8 +54,8 @@ describe("compare page", () => {
 
   test("voting for the best answer records an up-vote for that saying only", async (t) => {
     if (!available) return t.skip("GET /api/compare is not there yet (issue 4)");
-    const page = await browser.page();
-    await page.goto(`${server.url}/compare`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/compare`);
     await page.getByTestId("pick-gpt-4.1").uncheck();
     await page.getByTestId("pick-claude-sonnet-4-5").uncheck();
     await page.getByRole("button", { name: "Compare", exact: true }).click();

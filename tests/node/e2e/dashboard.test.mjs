@@ -1,8 +1,8 @@
 // The dashboard in a real browser: votes show up under their model, filters live in the URL
 // and survive a reload, an empty range says so (a stopped service: dashboard_trust.test.mjs).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { hasEndpoint, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { hasEndpoint, screenshot, useStack } from "./harness.mjs";
 
 // Stats are cached 2 minutes in production; the tests want every reload computed afresh.
 const CONFIG = "[stats]\ncache_ttl_ms = 0\n";
@@ -19,24 +19,11 @@ const cell = async (page, model, col) => {
 };
 
 describe("dashboard", () => {
-  let fake;
-  let server;
-  let browser;
-  before(async () => {
-    fake = await startFakeLlm();
-    await fake.control({ reset: true });
-    server = await startServer({ config: CONFIG, env: fake.serverEnv });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
-  });
+  const stack = useStack({ fake: true, control: { reset: true }, config: CONFIG });
 
   test("an empty range shows the friendly empty state", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/dashboard?range=1h`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/dashboard?range=1h`);
     const box = page.getByTestId("notice-empty");
     await box.waitFor();
     assert.match(await box.textContent(), /No statistics for this view yet/);
@@ -46,12 +33,12 @@ describe("dashboard", () => {
   });
 
   test("a vote on the home page changes that model's counts", async () => {
-    const home = await browser.page();
-    await home.goto(`${server.url}/`);
+    const home = await stack.browser.page();
+    await home.goto(`${stack.server.url}/`);
     await home.getByRole("button", { name: "Get Saying" }).click();
     const model = await home.getByTestId("model-badge").getAttribute("title");
-    const dash = await browser.page();
-    await dash.goto(`${server.url}/dashboard`);
+    const dash = await stack.browser.page();
+    await dash.goto(`${stack.server.url}/dashboard`);
     await dash.waitForFunction(() => document.body.dataset.state === "loaded");
     const before = { up: await cell(dash, model, "positive"), total: await cell(dash, model, "total") };
     await home.getByTestId("vote-up").click();
@@ -66,20 +53,20 @@ describe("dashboard", () => {
   });
 
   test("filters change the charts and the URL, and a reload keeps the view", async (t) => {
-    if (!(await hasEndpoint(`${server.url}/api/compare?models=none`))) return t.skip("/api/compare is not there yet (issue 4)");
+    if (!(await hasEndpoint(`${stack.server.url}/api/compare?models=none`))) return t.skip("/api/compare is not there yet (issue 4)");
     // Sayings from all four fake models, with votes from a few clients.
-    const compared = await post(`${server.url}/api/compare`, { models: ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"] }, "setup");
+    const compared = await post(`${stack.server.url}/api/compare`, { models: ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"] }, "setup");
     assert.equal(compared.status, 200, JSON.stringify(compared.body));
     let n = 0;
     for (const result of compared.body.results) {
       for (const [i, saying] of result.sayings.entries()) {
         const vote = (i + n) % 3 === 0 ? "down" : "up";
-        assert.equal((await post(`${server.url}/api/feedback`, { saying_id: saying.id, vote }, `client-${n}`)).status, 201);
+        assert.equal((await post(`${stack.server.url}/api/feedback`, { saying_id: saying.id, vote }, `client-${n}`)).status, 201);
       }
       n++;
     }
-    const page = await browser.page();
-    await page.goto(`${server.url}/dashboard`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/dashboard`);
     await page.waitForFunction(() => document.body.dataset.state === "loaded");
     const all = await chartLabels(page, "chart-success");
     assert.ok(all.length >= 4, `all models charted: ${all}`);
@@ -108,11 +95,11 @@ describe("dashboard", () => {
   });
 
   test("refreshes on its own about every 30 s, in place (same nodes, same charts)", async () => {
-    const page = await browser.page();
+    const page = await stack.browser.page();
     await page.clock.install();
     let statsRequests = 0;
     page.on("request", (r) => { if (new URL(r.url()).pathname === "/api/stats") statsRequests++; });
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${stack.server.url}/dashboard`);
     await page.waitForFunction(() => document.body.dataset.state === "loaded");
     await page.evaluate(() => {
       window.marks = { canvas: document.getElementById("chart-success"), chart: globalThis.Chart.getChart("chart-success"),
@@ -133,9 +120,9 @@ describe("dashboard", () => {
   });
 
   test("is readable at phone width", async () => {
-    const page = await browser.context.newPage();
+    const page = await stack.browser.context.newPage();
     await page.setViewportSize({ width: 375, height: 740 });
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${stack.server.url}/dashboard`);
     await page.waitForFunction(() => document.body.dataset.state === "loaded");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);

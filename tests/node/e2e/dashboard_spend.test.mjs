@@ -2,9 +2,9 @@
 // comparisons (the Compare page's streamed one and a JSON one) against the fake LLM, each
 // model's tokens and cost on the dashboard equal /api/stats "spend", whose tokens equal the
 // usage the fake upstream sent, and whose cost is those tokens at the catalog's prices.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { json, launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { json, screenshot, useStack } from "./harness.mjs";
 
 // No cache builder: every upstream call is one the test asked for, so the sums are exact.
 const CONFIG = "[stats]\ncache_ttl_ms = 0\n[cache]\nenabled = false\n";
@@ -13,39 +13,26 @@ const MODELS = ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-min
 const text = (page, selector) => page.locator(selector).textContent();
 
 describe("dashboard spend", () => {
-  let fake;
-  let server;
-  let browser;
-  before(async () => {
-    fake = await startFakeLlm();
-    await fake.control({ reset: true });
-    server = await startServer({ config: CONFIG, env: fake.serverEnv });
-    browser = await launchBrowser({ viewport: { width: 1366, height: 900 } });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
-  });
+  const stack = useStack({ fake: true, control: { reset: true }, config: CONFIG, viewport: { width: 1366, height: 900 } });
 
   test("per model, tokens and cost shown = /api/stats spend = what the fake upstream reported", async () => {
     // A streamed comparison from the Compare page...
-    const compare = await browser.page();
-    await compare.goto(`${server.url}/compare`);
+    const compare = await stack.browser.page();
+    await compare.goto(`${stack.server.url}/compare`);
     for (const id of MODELS) await compare.getByTestId(`pick-${id}`).waitFor();
     await compare.getByRole("button", { name: "Compare", exact: true }).click();
     await compare.locator("[data-testid=compare-card][data-state=pending]").first().waitFor({ state: "detached", timeout: 20000 });
     assert.equal(await compare.locator("[data-testid=compare-card][data-state=done]").count(), MODELS.length);
     // ...and a JSON one of two models.
-    const r = await fetch(`${server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" },
+    const r = await fetch(`${stack.server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ models: ["claude-haiku-4-5", "gpt-4.1"] }) });
     assert.equal(r.status, 200);
 
-    const upstream = (await fake.stats()).usage_by_model;
-    const stats = (await json(`${server.url}/api/stats`)).body;
-    const catalog = (await json(`${server.url}/api/models`)).body.models;
-    const page = await browser.page();
-    await page.goto(`${server.url}/dashboard`);
+    const upstream = (await stack.fake.stats()).usage_by_model;
+    const stats = (await json(`${stack.server.url}/api/stats`)).body;
+    const catalog = (await json(`${stack.server.url}/api/models`)).body.models;
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/dashboard`);
     await page.waitForFunction(() => document.body.dataset.state === "loaded");
     await screenshot(page, "dashboard-spend");
     const shown = (model, col) => page.locator(`#stats-table tbody tr[data-model="${model}"] td[data-col="${col}"]`);

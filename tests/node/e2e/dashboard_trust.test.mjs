@@ -2,9 +2,9 @@
 // says since when the numbers are, another view's numbers never stay under a new filter, a
 // fresh store shows dashes and a friendly text (not "0%"), the table fits a laptop and is
 // one card per model on a phone.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { launchBrowser, screenshot, startServer, useStack } from "./harness.mjs";
 
 const CONFIG = "[stats]\ncache_ttl_ms = 0\n[cache]\nenabled = false\n";
 const MODELS = ["claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"];
@@ -25,26 +25,15 @@ const swatches = (page) => page.$$eval("#stats-table tbody tr", (rows) => Object
 const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
 
 describe("dashboard trust, with data", () => {
-  let fake;
-  let server;
-  let browser;
+  const stack = useStack({ fake: true, control: { reset: true }, config: CONFIG, viewport: { width: 1366, height: 900 } });
   before(async () => {
-    fake = await startFakeLlm();
-    await fake.control({ reset: true });
-    server = await startServer({ config: CONFIG, env: fake.serverEnv });
-    const r = await fetch(`${server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ models: MODELS }) });
+    const r = await fetch(`${stack.server.url}/api/compare`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ models: MODELS }) });
     assert.equal(r.status, 200);
-    browser = await launchBrowser({ viewport: { width: 1366, height: 900 } });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
   });
 
   test("a model keeps its colour under a provider filter, on every chart, legend and swatch", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/dashboard`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/dashboard`);
     await loaded(page);
     const all = await chartColours(page, "chart-cost");
     assert.equal(Object.keys(all).length, MODELS.length, JSON.stringify(all));
@@ -70,8 +59,8 @@ describe("dashboard trust, with data", () => {
   });
 
   test("the per-model table fits 1366 px, every figure has a definition, columns sort", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/dashboard`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/dashboard`);
     await loaded(page);
     // No votes yet: the vote charts say so instead of drawing empty axes; spend is drawn.
     assert.match(await page.getByTestId("empty-chart-success").textContent(), /No votes in this view yet/);
@@ -95,9 +84,9 @@ describe("dashboard trust, with data", () => {
   });
 
   test("a failed refresh says since when the numbers are, and keeps them", async () => {
-    const page = await browser.page();
+    const page = await stack.browser.page();
     await page.clock.install();
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${stack.server.url}/dashboard`);
     await loaded(page);
     const before = await page.locator("[data-tile=cost]").textContent();
     // When the numbers were loaded, as the page said then (HH:MM).
@@ -117,9 +106,9 @@ describe("dashboard trust, with data", () => {
   });
 
   test("is one card per model on a phone (390 px)", async () => {
-    const page = await browser.context.newPage();
+    const page = await stack.browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${stack.server.url}/dashboard`);
     await loaded(page);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), "no sideways scrolling");
     assert.equal(await page.locator("#stats-table thead").isVisible(), false, "no column headers on a phone");

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const BINARY = process.env.CS_BINARY;
@@ -179,4 +180,27 @@ export async function hasEndpoint(url) {
   const r = await fetch(url);
   await r.body?.cancel();
   return r.status !== 404;
+}
+
+// The before/after pair every browser suite needs, registered in the calling describe(): the
+// fake LLM when `fake` (reset to `control` when given), the server pointed at it with `config`,
+// then a browser with `viewport`; after the suite, stopped in the reverse order. The handles
+// are the returned object's `fake`, `server`, `browser` once before() has run. A suite's own
+// before() registered after this one runs after it, with everything up.
+export function useStack({ fake = false, control, config = "", viewport, browser = true } = {}) {
+  const stack = {};
+  before(async () => {
+    if (fake) {
+      stack.fake = await startFakeLlm();
+      if (control) await stack.fake.control(control);
+    }
+    stack.server = await startServer({ config, env: stack.fake?.serverEnv ?? {} });
+    if (browser) stack.browser = await launchBrowser(viewport ? { viewport } : {});
+  });
+  after(async () => {
+    await stack.browser?.close();
+    await stack.server?.stop();
+    await stack.fake?.stop();
+  });
+  return stack;
 }

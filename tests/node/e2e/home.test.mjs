@@ -1,24 +1,15 @@
 // The home page in a real browser: Get Saying, keyboard use, phone width, and the friendly
 // state when the service is gone.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, screenshot, startServer } from "./harness.mjs";
+import { launchBrowser, screenshot, startServer, useStack } from "./harness.mjs";
 
 describe("home page", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const stack = useStack();
 
   test("Get Saying shows a saying with its model badge, source and numbers", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/`);
     await page.getByRole("button", { name: "Get Saying" }).click();
     const card = page.getByTestId("saying-card");
     await card.waitFor();
@@ -38,8 +29,8 @@ describe("home page", () => {
   });
 
   test("works from the keyboard alone", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/`);
     // Tab from the top: skip link, brand, three nav links, then the button.
     let focused = "";
     for (let i = 0; i < 10 && focused !== "get-saying"; i++) {
@@ -61,9 +52,9 @@ describe("home page", () => {
   });
 
   test("is readable at phone width (no sideways scrolling)", async () => {
-    const phone = await browser.context.newPage();
+    const phone = await stack.browser.context.newPage();
     await phone.setViewportSize({ width: 375, height: 740 });
-    await phone.goto(`${server.url}/`);
+    await phone.goto(`${stack.server.url}/`);
     await phone.getByRole("button", { name: "Get Saying" }).click();
     await phone.getByTestId("saying-card").waitFor();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

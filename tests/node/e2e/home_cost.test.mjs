@@ -2,9 +2,9 @@
 // request cost (the model call it made, else $0) apart from what generating the saying cost,
 // each exactly as the API answered; a model that cannot answer is a clear sentence, not a
 // broken card; a marked store fallback says so.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, screenshot, startFakeLlm, startServer } from "./harness.mjs";
+import { screenshot, startServer, useStack } from "./harness.mjs";
 
 // "$" and every digit of the API's nano-dollar figure.
 function usdText(v) {
@@ -12,24 +12,12 @@ function usdText(v) {
 }
 
 describe("home card costs", () => {
-  let fake;
-  let server;
-  let browser;
-  before(async () => {
-    fake = await startFakeLlm();
+  const stack = useStack({
+    fake: true,
     // gpt-4.1-mini always fails (500), and one failure is enough to show the notice.
-    await fake.control({ reset: true, models: { "gpt-4.1-mini": { status: 500 } } });
+    control: { reset: true, models: { "gpt-4.1-mini": { status: 500 } } },
     // One batch fills a pool, so the second press is served from the cache.
-    server = await startServer({
-      env: fake.serverEnv,
-      config: "[cache]\nlow_water = 1\nhigh_water = 2\n[llm]\nmax_attempts = 1\n",
-    });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await fake?.stop();
+    config: "[cache]\nlow_water = 1\nhigh_water = 2\n[llm]\nmax_attempts = 1\n",
   });
 
   async function press(page) {
@@ -40,8 +28,8 @@ describe("home card costs", () => {
   }
 
   test("the card shows this request's cost and the saying's cost as the API returned them", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/`);
     await page.locator('#model-select option[value="claude-haiku-4-5"]').waitFor({ state: "attached" });
     await page.locator("#model-select").selectOption("claude-haiku-4-5");
 
@@ -69,8 +57,8 @@ describe("home card costs", () => {
   });
 
   test("a model that cannot answer is one clear sentence naming it, not a card", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.url}/`);
+    const page = await stack.browser.page();
+    await page.goto(`${stack.server.url}/`);
     await page.locator('#model-select option[value="gpt-4.1-mini"]').waitFor({ state: "attached" });
     await page.locator("#model-select").selectOption("gpt-4.1-mini");
     const failed = await press(page);
@@ -91,9 +79,9 @@ describe("home card costs", () => {
 
   test("a marked store fallback says so on the card", async () => {
     // This instance never generates on request: ?model= is answered from the store, marked.
-    const store = await startServer({ env: fake.serverEnv, config: "[cache]\nenabled = false\n" });
+    const store = await startServer({ env: stack.fake.serverEnv, config: "[cache]\nenabled = false\n" });
     try {
-      const page = await browser.page();
+      const page = await stack.browser.page();
       await page.goto(`${store.url}/`);
       await page.locator('#model-select option[value="gpt-4.1"]').waitFor({ state: "attached" });
       await page.locator("#model-select").selectOption("gpt-4.1");

@@ -1,0 +1,353 @@
+// GatewayImpl on a scripted transport, an injected clock and a hand-driven executor: retries,
+// Retry-After, deadline, 401 key refresh, circuit breaker, disabled models, and the callback
+// contract of generateAsync (exactly once, never on the caller's stack). No sockets, no
+// sleeping: a retry wait is a timer the test fires by moving the FakeClock.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+
+#include "core/thread_boundary.hpp"
+#include "fakes/fake_clock.hpp"
+#include "fakes/fake_keys.hpp"
+#include "fakes/manual_executor.hpp"
+#include "fakes/recording_ledger.hpp"
+#include "fakes/scripted_transport.hpp"
+#include "llm/gateway_impl.hpp"
+#include "llm/model_catalog.hpp"
+
+namespace cs::llm {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+net::HttpResponse anthropicOk() {
+  net::HttpResponse r;
+  r.status = 200;
+  r.headers["content-type"] = "application/json";
+  r.body = json{{"id", "msg_1"},
+                {"type", "message"},
+                {"role", "assistant"},
+                {"content",
+                 {{{"type", "text"},
+                   {"text",
+                    "1. Amazon S3 is like a bottomless closet that never fills.\n2. AWS Lambda is "
+                    "like a taxi you "
+                    "pay per ride.\n3. Amazon SQS is like a deli ticket machine for messages."}}}},
+                {"stop_reason", "end_turn"},
+                {"usage", {{"input_tokens", 90}, {"output_tokens", 60}}}}
+               .dump();
+  return r;
+}
+
+net::HttpResponse status(long code, std::string retry_after = "") {
+  net::HttpResponse r;
+  r.status = code;
+  r.headers["content-type"] = "application/json";
+  r.body = R"({"type":"error","error":{"type":"x","message":"echo sk-ant-test-FAKE-key-1 back"}})";
+  if (!retry_after.empty()) r.headers["retry-after"] = retry_after;
+  return r;
+}
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  GatewayTest() {
+    GatewayOptions options;
+    options.retry = RetryPolicy{3, milliseconds(100), milliseconds(1000)};
+    options.breaker = CircuitBreaker::Options{4, milliseconds(60'000), milliseconds(30'000)};
+    gateway_ = std::make_unique<GatewayImpl>(loadModelCatalog("").value(), options, transport_,
+                                             keys_, clock_, executor_);
+    gateway_->setRandom([] { return 0.5; });
+    transport_.setFallback(testing::ScriptedTransport::timeouts());
+    gateway_->ledger().subscribe(ledger_);
+  }
+  // Starts the call, checks its callback did not run on this stack, runs the executor (timers
+  // included: the clock moves to each) until nothing is left, and checks it ran exactly once.
+  GenerationOutcome generate(GenerationRequest r) {
+    int callbacks = 0;
+    std::optional<GenerationOutcome> out;
+    gateway_->generateAsync(std::move(r), [&](GenerationOutcome o) {
+      ++callbacks;
+      out = std::move(o);
+    });
+    EXPECT_EQ(callbacks, 0) << "the callback ran on the caller's stack";
+    executor_.runAll();
+    EXPECT_EQ(callbacks, 1);
+    if (!out) return std::unexpected(LlmError{LlmError::Kind::kInternal, "no callback", 0, {}});
+    return std::move(*out);
+  }
+  GenerationRequest request(milliseconds budget = milliseconds(10'000)) {
+    GenerationRequest r;
+    r.model_id = "claude-haiku-4-5";
+    r.deadline = clock_.now() + budget;
+    return r;
+  }
+  testing::FakeClock clock_;
+  testing::ManualExecutor executor_{clock_};
+  testing::ScriptedTransport transport_;
+  testing::FakeKeys keys_{{{"anthropic", "sk-ant-test-FAKE-key-1"}}};
+  testing::RecordingLedger ledger_;
+  std::unique_ptr<GatewayImpl> gateway_;
+};
+
+TEST_F(GatewayTest, SuccessSplitsUsageAndCost) {
+  transport_.setScript({anthropicOk()});
+  auto r = generate(request());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->sayings.size(), 3u);
+  EXPECT_EQ(r->usage.total(), 150);
+  EXPECT_DOUBLE_EQ(r->cost_usd, 150 * 0.0025 / 1000);
+  EXPECT_EQ(r->sayings[0].tokens.input_tokens, 30);
+  EXPECT_EQ(r->attempts, 1);
+  EXPECT_EQ(r->finish_reason, "stop");
+  EXPECT_EQ(json::parse(transport_.requests()[0].body)["model"], "claude-haiku-4-5");
+}
+
+TEST_F(GatewayTest, RetriesOverloadWithJitteredBackoff) {
+  transport_.setScript({status(529), status(500), anthropicOk()});
+  auto r = generate(request());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->attempts, 3);
+  EXPECT_EQ(executor_.delays,
+            (std::vector{milliseconds(50), milliseconds(100)}));  // 0.5 * 100, 0.5 * 200
+}
+
+TEST_F(GatewayTest, HonoursRetryAfter) {
+  transport_.setScript({status(429, "2"), anthropicOk()});
+  ASSERT_TRUE(generate(request()));
+  EXPECT_EQ(executor_.delays, (std::vector{milliseconds(2000)}));
+}
+
+TEST_F(GatewayTest, NeverWaitsPastTheDeadline) {
+  transport_.setScript({status(429, "30"), anthropicOk()});
+  auto r = generate(request(milliseconds(5'000)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kRateLimited);
+  EXPECT_TRUE(executor_.delays.empty());
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(GatewayTest, PerAttemptTimeoutIsCutToTheDeadline) {
+  transport_.setFallback(testing::ScriptedTransport::timeouts(
+      [this](const net::HttpRequest& req) { clock_.advance(req.total_timeout); }));
+  auto r = generate(request(milliseconds(1'500)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kTimeout);
+  ASSERT_FALSE(transport_.requests().empty());
+  EXPECT_EQ(transport_.requests()[0].total_timeout, milliseconds(1'500));
+  milliseconds total{0};
+  for (const auto& req : transport_.requests()) total += req.total_timeout;
+  for (const auto& w : executor_.delays) total += w;
+  EXPECT_LE(total, milliseconds(1'500));
+}
+
+TEST_F(GatewayTest, StopsAfterMaxAttemptsAndDoesNotRetryBadRequests) {
+  transport_.setScript({status(500), status(502), status(500), anthropicOk()});
+  auto r = generate(request());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kServer);
+  EXPECT_EQ(transport_.requests().size(), 3u);
+  transport_.clearRequests();
+  transport_.setScript({status(400), anthropicOk()});
+  EXPECT_EQ(generate(request()).error().kind, LlmError::Kind::kBadRequest);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+}
+
+TEST_F(GatewayTest, A401RefreshesTheKeyOnceAndNeverLeaksIt) {
+  keys_.rotateTo("anthropic", "sk-ant-test-FAKE-key-2");
+  transport_.setScript({status(401), anthropicOk()});
+  ASSERT_TRUE(generate(request()));
+  EXPECT_EQ(keys_.invalidations(), 1);
+  ASSERT_EQ(transport_.requests().size(), 2u);
+  auto key_of = [](const net::HttpRequest& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "x-api-key") return v;
+    return std::string();
+  };
+  EXPECT_EQ(key_of(transport_.requests()[1]), "sk-ant-test-FAKE-key-2");
+
+  transport_.clearRequests();
+  transport_.setScript({status(401), status(401), anthropicOk()});
+  auto r = generate(request());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kAuth);
+  EXPECT_EQ(transport_.requests().size(), 2u);
+  EXPECT_EQ(r.error().message.find("FAKE-key"), std::string::npos) << r.error().message;
+}
+
+TEST_F(GatewayTest, BreakerOpensThenFailsFastAndShowsInModels) {
+  transport_.setScript({status(500), status(500), status(500), status(500)});
+  (void)generate(request());  // 3 attempts
+  (void)generate(request());  // 4th failure opens the breaker
+  const auto sent = transport_.requests().size();
+  auto r = generate(request());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kCircuitOpen);
+  EXPECT_EQ(transport_.requests().size(), sent);
+  for (const auto& m : gateway_->models())
+    if (m.info.id == "claude-haiku-4-5") {
+      EXPECT_EQ(m.health, "open");
+    }
+  clock_.advance(milliseconds(31'000));
+  transport_.setScript({anthropicOk()});
+  EXPECT_TRUE(generate(request()));  // the half-open probe closes it
+}
+
+// Regression: a half-open probe whose call never went out (its deadline had already passed)
+// kept the probe slot taken, so the circuit stayed open for good and every call failed fast.
+TEST_F(GatewayTest, AProbeThatNeverWentOutDoesNotWedgeTheBreaker) {
+  transport_.setScript({status(500), status(500), status(500), status(500)});
+  (void)generate(request());
+  (void)generate(request());  // open
+  clock_.advance(milliseconds(31'000));
+  auto late = generate(request(milliseconds(0)));  // allowed as the probe, no time left
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().kind, LlmError::Kind::kTimeout);
+  const auto sent = transport_.requests().size();
+  transport_.setScript({anthropicOk()});
+  auto r = generate(request());
+  ASSERT_TRUE(r) << r.error().message;  // the next call probes and closes the circuit
+  EXPECT_EQ(transport_.requests().size(), sent + 1);
+  for (const auto& m : gateway_->models())
+    if (m.info.id == "claude-haiku-4-5") {
+      EXPECT_EQ(m.health, "ok");
+    }
+}
+
+TEST_F(GatewayTest, ModelsWithoutKeysAreDisabled) {
+  for (const auto& m : gateway_->models()) {
+    EXPECT_EQ(m.enabled, m.info.provider == "anthropic") << m.info.id;
+    if (!m.enabled) {
+      EXPECT_NE(m.disabled_reason.find("no API key"), std::string::npos);
+    }
+  }
+  GenerationRequest r;
+  r.model_id = "gpt-4.1";
+  EXPECT_EQ(generate(r).error().kind, LlmError::Kind::kDisabled);
+  r.model_id = "no-such-model";
+  EXPECT_EQ(generate(r).error().kind, LlmError::Kind::kDisabled);
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GatewayTest, AnswerWithoutSayingsIsABadResponse) {
+  auto r = anthropicOk();
+  auto body = json::parse(r.body);
+  body["content"][0]["text"] = "Sure, here you go:";
+  r.body = body.dump();
+  transport_.setScript({r});
+  EXPECT_EQ(generate(request()).error().kind, LlmError::Kind::kBadResponse);
+}
+
+// Every way a call can end answers its callback once, off the caller's stack (the fixture's
+// generate() checks both), and writes the ledger once when a request went out.
+TEST_F(GatewayTest, EveryPathAnswersTheCallbackOnceAndTheLedgerAtMostOnce) {
+  struct Case {
+    const char* name;
+    std::deque<net::HttpResponse> script;
+    std::string model;
+    LlmError::Kind kind;
+    std::size_t records;
+  };
+  const std::vector<Case> cases = {
+      {"success", {anthropicOk()}, "claude-haiku-4-5", LlmError::Kind::kServer, 1},
+      {"unknown model", {}, "no-such-model", LlmError::Kind::kDisabled, 0},
+      {"no key", {}, "gpt-4.1", LlmError::Kind::kDisabled, 0},
+      {"bad request", {status(400)}, "claude-haiku-4-5", LlmError::Kind::kBadRequest, 1},
+      {"retries spent",
+       {status(500), status(500), status(500)},
+       "claude-haiku-4-5",
+       LlmError::Kind::kServer,
+       1},
+  };
+  for (const auto& c : cases) {
+    ledger_.clear();
+    transport_.setScript(c.script);
+    auto req = request();
+    req.model_id = c.model;
+    auto r = generate(req);
+    if (std::string(c.name) == "success")
+      EXPECT_TRUE(r) << c.name;
+    else
+      EXPECT_EQ(r.error().kind, c.kind) << c.name;
+    EXPECT_EQ(ledger_.records().size(), c.records) << c.name;
+  }
+  EXPECT_EQ(gateway_->callsInFlight(), 0u);
+}
+
+TEST_F(GatewayTest, ARetryWaitIsATimerNotASleepingThread) {
+  transport_.setScript({status(529), anthropicOk()});
+  std::optional<GenerationOutcome> out;
+  gateway_->generateAsync(request(), [&](GenerationOutcome o) { out = std::move(o); });
+  executor_.runReady();  // the first attempt went out and failed
+  EXPECT_FALSE(out);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+  EXPECT_EQ(executor_.pendingTimers(), 1u);  // the wait is a timer
+  EXPECT_EQ(gateway_->callsInFlight(), 1u);
+  ASSERT_TRUE(executor_.fireNextTimer());
+  ASSERT_TRUE(out && *out) << (out ? out->error().message : "no answer");
+  EXPECT_EQ((*out)->attempts, 2);
+  EXPECT_EQ(gateway_->callsInFlight(), 0u);
+}
+
+TEST_F(GatewayTest, TheDeadlinePassingDuringARetryWaitEndsTheCallAsATimeout) {
+  transport_.setScript({status(529), anthropicOk()});
+  int callbacks = 0;
+  std::optional<GenerationOutcome> out;
+  gateway_->generateAsync(request(milliseconds(10'000)), [&](GenerationOutcome o) {
+    ++callbacks;
+    out = std::move(o);
+  });
+  executor_.runReady();
+  ASSERT_EQ(executor_.pendingTimers(), 1u);
+  clock_.advance(milliseconds(20'000));  // the process stalled: the wait ends past the deadline
+  executor_.runAll();
+  EXPECT_EQ(callbacks, 1);
+  ASSERT_TRUE(out && !*out);
+  EXPECT_EQ(out->error().kind, LlmError::Kind::kTimeout);
+  EXPECT_NE(out->error().message.find("deadline passed after 1 attempt(s)"), std::string::npos)
+      << out->error().message;
+  EXPECT_EQ(out->error().attempts, 1);
+  EXPECT_EQ(transport_.requests().size(), 1u);  // no attempt after the deadline
+  ASSERT_EQ(ledger_.records().size(), 1u);
+  EXPECT_EQ(ledger_.records()[0].outcome, "timeout");
+}
+
+TEST_F(GatewayTest, ARetryTimerFiredAtShutdownEndsTheCallWithoutAnotherAttempt) {
+  transport_.setScript({status(503), anthropicOk()});
+  std::optional<GenerationOutcome> out;
+  int callbacks = 0;
+  gateway_->generateAsync(request(), [&](GenerationOutcome o) {
+    ++callbacks;
+    out = std::move(o);
+  });
+  executor_.runReady();
+  ASSERT_EQ(executor_.pendingTimers(), 1u);
+  executor_.setStopping(true);  // stop(): pending timers fire at once
+  executor_.runReady();
+  EXPECT_EQ(callbacks, 1);
+  ASSERT_TRUE(out && !*out);
+  EXPECT_EQ(out->error().kind, LlmError::Kind::kShuttingDown);
+  EXPECT_EQ(transport_.requests().size(), 1u);
+  ASSERT_EQ(ledger_.records().size(), 1u);  // the attempt that went out is still accounted for
+}
+
+TEST_F(GatewayTest, AThrowingCallbackIsCountedAndTheCallStillEndsOnce) {
+  transport_.setScript({anthropicOk()});
+  const auto before = surprisesIn(ThreadKind::kExecutor);
+  int callbacks = 0;
+  gateway_->generateAsync(request(), [&](GenerationOutcome) {
+    ++callbacks;
+    throw std::runtime_error("caller bug");
+  });
+  executor_.runAll();
+  EXPECT_EQ(callbacks, 1);
+  EXPECT_EQ(surprisesIn(ThreadKind::kExecutor), before + 1);
+  EXPECT_EQ(ledger_.records().size(), 1u);
+  EXPECT_EQ(gateway_->callsInFlight(), 0u);
+}
+
+}  // namespace
+}  // namespace cs::llm
