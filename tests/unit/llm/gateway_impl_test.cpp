@@ -349,5 +349,114 @@ TEST_F(GatewayTest, AThrowingCallbackIsCountedAndTheCallStillEndsOnce) {
   EXPECT_EQ(gateway_->callsInFlight(), 0u);
 }
 
+// Forwarded chat completions (POST /v1/chat/completions): the same state machine, the
+// client's object as the request, the provider's bytes as the answer.
+class GatewayForwardTest : public GatewayTest {
+ protected:
+  GatewayForwardTest() { keys_.set("openai", "sk-test-FAKE-key-2"); }
+  ForwardOutcome forward(const std::string& model, json body) {
+    int callbacks = 0;
+    std::optional<ForwardOutcome> out;
+    ForwardRequest r;
+    r.model_id = model;
+    r.body = std::move(body);
+    r.deadline = clock_.now() + milliseconds(10'000);
+    gateway_->forwardAsync(std::move(r), [&](ForwardOutcome o) {
+      ++callbacks;
+      out = std::move(o);
+    });
+    EXPECT_EQ(callbacks, 0) << "the callback ran on the caller's stack";
+    executor_.runAll();
+    EXPECT_EQ(callbacks, 1);
+    if (!out) return std::unexpected(LlmError{LlmError::Kind::kInternal, "no callback", 0, {}});
+    return std::move(*out);
+  }
+  static net::HttpResponse openAiOk(std::int64_t in, std::int64_t out) {
+    net::HttpResponse r;
+    r.status = 200;
+    r.headers["content-type"] = "application/json";
+    r.body = json{{"id", "chatcmpl-1"},
+                  {"object", "chat.completion"},
+                  {"choices", json::array({{{"index", 0},
+                                            {"message", {{"role", "assistant"}, {"content", "hi"}}},
+                                            {"finish_reason", "stop"}}})},
+                  {"usage", {{"prompt_tokens", in}, {"completion_tokens", out}}}}
+                 .dump();
+    return r;
+  }
+  static json chat() {
+    return {{"model", "ignored"},
+            {"messages", json::array({{{"role", "user"}, {"content", "x"}}})},
+            {"temperature", 0.1}};
+  }
+};
+
+TEST_F(GatewayForwardTest, SendsTheClientsObjectWithTheUpstreamModelAndReturnsTheAnswersBytes) {
+  const auto answer = openAiOk(11, 7);
+  transport_.setScript({answer});
+  auto r = forward("gpt-4.1-mini", chat());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->body, answer.body);
+  EXPECT_EQ(r->usage.input_tokens, 11);
+  EXPECT_EQ(r->usage.output_tokens, 7);
+  EXPECT_DOUBLE_EQ(r->cost_usd, 18 * 0.001 / 1000);
+  const auto& sent = transport_.requests().at(0);
+  EXPECT_TRUE(sent.url.ends_with("/chat/completions"));
+  auto body = json::parse(sent.body);
+  EXPECT_EQ(body["model"], "gpt-4.1-mini");
+  EXPECT_EQ(body["temperature"], 0.1);
+  EXPECT_EQ(body["messages"], chat()["messages"]);
+  const auto records = ledger_.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].purpose, Purpose::kPassthrough);
+  EXPECT_EQ(records[0].outcome, "ok");
+  EXPECT_EQ(records[0].tokens.total(), 18);
+}
+
+TEST_F(GatewayForwardTest, RetriesServerErrorsAndCountsEveryAttempt) {
+  transport_.setScript({status(500), status(503), openAiOk(3, 4)});
+  auto r = forward("gpt-4.1-mini", chat());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->attempts, 3);
+  EXPECT_EQ(transport_.requests().size(), 3u);
+  EXPECT_EQ(ledger_.records().at(0).attempts, 3);
+}
+
+TEST_F(GatewayForwardTest, RefusesAModelOfAnotherWireFormatBeforeSendingAnything) {
+  auto r = forward("claude-haiku-4-5", chat());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kBadRequest);
+  EXPECT_TRUE(transport_.requests().empty());
+  EXPECT_TRUE(ledger_.records().empty());
+}
+
+TEST_F(GatewayForwardTest, AnAnswerWithoutChoicesOrWithBadUsageIsABadResponseButItsUsageIsSpent) {
+  auto odd = openAiOk(5, 5);
+  odd.body = R"({"usage":{"prompt_tokens":5,"completion_tokens":5}})";
+  auto negative = openAiOk(5, 5);
+  negative.body = R"({"choices":[],"usage":{"prompt_tokens":-1,"completion_tokens":5}})";
+  for (const auto& answer : {odd, negative}) {
+    transport_.setScript({answer});
+    auto r = forward("gpt-4.1-mini", chat());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, LlmError::Kind::kBadResponse) << r.error().message;
+  }
+  EXPECT_EQ(ledger_.records().size(), 2u);
+}
+
+TEST_F(GatewayForwardTest, TheProvidersRejectionOfTheClientsRequestKeepsItsReasonRedacted) {
+  auto rejected = status(400);
+  rejected.body =
+      R"({"error":{"type":"invalid_request_error","message":"bad temperature sk-test-FAKE-key-2"}})";
+  transport_.setScript({rejected});
+  auto r = forward("gpt-4.1-mini", chat());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LlmError::Kind::kBadRequest);
+  EXPECT_EQ(r.error().http_status, 400);
+  EXPECT_NE(r.error().message.find("bad temperature"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("sk-test-FAKE-key-2"), std::string::npos) << r.error().message;
+  EXPECT_EQ(transport_.requests().size(), 1u);  // a 400 is not retried
+}
+
 }  // namespace
 }  // namespace cs::llm
