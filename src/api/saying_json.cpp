@@ -11,7 +11,7 @@ namespace {
 double roundMs(double ms) {
   return std::round(ms * 1000.0) / 1000.0;
 }
-// {"input":N,"output":M}, as sayingJson writes a Usage.
+// {"input":N,"output":M}: a Usage as nlohmann writes {{"input", N}, {"output", M}}.
 void appendUsage(std::string& out, const Usage& usage) {
   out += "{\"input\":";
   appendJsonNumber(out, usage.input_tokens);
@@ -21,38 +21,10 @@ void appendUsage(std::string& out, const Usage& usage) {
 }
 }  // namespace
 
-nlohmann::ordered_json sayingJson(const ServedSaying& served, double execution_ms) {
-  const Saying& s = *served.saying;
-  nlohmann::ordered_json j;
-  j["id"] = s.id;
-  j["text"] = s.text;
-  j["services"] = s.services;
-  j["model"] = s.model;
-  j["provider"] = s.provider;
-  j["source"] = sourceName(served.source);
-  j["cached"] = served.source == Source::kCache;
-  j["request_number"] = served.request_number;
-  j["execution_ms"] = roundMs(execution_ms);
-  j["llm_ms"] =
-      s.llm_ms ? nlohmann::ordered_json(roundMs(*s.llm_ms)) : nlohmann::ordered_json(nullptr);
-  j["tokens"] = {{"input", s.tokens.input_tokens}, {"output", s.tokens.output_tokens}};
-  j["cost_usd"] = roundUsd(s.cost_usd);
-  j["saying_cost_usd"] = roundUsd(s.cost_usd);
-  j["request_tokens"] = {{"input", served.request_tokens.input_tokens},
-                         {"output", served.request_tokens.output_tokens}};
-  j["request_cost_usd"] = roundUsd(served.request_cost_usd);
-  j["upvotes"] = s.upvotes;
-  j["downvotes"] = s.downvotes;
-  if (!served.requested_model.empty()) {
-    j["requested_model"] = served.requested_model;
-    j["fallback_reason"] = served.fallback_reason;
-  }
-  return j;
-}
-
 std::string sayingBody(const ServedSaying& served, double execution_ms) {
-  // The hot path: the same bytes as sayingJson(...).dump(), written straight into one string
-  // (no JSON tree, one allocation for a typical saying).
+  // The hot path: written straight into one string (no JSON tree, one allocation for a
+  // typical saying); byte for byte what nlohmann would dump for the same document
+  // (tests/unit/json_text_test.cpp checks it against an oracle built as a tree).
   const Saying& s = *served.saying;
   std::string out;
   out.reserve(400 + s.text.size() + s.id.size() + s.model.size() + s.provider.size());

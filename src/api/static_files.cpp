@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "api/embedded_web.hpp"
+#include "core/fnv.hpp"
 #include "http/json_error.hpp"
+#include "http/security_headers.hpp"
 
 namespace cs::api {
 
@@ -13,21 +15,7 @@ namespace {
 constexpr std::string_view kAssetsPrefix = "/assets/";
 constexpr std::string_view kLongCache = "public, max-age=31536000, immutable";
 constexpr std::string_view kShortCache = "no-cache";
-// Only our own scripts, styles, images and API: no inline code, no eval, no third party.
-constexpr std::string_view kPagePolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
 constexpr std::string_view kAssetsPlaceholder = "{{ASSETS}}";
-
-// FNV-1a: a fingerprint, not a security hash (nothing trusts it beyond cache keys).
-std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 14695981039346656037ULL) {
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 std::string hex(std::uint64_t v, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -171,7 +159,7 @@ http::Response StaticFiles::respond(const http::Request& request, const Entry& e
   r.headers.set("Cache-Control", std::string(cache_control));
   r.headers.set("X-Content-Type-Options", "nosniff");
   if (is_page) {
-    r.headers.set("Content-Security-Policy", std::string(kPagePolicy));
+    r.headers.set("Content-Security-Policy", std::string(http::kPageContentSecurityPolicy));
     r.headers.set("Referrer-Policy", "no-referrer");
     r.headers.set("X-Frame-Options", "DENY");
   }

@@ -121,6 +121,9 @@ App::App(Config config, const Clock& clock, llm::GatewayPtr injected_gateway,
     m.gauge("cloudsayings_compare_calls_in_flight",
             "Compare LLM calls running now (bounded by compare.max_concurrent_calls).")
         .set(static_cast<double>(compare_->callsInFlight()));
+    m.counter("cloudsayings_request_stats_rows_dropped_total",
+              "Per-minute request statistics rows lost because their flush to the store failed.")
+        .raiseTo(static_cast<double>(request_stats_->droppedRows()));
     if (protections_)
       m.counter("cloudsayings_rate_limited_total",
                 "Requests refused with 429 by the per-client rate limiter.")

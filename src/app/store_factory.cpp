@@ -1,8 +1,8 @@
 #include "app/store_factory.hpp"
 
 #include <cstdlib>
-#include <thread>
 
+#include "core/backoff.hpp"
 #include "net/curl_transport.hpp"
 #include "store/dynamo/table_setup.hpp"
 #include "store/sqlite_store.hpp"
@@ -87,10 +87,10 @@ Result<std::vector<std::string>> initStore(const Config& config) {
                                     " store ready: " + config.store.url};
   }
   auto store = makeDynamoStore(config, processEnv());
-  auto reports = dynamo::ensureTables(
-      store->client(), store->options().tables,
-      std::chrono::milliseconds(config.dynamodb.init_wait_ms), std::chrono::milliseconds(500),
-      [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }, SystemClock::instance());
+  auto reports = dynamo::ensureTables(store->client(), store->options().tables,
+                                      std::chrono::milliseconds(config.dynamodb.init_wait_ms),
+                                      std::chrono::milliseconds(500), sleepOnThisThread,
+                                      SystemClock::instance());
   if (!reports) return std::unexpected(reports.error());
   std::vector<std::string> lines;
   for (const auto& r : *reports)

@@ -37,6 +37,26 @@ std::string_view trimmed(std::string_view s) {
 }
 
 thread_local const EnvOverrides* t_current = nullptr;
+
+// An environment override as a number: all of its trimmed text, nothing before or after.
+template <typename T>
+T envNumber(const EnvOverrides::Value& e, const char* expected) {
+  const auto text = trimmed(e.text);
+  const auto* end = text.data() + text.size();
+  T v{};
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || ptr != end)
+    throw ConfigError(e.variable + ": expected " + expected);
+  return v;
+}
+
+// `v` within min..max (NaN is not), else an error naming where the value came from.
+template <typename T>
+void requireWithin(const std::string& who, T v, T min, T max) {
+  if (!(v >= min && v <= max))
+    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
+                      std::to_string(max));
+}
 }  // namespace
 
 EnvOverrides EnvOverrides::fromPairs(const std::vector<std::pair<std::string, std::string>>& vars) {
@@ -144,11 +164,7 @@ void TomlSection::read(std::string_view key, std::int64_t& out, std::int64_t min
   std::int64_t v = 0;
   std::string who;
   if (const auto* e = fromEnv(key)) {
-    const auto text = trimmed(e->text);
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-    if (text.empty() || ec != std::errc() || ptr != end)
-      throw ConfigError(e->variable + ": expected an integer");
+    v = envNumber<std::int64_t>(*e, "an integer");
     who = e->variable;
   } else if (n) {
     if (!n->is_integer()) throw ConfigError(qualified(key) + ": expected an integer");
@@ -157,9 +173,7 @@ void TomlSection::read(std::string_view key, std::int64_t& out, std::int64_t min
   } else {
     return;
   }
-  if (v < min || v > max)
-    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
-                      std::to_string(max));
+  requireWithin(who, v, min, max);
   out = v;
 }
 
@@ -168,11 +182,7 @@ void TomlSection::read(std::string_view key, double& out, double min, double max
   double v = 0;
   std::string who;
   if (const auto* e = fromEnv(key)) {
-    const auto text = trimmed(e->text);
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-    if (text.empty() || ec != std::errc() || ptr != end)
-      throw ConfigError(e->variable + ": expected a number");
+    v = envNumber<double>(*e, "a number");
     who = e->variable;
   } else if (n) {
     if (n->is_floating_point())
@@ -185,9 +195,7 @@ void TomlSection::read(std::string_view key, double& out, double min, double max
   } else {
     return;
   }
-  if (!(v >= min && v <= max))
-    throw ConfigError(who + ": " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
-                      std::to_string(max));
+  requireWithin(who, v, min, max);
   out = v;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/fnv.hpp"
+
 namespace cs::cache {
 
 std::string normaliseText(std::string_view text) {
@@ -21,14 +23,6 @@ std::string normaliseText(std::string_view text) {
   }
   return out;
 }
-
-namespace {
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
-}  // namespace
 
 std::vector<std::uint64_t> wordShingles(std::string_view normalised, std::size_t words) {
   std::vector<std::string_view> tokens;

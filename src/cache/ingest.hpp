@@ -41,7 +41,6 @@ class Ingestor {
 
   // Loads the most recent store sayings into the dedup index (once, when building starts).
   void primeFromStore(std::size_t recent);
-  DedupIndex& dedup() { return dedup_; }
 
  private:
   Store& store_;

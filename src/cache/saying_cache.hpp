@@ -80,7 +80,6 @@ class SayingCache {
     std::uint64_t duplicates = 0;
   };
   std::vector<PoolStats> stats() const;
-  std::uint64_t llmCalls() const { return calls_.load(); }
   std::size_t totalSize() const;
   // Waits until no pool has a refill running or pending, or `deadline`; true when idle. The
   // Lambda runtime calls it after posting a response, so refills finish inside an invocation

@@ -1,8 +1,9 @@
 #include "core/ids.hpp"
 
-#include <array>
 #include <cstdint>
 #include <random>
+
+#include "core/fnv.hpp"
 
 namespace cs {
 
@@ -24,15 +25,12 @@ std::string randomId() {
 }
 
 std::string contentId(std::string_view prefix, std::string_view text) {
-  // Two FNV-1a passes with different offsets: 128 bits, stable across builds and platforms.
-  std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
-  for (unsigned char c : text) {
-    a = (a ^ c) * 0x100000001b3ULL;
-    b = (b ^ c) * 0x100000001b3ULL;
-  }
+  // Two FNV-1a passes with different offsets (the second is the first's halves swapped):
+  // 128 bits, stable across builds and platforms.
+  constexpr std::uint64_t kSecondOffset = 0x84222325cbf29ce4ULL;
   std::string out(prefix);
-  appendHex(out, a);
-  appendHex(out, b);
+  appendHex(out, fnv1a(text));
+  appendHex(out, fnv1a(text, kSecondOffset));
   return out;
 }
 

@@ -4,49 +4,12 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.hpp"
+
 namespace cs {
 
-namespace {
-// Length of the valid UTF-8 sequence starting at `p`, or 0 when it is not valid (overlong,
-// surrogate, beyond U+10FFFF or truncated): the same rules nlohmann's serializer applies.
-std::size_t utf8Length(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  auto cont = [&](std::size_t i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && p[1] < 0xA0) return 0;  // overlong
-    if (c == 0xED && p[1] > 0x9F) return 0;  // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && p[1] < 0x90) return 0;  // overlong
-    if (c == 0xF4 && p[1] > 0x8F) return 0;  // beyond U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-bool validUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
-    const std::size_t n = utf8Length(p, end);
-    if (n == 0) return false;
-    p += n;
-  }
-  return true;
-}
-}  // namespace
-
 void appendJsonString(std::string& out, std::string_view text) {
-  if (!validUtf8(text)) {
+  if (!isValidUtf8(text)) {
     // Rare (a corrupt store value): let nlohmann apply its exact replacement rules.
     out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;

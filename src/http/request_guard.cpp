@@ -1,8 +1,8 @@
 #include "http/request_guard.hpp"
 
-#include <charconv>
 #include <set>
 
+#include "core/utf8.hpp"
 #include "http/json_error.hpp"
 
 namespace cs::http {
@@ -50,42 +50,6 @@ std::string shown(std::string_view s) {
 }
 }  // namespace
 
-bool validUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    char32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and out-of-range code points are not UTF-8.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 std::optional<Response> RequestGuard::check(const Request& request) const {
   const std::string_view target = request.target;
   const std::string_view raw_path = target.substr(0, target.find('?'));
@@ -93,7 +57,7 @@ std::optional<Response> RequestGuard::check(const Request& request) const {
   if (!wellFormedPercent(raw_path)) return bad("path: malformed percent-encoding");
   if (!request.path.empty() && request.path.front() != '/' && request.path != "*")
     return bad("path: must start with /");
-  if (hasControl(request.path) || !validUtf8(request.path))
+  if (hasControl(request.path) || !isValidUtf8(request.path))
     return bad("path: contains invalid characters");
   for (std::string_view p = request.path; !p.empty();) {
     const auto slash = p.find('/');
@@ -125,7 +89,7 @@ std::optional<Response> RequestGuard::check(const Request& request) const {
       if (value.size() > options_.max_query_value_bytes)
         return bad("query parameter '" + name + "': longer than " +
                    std::to_string(options_.max_query_value_bytes) + " bytes");
-      if (hasControl(value) || !validUtf8(value))
+      if (hasControl(value) || !isValidUtf8(value))
         return bad("query parameter '" + name + "': contains invalid characters");
       if (!seen.insert(name).second)
         return bad("query parameter '" + name + "': given more than once");
@@ -133,29 +97,6 @@ std::optional<Response> RequestGuard::check(const Request& request) const {
     if (amp == std::string_view::npos) break;
     qs.remove_prefix(amp + 1);
   }
-  return std::nullopt;
-}
-
-std::optional<Response> requireOneOf(const Request& request, const std::string& field,
-                                     const std::vector<std::string>& allowed) {
-  const auto v = request.queryParam(field);
-  if (!v) return std::nullopt;
-  for (const auto& a : allowed)
-    if (*v == a) return std::nullopt;
-  std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-  return bad("query parameter '" + field + "': must be one of " + list);
-}
-
-std::optional<Response> requireIntInRange(const Request& request, const std::string& field,
-                                          long long min, long long max) {
-  const auto v = request.queryParam(field);
-  if (!v) return std::nullopt;
-  long long n = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || ptr != v->data() + v->size() || n < min || n > max)
-    return bad("query parameter '" + field + "': must be an integer in " + std::to_string(min) +
-               ".." + std::to_string(max));
   return std::nullopt;
 }
 

@@ -2,8 +2,6 @@
 #include <cstddef>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "http/message.hpp"
 
@@ -28,13 +26,5 @@ class RequestGuard {
  private:
   RequestGuardOptions options_;
 };
-
-bool validUtf8(std::string_view s);
-
-// Small validators for handlers: nullopt when fine, else the 400 to return.
-std::optional<Response> requireOneOf(const Request& request, const std::string& field,
-                                     const std::vector<std::string>& allowed);
-std::optional<Response> requireIntInRange(const Request& request, const std::string& field,
-                                          long long min, long long max);
 
 }  // namespace cs::http

@@ -1,18 +1,22 @@
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "http/message.hpp"
 
 namespace cs::http {
 
+// For HTML pages: scripts, styles and data only from our own origin (no inline code, no eval,
+// no third party); no plugins, no framing (clickjacking), no <base> tricks. The page handler
+// (api/static_files.cpp) sets it on its pages and this hook on any other HTML answer.
+inline constexpr std::string_view kPageContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
 struct SecurityHeadersOptions {
-  // For HTML pages: scripts, styles and data only from our own origin; no plugins, no
-  // framing (clickjacking), no <base> tricks. The same policy the page handler
-  // (api/static_files.cpp) sets; a handler's own header always wins over this default.
-  std::string page_csp =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-      "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
-      "form-action 'self'; frame-ancestors 'none'";
+  // A handler's own header always wins over these defaults.
+  std::string page_csp = std::string(kPageContentSecurityPolicy);
   // For everything else (JSON, SSE, metrics): nothing may load or frame it as a document.
   std::string api_csp = "default-src 'none'; frame-ancestors 'none'";
   std::string referrer_policy = "no-referrer";

@@ -28,9 +28,10 @@ struct ServerOptions {
   std::size_t max_requests_per_connection = 10'000;
 };
 
-// HTTP/1.1 server on Boost.Beast: C++20 coroutines, one io_context run by N threads, each
-// connection on its own strand. All Beast/Asio code stays behind this pimpl, so the rest of the
-// program compiles against plain types.
+// HTTP/1.1 server on Boost.Beast: C++20 coroutines, one io_context per I/O thread (each run by
+// that thread alone), connections dealt round-robin; a connection stays on its context, so it
+// needs no strand. All Beast/Asio code stays behind this pimpl, so the rest of the program
+// compiles against plain types.
 class Server {
  public:
   Server(ServerOptions options, HttpHandler& handler);

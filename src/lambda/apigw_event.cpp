@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base64.hpp"
+#include "core/utf8.hpp"
 #include "lambda/json_access.hpp"
 
 namespace cs::lambda {
@@ -159,36 +160,6 @@ void preferJson(http::Request& r) {
     r.headers.set("Accept", "application/json");
 }
 
-bool validUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    const std::uint32_t min = n == 1 ? 0x80 : n == 2 ? 0x800 : 0x10000;
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
 }  // namespace
 
 std::expected<ApiEvent, EventError> parseApiEvent(std::string_view payload) {
@@ -224,7 +195,7 @@ bool isTextBody(std::string_view type, std::string_view body) {
                     type.find("javascript") != std::string_view::npos ||
                     type.find("xml") != std::string_view::npos ||
                     type.starts_with("application/x-www-form-urlencoded");
-  return text && validUtf8(body);
+  return text && isValidUtf8(body);
 }
 
 std::string proxyResponse(PayloadFormat format, const http::Response& response, bool head) {

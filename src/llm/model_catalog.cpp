@@ -1,6 +1,7 @@
 #include "llm/model_catalog.hpp"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -78,6 +79,27 @@ Result<std::vector<ModelInfo>> loadModelCatalog(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parseModelCatalog(ss.str(), path);
+}
+
+std::string callableModelList(const std::vector<ModelStatus>& models) {
+  std::string list;
+  for (const auto& m : models)
+    if (m.enabled) list += (list.empty() ? "" : ", ") + m.info.id;
+  return list.empty() ? "none (no model has an API key)" : list;
+}
+
+Result<const ModelStatus*> findCallableModel(const std::vector<ModelStatus>& models,
+                                             const std::string& id) {
+  const auto it =
+      std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.info.id == id; });
+  if (it == models.end())
+    return fail(ErrorCode::kUnknownModel,
+                "unknown model '" + id + "'; valid models: " + callableModelList(models));
+  if (!it->enabled)
+    return fail(ErrorCode::kModelDisabled, "model '" + id + "' is disabled (" +
+                                               it->disabled_reason +
+                                               "); valid models: " + callableModelList(models));
+  return &*it;
 }
 
 }  // namespace cs::llm

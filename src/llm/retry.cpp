@@ -1,6 +1,6 @@
 #include "llm/retry.hpp"
 
-#include <algorithm>
+#include "core/backoff.hpp"
 
 namespace cs::llm {
 
@@ -8,11 +8,7 @@ std::chrono::milliseconds RetryPolicy::delay(int retry,
                                              std::optional<std::chrono::milliseconds> retry_after,
                                              const std::function<double()>& uniform01) const {
   if (retry_after) return *retry_after;
-  const int shift = std::clamp(retry, 0, 20);
-  const auto ceiling =
-      std::min<std::int64_t>(cap.count(), base.count() * (std::int64_t{1} << shift));
-  const double u = std::clamp(uniform01(), 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(u * static_cast<double>(ceiling)));
+  return fullJitterDelay(retry, base, cap, uniform01());
 }
 
 }  // namespace cs::llm

@@ -5,7 +5,7 @@
 
 namespace cs::llm {
 
-// Exponential backoff with full jitter (AWS architecture blog): the n-th retry waits a uniform
+// Exponential backoff with full jitter (core/backoff.hpp): the n-th retry waits a uniform
 // random time in [0, min(cap, base * 2^n)]. A Retry-After from the provider replaces the jitter.
 struct RetryPolicy {
   int max_attempts = 3;  // including the first call

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/thread_boundary.hpp"
+#include "obs/logger.hpp"
 
 namespace cs::obs {
 
@@ -204,6 +205,10 @@ std::string Metrics::renderPrometheus() {
             {{"thread", std::string(threadKindName(kind))}})
         .raiseTo(static_cast<double>(surprisesIn(kind)));
   }
+  // Lines the logger's bounded queue refused while its writer was behind (a slow stdout).
+  counter("cloudsayings_log_lines_dropped_total",
+          "Log lines dropped because the logger's queue was full (its output was too slow).")
+      .raiseTo(static_cast<double>(log().dropped()));
 
   SeriesMap series;
   series_->forEach([&](const SeriesMap& shard) {

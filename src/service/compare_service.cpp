@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/thread_boundary.hpp"
+#include "llm/model_catalog.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
@@ -89,9 +90,6 @@ Result<std::vector<std::string>> CompareService::resolveModels(
   std::vector<std::string> enabled;
   for (const auto& m : models)
     if (m.enabled) enabled.push_back(m.info.id);
-  std::string valid;
-  for (const auto& id : enabled) valid += (valid.empty() ? "" : ", ") + id;
-  if (valid.empty()) valid = "none (no model has an API key)";
   if (requested.empty()) {
     if (enabled.empty())
       return fail(ErrorCode::kNoModels, "no model can be called: none has an API key");
@@ -100,13 +98,8 @@ Result<std::vector<std::string>> CompareService::resolveModels(
   std::vector<std::string> out;
   for (const auto& id : requested) {
     if (std::find(out.begin(), out.end(), id) != out.end()) continue;  // asked twice: call once
-    auto it =
-        std::find_if(models.begin(), models.end(), [&](const auto& m) { return m.info.id == id; });
-    if (it == models.end())
-      return fail(ErrorCode::kUnknownModel, "unknown model '" + id + "'; valid models: " + valid);
-    if (!it->enabled)
-      return fail(ErrorCode::kModelDisabled, "model '" + id + "' is disabled (" +
-                                                 it->disabled_reason + "); valid models: " + valid);
+    if (auto found = llm::findCallableModel(models, id); !found)
+      return std::unexpected(found.error());
     out.push_back(id);
   }
   return out;

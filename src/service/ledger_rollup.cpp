@@ -1,7 +1,6 @@
 #include "service/ledger_rollup.hpp"
 
 #include "core/clock.hpp"
-#include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
@@ -23,16 +22,12 @@ LedgerRow ledgerRowOf(const llm::LedgerRecord& r) {
 }
 
 LedgerRollup::LedgerRollup(Store& store, Options options) : store_(store), options_(options) {
-  if (options_.background) worker_ = std::thread([this] { run(); });
+  if (options_.background)
+    flusher_.emplace(options_.flush_interval, ThreadKind::kStatsFlusher, [this] { (void)flush(); });
 }
 
 LedgerRollup::~LedgerRollup() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  flusher_.reset();  // stops and joins the background flusher (a flush under way finishes)
   (void)flush();
 }
 
@@ -90,17 +85,6 @@ Result<std::vector<LedgerRow>> LedgerRollup::list(const TimeRange& range) {
     if (row.minute_ms >= range.from_ms && row.minute_ms < range.to_ms)
       rows->push_back(std::move(row));
   return rows;
-}
-
-void LedgerRollup::run() {
-  std::unique_lock lock(wake_mutex_);
-  while (!stop_) {
-    wake_.wait_for(lock, options_.flush_interval, [&] { return stop_; });
-    if (stop_) break;
-    lock.unlock();
-    (void)runGuarded(ThreadKind::kStatsFlusher, {}, [&] { (void)flush(); });
-    lock.lock();
-  }
 }
 
 }  // namespace cs

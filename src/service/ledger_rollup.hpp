@@ -1,15 +1,15 @@
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/periodic_thread.hpp"
 #include "llm/ledger.hpp"
 #include "store/store.hpp"
 
@@ -43,18 +43,13 @@ class LedgerRollup final : public llm::LedgerSink {
   std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
  private:
-  void run();
-
   Store& store_;
   Options options_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, LedgerRow> rows_;
   std::atomic<std::uint64_t> version_{0};
   std::mutex flush_mutex_;
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread worker_;
+  std::optional<PeriodicThread> flusher_;  // last: it flushes the members above
 };
 
 // One LedgerRow counting `record` alone (minute of ended_at_ms).

@@ -2,23 +2,18 @@
 
 #include <charconv>
 
-#include "core/thread_boundary.hpp"
 #include "obs/logger.hpp"
 
 namespace cs {
 
 RequestStatsRecorder::RequestStatsRecorder(Store& store, const Clock& clock, Options options)
     : store_(store), clock_(clock), options_(options) {
-  if (options_.background) worker_ = std::thread([this] { run(); });
+  if (options_.background)
+    flusher_.emplace(options_.flush_interval, ThreadKind::kStatsFlusher, [this] { (void)flush(); });
 }
 
 RequestStatsRecorder::~RequestStatsRecorder() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  flusher_.reset();  // stops and joins the background flusher (a flush under way finishes)
   (void)flush();
 }
 
@@ -106,17 +101,6 @@ std::vector<RequestStatsRow> RequestStatsRecorder::pending() const {
 std::uint64_t RequestStatsRecorder::droppedRows() const {
   std::lock_guard lock(mutex_);
   return dropped_rows_;
-}
-
-void RequestStatsRecorder::run() {
-  std::unique_lock lock(wake_mutex_);
-  while (!stop_) {
-    wake_.wait_for(lock, options_.flush_interval, [&] { return stop_; });
-    if (stop_) break;
-    lock.unlock();
-    (void)runGuarded(ThreadKind::kStatsFlusher, {}, [&] { (void)flush(); });
-    lock.lock();
-  }
 }
 
 }  // namespace cs

@@ -1,16 +1,16 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/per_thread.hpp"
+#include "core/periodic_thread.hpp"
 #include "obs/metrics.hpp"
 #include "store/store.hpp"
 
@@ -44,8 +44,6 @@ class RequestStatsRecorder {
   std::uint64_t droppedRows() const;
 
  private:
-  void run();
-
   Store& store_;
   const Clock& clock_;
   Options options_;
@@ -54,10 +52,7 @@ class RequestStatsRecorder {
   mutable std::mutex mutex_;
   std::uint64_t dropped_rows_ = 0;
   std::mutex flush_mutex_;  // one flush at a time (worker, destructor, tests)
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread worker_;
+  std::optional<PeriodicThread> flusher_;  // last: it flushes the members above
 };
 
 }  // namespace cs

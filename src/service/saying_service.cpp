@@ -1,8 +1,8 @@
 #include "service/saying_service.hpp"
 
-#include "service/model_error.hpp"
-
+#include "llm/model_catalog.hpp"
 #include "obs/logger.hpp"
+#include "service/model_error.hpp"
 
 namespace cs {
 
@@ -41,7 +41,7 @@ void logCacheHit(const cache::SayingCache::Hit& hit, std::uint64_t request_numbe
 
 bool SayingService::nextMayTouchStore() const {
   if (!cache_ || !cache_->started()) return true;
-  // The next request's number is requestsSoFar() + 1.
+  // The next request's number is requests_ + 1.
   if (requests_.load(std::memory_order_relaxed) < options_.cold_start_store_requests) return true;
   return cache_->totalSize() == 0;
 }
@@ -88,21 +88,11 @@ std::optional<ServedSaying> SayingService::nextFromMemory(std::uint64_t& request
 
 Result<void> SayingService::checkModel(const std::string& model_id) {
   const auto models = gateway_ ? gateway_->models() : std::vector<llm::ModelStatus>{};
-  std::string valid;
-  const llm::ModelStatus* found = nullptr;
-  for (const auto& m : models) {
-    if (m.info.id == model_id) found = &m;
-    if (m.enabled) valid += (valid.empty() ? "" : ", ") + m.info.id;
-  }
-  if (valid.empty()) valid = "none (no model has an API key)";
-  if (!found)
-    return fail(ErrorCode::kUnknownModel,
-                "unknown model '" + model_id + "'; valid models: " + valid);
-  if (!found->enabled) {
-    if (cache_) cache_->setEnabled(model_id, false);
-    return fail(ErrorCode::kModelDisabled, "model '" + model_id + "' is disabled (" +
-                                               found->disabled_reason +
-                                               "); valid models: " + valid);
+  const auto found = llm::findCallableModel(models, model_id);
+  if (!found) {
+    if (cache_ && found.error().code == ErrorCode::kModelDisabled)
+      cache_->setEnabled(model_id, false);
+    return std::unexpected(found.error());
   }
   if (cache_) cache_->setEnabled(model_id, true);
   return {};

@@ -76,7 +76,6 @@ class SayingService {
   // models); "circuit_open", "budget_exhausted", "upstream_error", "timeout", "shutting_down"
   // (503) when the model could not answer; "unavailable" when the store cannot.
   Result<ServedSaying> nextForModel(const std::string& model_id, std::uint64_t& request_number);
-  std::uint64_t requestsSoFar() const { return requests_.load(std::memory_order_relaxed); }
   // Whether next() may read the store, asked before calling it so the server can run such
   // requests off its I/O threads: requests 1..cold_start_store_requests do, and so does any
   // request while the cache is not started or holds nothing (a miss answers from the store).

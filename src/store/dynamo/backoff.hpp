@@ -4,7 +4,7 @@
 
 namespace cs::dynamo {
 
-// Exponential backoff with full jitter (the AWS SDKs' scheme): before retry n (1-based) wait a
+// Exponential backoff with full jitter (core/backoff.hpp): before retry n (1-based) wait a
 // random time in [0, min(cap, base * 2^(n-1))]. Retries stop at max_attempts or when the wait
 // would end past the caller's deadline.
 struct Backoff {

@@ -188,21 +188,10 @@ Result<ArenaVoteOutcome> DynamoStore::recordArenaVote(const ArenaVote& v) {
 }
 
 Result<std::vector<ArenaVote>> DynamoStore::listArenaVotes() {
-  std::vector<ArenaVote> out;
   ScanRequest req;
   req.table = options_.tables.arena;
   req.filter = Expression{"#kind = :vote", attributeNames({"kind"}), {{":vote", attrS("vote")}}};
-  auto r = scanAll(
-      req,
-      [&](const Json& item) -> Result<void> {
-        auto v = voteFromItem(item);
-        if (!v) return std::unexpected(v.error());
-        out.push_back(std::move(*v));
-        return {};
-      },
-      "arena votes");
-  if (!r) return std::unexpected(r.error());
-  return out;
+  return scanDecoded<ArenaVote>(std::move(req), voteFromItem, "arena votes");
 }
 
 }  // namespace cs::dynamo

@@ -1,7 +1,6 @@
 #include "store/dynamo/dynamo_client.hpp"
 
 #include <random>
-#include <thread>
 
 #include "obs/logger.hpp"
 
@@ -42,7 +41,7 @@ DynamoClient::DynamoClient(net::HttpTransport& transport, ClientOptions options,
       options_(std::move(options)),
       clock_(clock),
       sleeper_(std::move(sleeper)) {
-  if (!sleeper_) sleeper_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  if (!sleeper_) sleeper_ = sleepOnThisThread;
   if (!options_.endpoint.empty() && options_.endpoint.back() == '/') options_.endpoint.pop_back();
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/backoff.hpp"
 #include "core/clock.hpp"
 #include "net/http_transport.hpp"
 #include "store/dynamo/attribute_value.hpp"
@@ -50,7 +51,7 @@ const char* opName(Op op);
 // logged as one. Thread-safe.
 class DynamoClient {
  public:
-  using Sleeper = std::function<void(std::chrono::milliseconds)>;
+  using Sleeper = cs::Sleeper;  // empty: sleepOnThisThread
   DynamoClient(net::HttpTransport& transport, ClientOptions options,
                const Clock& clock = SystemClock::instance(), Sleeper sleeper = {});
 

@@ -71,23 +71,12 @@ Result<void> DynamoStore::addLedgerStats(const std::vector<LedgerRow>& rows) {
 }
 
 Result<std::vector<LedgerRow>> DynamoStore::listLedgerStats(const TimeRange& range) {
-  std::vector<LedgerRow> out;
   ScanRequest req;
   req.table = options_.tables.stats;
   req.filter = Expression{"#ledger_minute_ms >= :from AND #ledger_minute_ms < :to",
                           attributeNames({"ledger_minute_ms"}),
                           {{":from", attrN(range.from_ms)}, {":to", attrN(range.to_ms)}}};
-  auto r = scanAll(
-      req,
-      [&](const Json& item) -> Result<void> {
-        auto row = ledgerFromItem(item);
-        if (!row) return std::unexpected(row.error());
-        out.push_back(std::move(*row));
-        return {};
-      },
-      "ledger stats");
-  if (!r) return std::unexpected(r.error());
-  return out;
+  return scanDecoded<LedgerRow>(std::move(req), ledgerFromItem, "ledger stats");
 }
 
 }  // namespace cs::dynamo

@@ -169,42 +169,22 @@ Result<std::vector<Saying>> DynamoStore::recentSayings(std::size_t limit) {
 }
 
 Result<std::vector<FeedbackRecord>> DynamoStore::listFeedback(const TimeRange& range) {
-  std::vector<FeedbackRecord> out;
   ScanRequest req;
   req.table = options_.tables.feedback;
   req.filter = timeFilter("created_at", range);
-  auto r = scanAll(
-      req,
-      [&](const Json& item) -> Result<void> {
-        auto f = feedbackFromItem(item);
-        if (!f) return std::unexpected(f.error());
-        out.push_back(std::move(*f));
-        return {};
-      },
-      "feedback");
-  if (!r) return std::unexpected(r.error());
-  std::sort(out.begin(), out.end(), [](const FeedbackRecord& a, const FeedbackRecord& b) {
+  auto out = scanDecoded<FeedbackRecord>(std::move(req), feedbackFromItem, "feedback");
+  if (!out) return out;
+  std::sort(out->begin(), out->end(), [](const FeedbackRecord& a, const FeedbackRecord& b) {
     return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms : a.id < b.id;
   });
   return out;
 }
 
 Result<std::vector<RequestStatsRow>> DynamoStore::listRequestStats(const TimeRange& range) {
-  std::vector<RequestStatsRow> out;
   ScanRequest req;
   req.table = options_.tables.stats;
   req.filter = timeFilter("minute_ms", range);
-  auto r = scanAll(
-      req,
-      [&](const Json& item) -> Result<void> {
-        auto row = statsFromItem(item);
-        if (!row) return std::unexpected(row.error());
-        out.push_back(std::move(*row));
-        return {};
-      },
-      "request stats");
-  if (!r) return std::unexpected(r.error());
-  return out;
+  return scanDecoded<RequestStatsRow>(std::move(req), statsFromItem, "request stats");
 }
 
 }  // namespace cs::dynamo

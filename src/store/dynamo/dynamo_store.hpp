@@ -77,6 +77,23 @@ class DynamoStore final : public Store {
   // Every page of a Scan; `visit` sees each item.
   Result<void> scanAll(ScanRequest request, const std::function<Result<void>(const Json&)>& visit,
                        const char* what);
+  // Every item of a Scan through `decode` (const Json& -> Result<T>), in scan order; the first
+  // item that does not decode fails the whole list.
+  template <typename T, typename Decode>
+  Result<std::vector<T>> scanDecoded(ScanRequest request, Decode decode, const char* what) {
+    std::vector<T> out;
+    auto r = scanAll(
+        std::move(request),
+        [&](const Json& item) -> Result<void> {
+          auto value = decode(item);
+          if (!value) return std::unexpected(value.error());
+          out.push_back(std::move(*value));
+          return {};
+        },
+        what);
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
   Result<std::vector<Json>> batchGet(const std::string& table, std::vector<Json> keys,
                                      const char* what);
 

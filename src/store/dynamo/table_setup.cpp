@@ -21,10 +21,10 @@ Result<std::string> describe(DynamoClient& client, const std::string& table) {
 }
 }  // namespace
 
-Result<std::vector<TableReport>> ensureTables(
-    DynamoClient& client, const Tables& tables, std::chrono::milliseconds wait_limit,
-    std::chrono::milliseconds poll, const std::function<void(std::chrono::milliseconds)>& sleeper,
-    const Clock& clock) {
+Result<std::vector<TableReport>> ensureTables(DynamoClient& client, const Tables& tables,
+                                              std::chrono::milliseconds wait_limit,
+                                              std::chrono::milliseconds poll,
+                                              const Sleeper& sleeper, const Clock& clock) {
   std::vector<TableReport> reports;
   for (const auto& spec : tableSpecs(tables)) {
     TableReport report{spec.name, false, ""};

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backoff.hpp"
 #include "core/error.hpp"
 #include "store/dynamo/dynamo_client.hpp"
 #include "store/dynamo/dynamo_store.hpp"
@@ -28,9 +29,9 @@ std::vector<TableSpec> tableSpecs(const Tables& tables);
 // process runs it too (ResourceInUseException counts as "someone else is creating it").
 // `poll` is the wait between DescribeTable calls; `sleeper` does the waiting (tests pass a
 // fake that advances a fake clock).
-Result<std::vector<TableReport>> ensureTables(
-    DynamoClient& client, const Tables& tables, std::chrono::milliseconds wait_limit,
-    std::chrono::milliseconds poll, const std::function<void(std::chrono::milliseconds)>& sleeper,
-    const Clock& clock);
+Result<std::vector<TableReport>> ensureTables(DynamoClient& client, const Tables& tables,
+                                              std::chrono::milliseconds wait_limit,
+                                              std::chrono::milliseconds poll,
+                                              const Sleeper& sleeper, const Clock& clock);
 
 }  // namespace cs::dynamo

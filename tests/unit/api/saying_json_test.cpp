@@ -6,6 +6,7 @@
 #include <random>
 
 #include "api/saying_json.hpp"
+#include "support/saying_json_oracle.hpp"
 
 namespace {
 
@@ -29,18 +30,18 @@ TEST(SayingBody, EqualsTheDumpOfSayingJson) {
       s.llm_ms = llm;
       const cs::ServedSaying served{std::make_shared<const cs::Saying>(s), source, 4321};
       EXPECT_EQ(cs::api::sayingBody(served, 0.04567),
-                viaOrdered(cs::api::sayingJson(served, 0.04567)));
+                viaOrdered(cs::testing::sayingJsonOracle(served, 0.04567)));
     }
   }
   s.services.clear();
   const cs::ServedSaying plain{std::make_shared<const cs::Saying>(s), cs::Source::kStore, 1};
-  EXPECT_EQ(cs::api::sayingBody(plain, 12.0), viaOrdered(cs::api::sayingJson(plain, 12.0)));
+  EXPECT_EQ(cs::api::sayingBody(plain, 12.0), viaOrdered(cs::testing::sayingJsonOracle(plain, 12.0)));
   // A request that made its call, and a marked store fallback: the same bytes both ways.
   cs::ServedSaying made{std::make_shared<const cs::Saying>(s), cs::Source::kLlm, 2};
   made.request_tokens = {183, 129};
   made.request_cost_usd = 35 * 5e-6;  // 0.00017500000000000003 before rounding
   const auto body = cs::api::sayingBody(made, 3.0);
-  EXPECT_EQ(body, viaOrdered(cs::api::sayingJson(made, 3.0)));
+  EXPECT_EQ(body, viaOrdered(cs::testing::sayingJsonOracle(made, 3.0)));
   EXPECT_NE(
       body.find(R"("request_tokens":{"input":183,"output":129},"request_cost_usd":0.000175,)"),
       std::string::npos)
@@ -50,7 +51,7 @@ TEST(SayingBody, EqualsTheDumpOfSayingJson) {
   fallback.requested_model = "gpt-4.1";
   fallback.fallback_reason = "duplicates";
   const auto marked = cs::api::sayingBody(fallback, 1.0);
-  EXPECT_EQ(marked, viaOrdered(cs::api::sayingJson(fallback, 1.0)));
+  EXPECT_EQ(marked, viaOrdered(cs::testing::sayingJsonOracle(fallback, 1.0)));
   EXPECT_NE(marked.find(R"("requested_model":"gpt-4.1","fallback_reason":"duplicates"})"),
             std::string::npos)
       << marked;
