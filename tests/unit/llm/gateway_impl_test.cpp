@@ -400,7 +400,7 @@ TEST_F(GatewayForwardTest, SendsTheClientsObjectWithTheUpstreamModelAndReturnsTh
   EXPECT_EQ(r->usage.input_tokens, 11);
   EXPECT_EQ(r->usage.output_tokens, 7);
   EXPECT_DOUBLE_EQ(r->cost_usd, 18 * 0.001 / 1000);
-  const auto& sent = transport_.requests().at(0);
+  const auto sent = transport_.requests().at(0);  // requests() is a copy
   EXPECT_TRUE(sent.url.ends_with("/chat/completions"));
   auto body = json::parse(sent.body);
   EXPECT_EQ(body["model"], "gpt-4.1-mini");
