@@ -1,5 +1,6 @@
 # The web pages' assets: everything under web/src plus what the pages need from npm packages
-# (installed by `npm ci` in web/, pinned by web/package-lock.json; never committed). They are
+# (installed by `npm ci` in web/ from scripts/setup.sh, pinned by web/package-lock.json; never
+# committed; configure fails, naming setup.sh, when one is missing). They are
 # copied to <build>/web/ (a directory `[web] assets_dir` can point at) and compiled into the
 # binary, so a copied binary or a Lambda zip serves its pages without files beside it.
 # Usage: cs_web_assets(TARGET). Re-configures when a page or a vendored file changes.
@@ -10,16 +11,6 @@ function(cs_web_assets target)
   set(src_root "${CMAKE_SOURCE_DIR}/web/src")
   set(out_root "${CMAKE_BINARY_DIR}/web")
   file(GLOB_RECURSE page_files CONFIGURE_DEPENDS RELATIVE "${src_root}" "${src_root}/*")
-  # A checkout that has not run scripts/setup.sh yet: install the pinned packages now.
-  find_program(CS_NPM npm)
-  if(CS_NPM AND NOT EXISTS "${CMAKE_SOURCE_DIR}/web/node_modules")
-    message(STATUS "web: npm ci in web/")
-    execute_process(COMMAND "${CS_NPM}" ci --no-audit --no-fund --loglevel=error
-                    WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}/web" RESULT_VARIABLE npm_result)
-    if(NOT npm_result EQUAL 0)
-      message(WARNING "web: npm ci in web/ failed (${npm_result})")
-    endif()
-  endif()
   set(pairs "")
   foreach(rel IN LISTS page_files)
     list(APPEND pairs "${rel}=${src_root}/${rel}")
@@ -28,13 +19,11 @@ function(cs_web_assets target)
     string(REPLACE "=" ";" kv "${pair}")
     list(GET kv 0 rel)
     list(GET kv 1 path)
-    if(EXISTS "${CMAKE_SOURCE_DIR}/${path}")
-      list(APPEND pairs "${rel}=${CMAKE_SOURCE_DIR}/${path}")
-    else()
-      # Pages still work without it (the dashboard shows its tables and says charts are off).
-      message(WARNING "web: ${path} is missing; run scripts/setup.sh (npm ci in web/)")
-      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/web/package-lock.json")
+    # Configuring installs nothing: scripts/setup.sh runs `npm ci` in web/.
+    if(NOT EXISTS "${CMAKE_SOURCE_DIR}/${path}")
+      message(FATAL_ERROR "web: ${path} is missing; run scripts/setup.sh (it runs npm ci in web/)")
     endif()
+    list(APPEND pairs "${rel}=${CMAKE_SOURCE_DIR}/${path}")
   endforeach()
 
   set(entries "")
