@@ -15,10 +15,6 @@ bool sameSecret(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-http::Response refused(ErrorCode code, std::string message) {
-  return http::jsonError(code, std::move(message));
-}
-
 }  // namespace
 
 PassthroughHandler::PassthroughHandler(PassthroughService& service, std::string token)
@@ -34,31 +30,35 @@ bool PassthroughHandler::authorized(const http::Request& request) const {
 
 http::Response PassthroughHandler::operator()(const http::Request& request) const {
   if (!authorized(request)) {
-    auto response = refused(ErrorCode::kUnauthorized,
-                            "Authorization: expected \"Bearer <token>\" with this server's "
-                            "passthrough token");
+    auto response = http::jsonError(ErrorCode::kUnauthorized,
+                                    "Authorization: expected \"Bearer <token>\" with this server's "
+                                    "passthrough token");
     response.headers.set("WWW-Authenticate", "Bearer");
     return response;
   }
   const auto type = request.headers.get("Content-Type");
   if (!type || !isJsonContentType(*type))
-    return refused(ErrorCode::kUnsupportedMediaType, "Content-Type: expected application/json");
+    return http::jsonError(ErrorCode::kUnsupportedMediaType,
+                           "Content-Type: expected application/json");
   // A client body is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
   auto body = jsonf::parse(request.body);
-  if (!body) return refused(ErrorCode::kInvalidJson, "body: not valid JSON (or nested too deeply)");
-  if (!body->is_object()) return refused(ErrorCode::kInvalidJson, "body: expected a JSON object");
+  if (!body)
+    return http::jsonError(ErrorCode::kInvalidJson, "body: not valid JSON (or nested too deeply)");
+  if (!body->is_object())
+    return http::jsonError(ErrorCode::kInvalidJson, "body: expected a JSON object");
   auto model = jsonf::string(*body, "/model");
   if (!model || model->empty())
-    return refused(ErrorCode::kBadRequest, "model: expected a string naming a catalog model");
+    return http::jsonError(ErrorCode::kBadRequest,
+                           "model: expected a string naming a catalog model");
   if (const auto* stream = jsonf::find(*body, "/stream"); stream && !stream->is_null()) {
     if (!stream->is_boolean())
-      return refused(ErrorCode::kBadRequest, "stream: expected true or false");
+      return http::jsonError(ErrorCode::kBadRequest, "stream: expected true or false");
     if (jsonf::boolean(*body, "/stream").value_or(false))
-      return refused(ErrorCode::kBadRequest,
-                     "stream: streamed answers are not offered here; send stream: false");
+      return http::jsonError(ErrorCode::kBadRequest,
+                             "stream: streamed answers are not offered here; send stream: false");
   }
   if (const auto* messages = jsonf::find(*body, "/messages"); !messages || !messages->is_array())
-    return refused(ErrorCode::kBadRequest, "messages: expected an array");
+    return http::jsonError(ErrorCode::kBadRequest, "messages: expected an array");
 
   // Deferred: the key may come from SSM and the provider takes its time; no thread waits.
   http::Response pending;

@@ -392,6 +392,7 @@ void GatewayImpl::finish(const CallPtr& call, const LlmError* error) {
     writeLedger(*call, error, wall_ms);
     if (!error) {
       const Usage& usage = call->forward ? call->forwarded.usage : call->result.usage;
+      const double cost = call->forward ? call->forwarded.cost_usd : call->result.cost_usd;
       // Not "source"/"execution_time": Logs Insights averages those per request over the
       // access lines, and a call line carrying them would be counted as a request.
       nlohmann::json fields{
@@ -400,7 +401,7 @@ void GatewayImpl::finish(const CallPtr& call, const LlmError* error) {
           {"purpose", purposeName(request.purpose)},
           {"llm_ms", call->forward ? call->forwarded.llm_ms : call->result.llm_ms},
           {"tokens", usage.total()},
-          {"cost_usd", roundUsd(callCost(model.info, usage))},
+          {"cost_usd", roundUsd(cost)},
           {"attempts", call->attempts}};
       if (!call->forward) fields["sayings"] = call->result.sayings.size();
       obs::log().info("LLM call succeeded", std::move(fields));
