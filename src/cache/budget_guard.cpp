@@ -45,7 +45,7 @@ bool BudgetGuard::tryAcquire(llm::Purpose purpose, std::string* why) {
   const Share share = shareOf(purpose);
   std::string reason;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     prune(now);
     rollDay();
     Side& s = side(share);
@@ -84,7 +84,7 @@ bool BudgetGuard::tryAcquire(llm::Purpose purpose, std::string* why) {
 }
 
 void BudgetGuard::recordCost(llm::Purpose purpose, double usd) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   rollDay();
   side(shareOf(purpose)).usd_today += usd;
 }
@@ -99,7 +99,7 @@ BudgetGuard::ShareSnapshot BudgetGuard::snapshotOf(const Side& s) const {
 }
 
 BudgetGuard::Snapshot BudgetGuard::snapshot() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   Snapshot out;
   out.builder = snapshotOf(builder_);
   out.people = snapshotOf(people_);

@@ -3,10 +3,10 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 #include "llm/ledger.hpp"
 
 namespace cs::cache {
@@ -67,16 +67,19 @@ class BudgetGuard {
     bool exhausted = false;
     std::uint64_t refusals = 0;
   };
-  Side& side(Share share) { return share == Share::kBuilder ? builder_ : people_; }
-  void prune(std::chrono::steady_clock::time_point now);
-  void rollDay();
+  Side& side(Share share) CS_REQUIRES(mutex_) {
+    return share == Share::kBuilder ? builder_ : people_;
+  }
+  void prune(std::chrono::steady_clock::time_point now) CS_REQUIRES(mutex_);
+  void rollDay() CS_REQUIRES(mutex_);
   ShareSnapshot snapshotOf(const Side& side) const;
 
   const Clock& clock_;
   Options options_;
-  mutable std::mutex mutex_;
-  Side builder_, people_;
-  std::int64_t day_ = -1;
+  mutable Mutex mutex_;
+  Side builder_ CS_GUARDED_BY(mutex_);
+  Side people_ CS_GUARDED_BY(mutex_);
+  std::int64_t day_ CS_GUARDED_BY(mutex_) = -1;
 };
 
 }  // namespace cs::cache

@@ -93,7 +93,7 @@ void DedupIndex::addLocked(const std::string& id, std::string normalised,
 }
 
 void DedupIndex::forget(const std::string& id) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->id != id) continue;
     if (auto e = exact_.find(it->normalised); e != exact_.end() && e->second == id) exact_.erase(e);
@@ -105,7 +105,7 @@ void DedupIndex::forget(const std::string& id) {
 std::optional<std::string> DedupIndex::admit(const std::string& id, std::string_view text) {
   auto normalised = normaliseText(text);
   auto shingles = wordShingles(normalised, options_.shingle_words);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (auto dup = findLocked(normalised, shingles)) {
     ++dropped_;
     return dup;
@@ -117,24 +117,24 @@ std::optional<std::string> DedupIndex::admit(const std::string& id, std::string_
 void DedupIndex::remember(const std::string& id, std::string_view text) {
   auto normalised = normaliseText(text);
   auto shingles = wordShingles(normalised, options_.shingle_words);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   addLocked(id, std::move(normalised), std::move(shingles));
 }
 
 std::optional<std::string> DedupIndex::findDuplicate(std::string_view text) const {
   auto normalised = normaliseText(text);
   auto shingles = wordShingles(normalised, options_.shingle_words);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return findLocked(normalised, shingles);
 }
 
 std::size_t DedupIndex::size() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return entries_.size();
 }
 
 std::uint64_t DedupIndex::droppedCount() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return dropped_;
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "core/mutex.hpp"
 
 namespace cs::cache {
 
@@ -53,15 +54,16 @@ class DedupIndex {
     std::vector<std::uint64_t> shingles;
   };
   std::optional<std::string> findLocked(const std::string& normalised,
-                                        const std::vector<std::uint64_t>& shingles) const;
-  void addLocked(const std::string& id, std::string normalised,
-                 std::vector<std::uint64_t> shingles);
+                                        const std::vector<std::uint64_t>& shingles) const
+      CS_REQUIRES(mutex_);
+  void addLocked(const std::string& id, std::string normalised, std::vector<std::uint64_t> shingles)
+      CS_REQUIRES(mutex_);
 
   Options options_;
-  mutable std::mutex mutex_;
-  std::deque<Entry> entries_;
-  std::unordered_map<std::string, std::string> exact_;  // normalised text -> id
-  std::uint64_t dropped_ = 0;
+  mutable Mutex mutex_;
+  std::deque<Entry> entries_ CS_GUARDED_BY(mutex_);
+  std::unordered_map<std::string, std::string> exact_ CS_GUARDED_BY(mutex_);  // normalised -> id
+  std::uint64_t dropped_ CS_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace cs::cache

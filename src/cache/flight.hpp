@@ -1,13 +1,12 @@
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "cache/model_pool.hpp"
+#include "core/mutex.hpp"
 #include "llm/types.hpp"
 
 namespace cs::cache {
@@ -46,15 +45,17 @@ class Flight {
 
   void finish(FlightResult result) {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       result_ = std::move(result);
     }
     done_.notify_all();
   }
   // The result, or nullptr if the deadline passed first.
   const FlightResult* wait(std::chrono::steady_clock::time_point deadline) {
-    std::unique_lock lock(mutex_);
-    if (!done_.wait_until(lock, deadline, [&] { return result_.has_value(); })) return nullptr;
+    MutexLock lock(mutex_);
+    while (!result_.has_value())
+      if (done_.wait_until(mutex_, deadline) == std::cv_status::timeout && !result_.has_value())
+        return nullptr;
     return &*result_;
   }
   // True once: for the first waiting request of a flight made for people (model_request). That
@@ -63,16 +64,16 @@ class Flight {
   bool claimCall() { return !claimed_.exchange(true); }
   // Hands waiters the batch's sayings in turn (when the pool was emptied by other waiters).
   SayingPtr nextShared() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!result_ || result_->sayings.empty()) return nullptr;
     return result_->sayings[handed_++ % result_->sayings.size()];
   }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable done_;
-  std::optional<FlightResult> result_;
-  std::size_t handed_ = 0;
+  Mutex mutex_;
+  CondVar done_;
+  std::optional<FlightResult> result_ CS_GUARDED_BY(mutex_);
+  std::size_t handed_ CS_GUARDED_BY(mutex_) = 0;
   std::atomic<bool> claimed_{false};
 };
 using FlightPtr = std::shared_ptr<Flight>;

@@ -3,7 +3,7 @@
 namespace cs::cache {
 
 std::optional<ModelPool::Taken> ModelPool::take() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (entries_.empty()) return std::nullopt;
   Entry& front = entries_.front();
   Taken taken{front.saying, 0};
@@ -20,7 +20,7 @@ std::optional<ModelPool::Taken> ModelPool::take() {
 }
 
 std::size_t ModelPool::add(const std::vector<SayingPtr>& sayings) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::size_t added = 0;
   for (const auto& s : sayings) {
     if (entries_.size() >= capacity_) break;

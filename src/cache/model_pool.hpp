@@ -3,10 +3,10 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/saying.hpp"
 
 namespace cs::cache {
@@ -36,8 +36,8 @@ class ModelPool {
   };
   std::size_t capacity_;
   int max_serves_;
-  std::mutex mutex_;
-  std::deque<Entry> entries_;
+  Mutex mutex_;
+  std::deque<Entry> entries_ CS_GUARDED_BY(mutex_);
   std::atomic<std::size_t> size_{0};
 };
 

@@ -29,7 +29,7 @@ void SayingCache::stop() {
   for (auto& slot : slots_) {
     FlightPtr pending;
     {
-      std::lock_guard lock(slot->mutex);
+      MutexLock lock(slot->mutex);
       slot->stop = true;
       // A refill not started yet will not start: its waiters hear so now.
       if (slot->flight && !slot->running) pending = std::move(slot->flight);
@@ -62,7 +62,7 @@ SayingCache::Slot* SayingCache::find(const std::string& model_id) const {
 
 void SayingCache::setEnabled(const std::string& model_id, bool enabled) {
   if (Slot* slot = find(model_id)) {
-    std::lock_guard lock(slot->mutex);
+    MutexLock lock(slot->mutex);
     slot->enabled = enabled;
   }
 }
@@ -107,7 +107,7 @@ FlightPtr SayingCache::refillNow(const std::string& model_id, llm::Purpose purpo
 FlightPtr SayingCache::ensureFlight(Slot& slot, bool ignore_backoff, llm::Purpose purpose) {
   FlightPtr flight;
   {
-    std::lock_guard lock(slot.mutex);
+    MutexLock lock(slot.mutex);
     if (slot.stop) return nullptr;
     if (slot.flight) {
       // A pending (not yet running) call that a client now waits for is made for that client.
@@ -134,7 +134,7 @@ void SayingCache::launch(Slot& slot) {
   llm::Purpose purpose = llm::Purpose::kCacheFill;
   bool skip = false;
   {
-    std::lock_guard lock(slot.mutex);
+    MutexLock lock(slot.mutex);
     // stop() answered the pending flight, or another launch runs it.
     skip = slot.stop || !slot.flight || slot.running;
     if (!skip) {
@@ -235,7 +235,7 @@ void SayingCache::complete(Slot& slot, const FlightPtr& flight, FlightResult res
   const std::size_t added = slot.pool.add(result.sayings);
   bool again = false;
   {
-    std::lock_guard lock(slot.mutex);
+    MutexLock lock(slot.mutex);
     slot.running = false;
     const bool failed = result.error.has_value() || added == 0;
     if (failed) slot.retry_at = clock_.now() + options_.retry_backoff;
@@ -252,10 +252,12 @@ void SayingCache::complete(Slot& slot, const FlightPtr& flight, FlightResult res
 
 bool SayingCache::waitIdle(std::chrono::steady_clock::time_point deadline) const {
   for (const auto& slot : slots_) {
-    std::unique_lock lock(slot->mutex);
-    if (!slot->idle.wait_until(lock, deadline,
-                               [&] { return slot->stop || slot->flight == nullptr; }))
-      return false;
+    Slot& s = *slot;
+    MutexLock lock(s.mutex);
+    while (!s.stop && s.flight != nullptr)
+      if (s.idle.wait_until(s.mutex, deadline) == std::cv_status::timeout && !s.stop &&
+          s.flight != nullptr)
+        return false;
   }
   return true;
 }
@@ -267,7 +269,7 @@ std::vector<SayingCache::PoolStats> SayingCache::stats() const {
     s.model = slot->model;
     s.size = slot->pool.size();
     {
-      std::lock_guard lock(slot->mutex);
+      MutexLock lock(slot->mutex);
       s.in_flight = slot->flight != nullptr;
       s.enabled = slot->enabled;
     }

@@ -1,7 +1,6 @@
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +14,7 @@
 #include "cache/service_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "core/mutex.hpp"
 #include "core/pending_calls.hpp"
 #include "llm/gateway.hpp"
 
@@ -95,13 +95,13 @@ class SayingCache {
         : model(std::move(id)), pool(capacity, max_serves) {}
     std::string model;
     ModelPool pool;
-    mutable std::mutex mutex;
-    mutable std::condition_variable idle;  // notified when `flight` becomes null
-    FlightPtr flight;                      // current or pending call; null when idle
-    bool running = false;                  // `flight`'s call has started
-    bool enabled = true;
-    bool stop = false;
-    std::chrono::steady_clock::time_point retry_at{};
+    mutable Mutex mutex;
+    mutable CondVar idle;                       // notified when `flight` becomes null
+    FlightPtr flight CS_GUARDED_BY(mutex);      // current or pending call; null when idle
+    bool running CS_GUARDED_BY(mutex) = false;  // `flight`'s call has started
+    bool enabled CS_GUARDED_BY(mutex) = true;
+    bool stop CS_GUARDED_BY(mutex) = false;
+    std::chrono::steady_clock::time_point retry_at CS_GUARDED_BY(mutex){};
     std::atomic<std::uint64_t> calls{0}, failures{0}, generated{0}, duplicates{0};
   };
 

@@ -7,7 +7,7 @@ namespace cs::cache {
 
 void ServiceTracker::record(const std::vector<std::string>& services) {
   if (options_.window == 0) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   recent_.push_back(services);
   while (recent_.size() > options_.window) recent_.pop_front();
 }
@@ -20,7 +20,7 @@ std::vector<std::string> ServiceTracker::avoidList() const {
   };
   std::vector<Count> counts;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::unordered_map<std::string, std::size_t> index;
     std::size_t position = 0;
     for (const auto& services : recent_) {

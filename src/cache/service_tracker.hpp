@@ -1,9 +1,10 @@
 #pragma once
 #include <cstddef>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "core/mutex.hpp"
 
 namespace cs::cache {
 
@@ -23,8 +24,8 @@ class ServiceTracker {
 
  private:
   Options options_;
-  mutable std::mutex mutex_;
-  std::deque<std::vector<std::string>> recent_;
+  mutable Mutex mutex_;
+  std::deque<std::vector<std::string>> recent_ CS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cs::cache

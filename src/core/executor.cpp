@@ -17,7 +17,7 @@ ThreadExecutor::~ThreadExecutor() {
 void ThreadExecutor::stop() {
   std::call_once(stop_once_, [this] {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       stopping_ = true;
     }
     wake_.notify_all();
@@ -26,13 +26,13 @@ void ThreadExecutor::stop() {
 }
 
 bool ThreadExecutor::stopping() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return stopping_;
 }
 
 void ThreadExecutor::post(Job job) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!stopping_) {
       ready_.push_back(std::move(job));
       // Notified under the lock: once a poster unlocks, stop() (and the destructor, which
@@ -46,7 +46,7 @@ void ThreadExecutor::post(Job job) {
 
 void ThreadExecutor::postAfter(std::chrono::milliseconds delay, Job job) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!stopping_) {
       timers_.push_back(
           Timer{std::chrono::steady_clock::now() + delay, next_seq_++, std::move(job)});
@@ -72,7 +72,7 @@ void ThreadExecutor::loop() {
   for (;;) {
     Job job;
     {
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       for (;;) {
         moveDueLocked(std::chrono::steady_clock::now());
         if (!ready_.empty()) {
@@ -82,12 +82,12 @@ void ThreadExecutor::loop() {
         }
         if (stopping_) return;  // queue and timers drained
         if (timers_.empty())
-          wake_.wait(lock);
+          wake_.wait(mutex_);
         else {
           // A copy: wait_until reads its time point again after waking, and a postAfter
           // meanwhile may grow timers_ and move the element a reference would point at.
           const auto due = timers_.front().due;
-          wake_.wait_until(lock, due);
+          wake_.wait_until(mutex_, due);
         }
       }
     }

@@ -1,6 +1,5 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -8,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/thread_boundary.hpp"
 
 namespace cs {
@@ -58,15 +58,15 @@ class ThreadExecutor final : public Executor {
     }
   };
   void loop();
-  void moveDueLocked(TimePoint now);
+  void moveDueLocked(TimePoint now) CS_REQUIRES(mutex_);
 
   ThreadKind kind_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> ready_;
-  std::vector<Timer> timers_;  // a heap (Later)
-  std::uint64_t next_seq_ = 0;
-  bool stopping_ = false;
+  mutable Mutex mutex_;
+  CondVar wake_;
+  std::deque<Job> ready_ CS_GUARDED_BY(mutex_);
+  std::vector<Timer> timers_ CS_GUARDED_BY(mutex_);  // a heap (Later)
+  std::uint64_t next_seq_ CS_GUARDED_BY(mutex_) = 0;
+  bool stopping_ CS_GUARDED_BY(mutex_) = false;
   std::vector<std::thread> threads_;
   std::once_flag stop_once_;
 };

@@ -1,8 +1,8 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
+
+#include "core/mutex.hpp"
 
 namespace cs {
 
@@ -13,36 +13,38 @@ class PendingCalls {
  public:
   // False (nothing counted) when `limit` calls are already pending.
   bool tryEnter(std::size_t limit) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (count_ >= limit) return false;
     ++count_;
     return true;
   }
   void enter() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ++count_;
   }
   void leave() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (count_ > 0 && --count_ == 0) zero_.notify_all();
   }
   std::size_t count() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return count_;
   }
   void waitZero() const {
-    std::unique_lock lock(mutex_);
-    zero_.wait(lock, [&] { return count_ == 0; });
+    MutexLock lock(mutex_);
+    while (count_ != 0) zero_.wait(mutex_);
   }
   bool waitZeroUntil(std::chrono::steady_clock::time_point deadline) const {
-    std::unique_lock lock(mutex_);
-    return zero_.wait_until(lock, deadline, [&] { return count_ == 0; });
+    MutexLock lock(mutex_);
+    while (count_ != 0)
+      if (zero_.wait_until(mutex_, deadline) == std::cv_status::timeout) return count_ == 0;
+    return true;
   }
 
  private:
-  mutable std::mutex mutex_;
-  mutable std::condition_variable zero_;
-  std::size_t count_ = 0;
+  mutable Mutex mutex_;
+  mutable CondVar zero_;
+  std::size_t count_ CS_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace cs

@@ -2,9 +2,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
+
+#include "core/mutex.hpp"
 
 namespace cs {
 
@@ -24,7 +25,7 @@ class PerThread {
   template <typename Fn>
   decltype(auto) withLocal(Fn&& fn) {
     Shard& shard = local();
-    std::lock_guard lock(shard.mutex);
+    MutexLock lock(shard.mutex);
     return fn(shard.value);
   }
 
@@ -33,20 +34,20 @@ class PerThread {
   void forEach(Fn&& fn) const {
     std::vector<Shard*> all;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       all.reserve(shards_.size());
       for (const auto& s : shards_) all.push_back(s.get());
     }
     for (Shard* s : all) {
-      std::lock_guard lock(s->mutex);
+      MutexLock lock(s->mutex);
       fn(s->value);
     }
   }
 
  private:
   struct Shard {
-    std::mutex mutex;
-    T value{};
+    Mutex mutex;
+    T value CS_GUARDED_BY(mutex){};
   };
 
   Shard& local() {
@@ -58,7 +59,7 @@ class PerThread {
     auto owned = std::make_unique<Shard>();
     Shard* raw = owned.get();
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       shards_.push_back(std::move(owned));
     }
     // Bounded: a thread that outlives many owners (tests) forgets the oldest; if one of
@@ -74,8 +75,8 @@ class PerThread {
   }
 
   const std::uint64_t id_;
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<Shard>> shards_;
+  mutable Mutex mutex_;
+  std::vector<std::unique_ptr<Shard>> shards_ CS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cs

@@ -1,11 +1,10 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <utility>
 
+#include "core/mutex.hpp"
 #include "core/thread_boundary.hpp"
 
 namespace cs {
@@ -20,7 +19,7 @@ class PeriodicThread {
       : interval_(interval), kind_(kind), tick_(std::move(tick)), thread_([this] { run(); }) {}
   ~PeriodicThread() {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       stop_ = true;
     }
     wake_.notify_all();
@@ -31,9 +30,11 @@ class PeriodicThread {
 
  private:
   void run() {
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     while (!stop_) {
-      wake_.wait_for(lock, interval_, [&] { return stop_; });
+      const auto due = std::chrono::steady_clock::now() + interval_;
+      while (!stop_)
+        if (wake_.wait_until(mutex_, due) == std::cv_status::timeout) break;
       if (stop_) break;
       lock.unlock();  // a tick may take long (a store write): stopping must not wait for the lock
       (void)runGuarded(kind_, {}, tick_);
@@ -44,9 +45,9 @@ class PeriodicThread {
   const std::chrono::milliseconds interval_;
   const ThreadKind kind_;
   const std::function<void()> tick_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
+  Mutex mutex_;
+  CondVar wake_;
+  bool stop_ CS_GUARDED_BY(mutex_) = false;
   std::thread thread_;  // last: it starts once everything it uses exists
 };
 

@@ -5,12 +5,11 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <unordered_set>
 #include <vector>
 
 #include "core/ascii.hpp"
+#include "core/mutex.hpp"
 
 // Three passes, each a left-to-right scan that never looks back more than a bounded distance:
 // registered secrets, URLs, credential fields, then key-like tokens. They reproduce what the
@@ -31,8 +30,8 @@ std::uint64_t word(const char* p) {
 }
 
 struct Secrets {
-  std::shared_mutex mutex;
-  std::shared_ptr<const std::unordered_set<std::uint64_t>> pieces;
+  SharedMutex mutex;
+  std::shared_ptr<const std::unordered_set<std::uint64_t>> pieces CS_GUARDED_BY(mutex);
   std::atomic<bool> any{false};
 };
 
@@ -45,7 +44,7 @@ Secrets& secrets() {
 std::shared_ptr<const std::unordered_set<std::uint64_t>> secretPieces() {
   auto& s = secrets();
   if (!s.any.load(std::memory_order_acquire)) return nullptr;
-  std::shared_lock lock(s.mutex);
+  ReaderMutexLock lock(s.mutex);
   return s.pieces;
 }
 
@@ -294,7 +293,7 @@ std::string redact(std::string_view text) {
 void registerSecret(std::string_view value) {
   if (value.size() < kPiece) return;
   auto& s = secrets();
-  std::unique_lock lock(s.mutex);
+  WriterMutexLock lock(s.mutex);
   auto next = s.pieces ? std::make_shared<std::unordered_set<std::uint64_t>>(*s.pieces)
                        : std::make_shared<std::unordered_set<std::uint64_t>>();
   const auto before = next->size();

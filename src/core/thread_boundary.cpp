@@ -1,10 +1,10 @@
 #include "core/thread_boundary.hpp"
 
 #include <cstdio>
-#include <mutex>
 #include <string>
 
 #include "core/json_text.hpp"
+#include "core/mutex.hpp"
 
 namespace cs {
 namespace {
@@ -17,8 +17,8 @@ std::array<std::atomic<std::uint64_t>, kKinds>& counts() {
 }
 
 struct ReporterSlot {
-  std::mutex mutex;
-  SurpriseReporter reporter;
+  Mutex mutex;
+  SurpriseReporter reporter CS_GUARDED_BY(mutex);
 };
 ReporterSlot& slot() {
   static ReporterSlot s;
@@ -54,8 +54,9 @@ std::string_view threadKindName(ThreadKind kind) {
 }
 
 void setSurpriseReporter(SurpriseReporter reporter) {
-  std::lock_guard lock(slot().mutex);
-  slot().reporter = std::move(reporter);
+  auto& s = slot();
+  MutexLock lock(s.mutex);
+  s.reporter = std::move(reporter);
 }
 
 std::uint64_t surprisesIn(ThreadKind kind) {
@@ -69,8 +70,9 @@ void noteSurprise(ThreadKind kind, std::string_view what, std::string_view model
   try {
     SurpriseReporter reporter;
     {
-      std::lock_guard lock(slot().mutex);
-      reporter = slot().reporter;
+      auto& s = slot();
+      MutexLock lock(s.mutex);
+      reporter = s.reporter;
     }
     // The logger's own thread reports to stderr: its queue may be what failed.
     if (reporter && kind != ThreadKind::kLogger)

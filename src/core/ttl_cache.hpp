@@ -1,10 +1,10 @@
 #pragma once
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <unordered_map>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 
 namespace cs {
 
@@ -17,7 +17,7 @@ class TtlCache {
       : clock_(clock), ttl_(ttl), max_entries_(max_entries) {}
 
   std::optional<Value> get(const Key& key) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = map_.find(key);
     if (it == map_.end()) return std::nullopt;
     if (clock_.now() >= it->second.expires) {
@@ -28,7 +28,7 @@ class TtlCache {
   }
 
   void put(const Key& key, Value value) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     const auto now = clock_.now();
     if (map_.size() >= max_entries_) {
       std::erase_if(map_, [&](const auto& kv) { return now >= kv.second.expires; });
@@ -38,17 +38,17 @@ class TtlCache {
   }
 
   void erase(const Key& key) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     map_.erase(key);
   }
 
   void clear() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     map_.clear();
   }
 
   std::size_t size() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return map_.size();
   }
 
@@ -60,8 +60,8 @@ class TtlCache {
   const Clock& clock_;
   std::chrono::milliseconds ttl_;
   std::size_t max_entries_;
-  mutable std::mutex mutex_;
-  std::unordered_map<Key, Entry> map_;
+  mutable Mutex mutex_;
+  std::unordered_map<Key, Entry> map_ CS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cs

@@ -1,8 +1,9 @@
 #pragma once
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "core/mutex.hpp"
 
 namespace cs::http {
 
@@ -15,14 +16,14 @@ class AddressSlots {
 
   // False (and nothing taken) when `address` already holds its share.
   bool tryTake(const std::string& address) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto& n = open_[address];
     if (n >= per_address_) return false;
     ++n;
     return true;
   }
   void release(const std::string& address) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = open_.find(address);
     if (it == open_.end()) return;
     if (--it->second == 0) open_.erase(it);  // the map holds only addresses with open sockets
@@ -30,8 +31,8 @@ class AddressSlots {
 
  private:
   std::size_t per_address_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::size_t> open_;
+  Mutex mutex_;
+  std::unordered_map<std::string, std::size_t> open_ CS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cs::http

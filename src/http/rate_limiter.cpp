@@ -78,7 +78,7 @@ RateLimiter::Decision RateLimiter::take(std::string_view client, std::string_vie
   Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
   const auto now = clock_.now();
 
-  std::lock_guard lock(shard.mutex);
+  MutexLock lock(shard.mutex);
   auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {
     if (now >= shard.next_sweep || shard.buckets.size() >= per_shard_cap_) sweep(shard, now);
@@ -123,7 +123,7 @@ std::optional<Response> RateLimiter::check(const Request& request) {
 void RateLimiter::expireIdle() {
   const auto now = clock_.now();
   for (auto& s : shards_) {
-    std::lock_guard lock(s.mutex);
+    MutexLock lock(s.mutex);
     sweep(s, now);
   }
 }
@@ -131,7 +131,7 @@ void RateLimiter::expireIdle() {
 std::size_t RateLimiter::trackedBuckets() const {
   std::size_t n = 0;
   for (const auto& s : shards_) {
-    std::lock_guard lock(s.mutex);
+    MutexLock lock(s.mutex);
     n += s.buckets.size();
   }
   return n;

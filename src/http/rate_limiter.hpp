@@ -3,7 +3,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 #include "http/client_address.hpp"
 #include "http/message.hpp"
 
@@ -67,9 +67,9 @@ class RateLimiter {
     bool limited = false;  // refused last time: log only the first refusal of a streak
   };
   struct Shard {
-    mutable std::mutex mutex;
-    std::unordered_map<std::string, Bucket> buckets;
-    std::chrono::steady_clock::time_point next_sweep{};
+    mutable Mutex mutex;
+    std::unordered_map<std::string, Bucket> buckets CS_GUARDED_BY(mutex);
+    std::chrono::steady_clock::time_point next_sweep CS_GUARDED_BY(mutex){};
   };
   static constexpr std::size_t kShards = 16;
 
@@ -78,7 +78,7 @@ class RateLimiter {
     return i < rules_.size() ? rules_[i] : options_.fallback;
   }
   double refilled(const Bucket& b, std::chrono::steady_clock::time_point now) const;
-  void sweep(Shard& shard, std::chrono::steady_clock::time_point now);
+  void sweep(Shard& shard, std::chrono::steady_clock::time_point now) CS_REQUIRES(shard.mutex);
 
   RateLimitOptions options_;
   const Clock& clock_;

@@ -8,11 +8,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "http/json_error.hpp"
 #include "http/message.hpp"
 
@@ -32,7 +32,7 @@ class SessionWaker : public std::enable_shared_from_this<SessionWaker> {
   boost::asio::awaitable<void> wait() {
     Timer* timer = nullptr;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (readyLocked() || !timer_) co_return;
       timer = timer_;
       timer->expires_at(Timer::time_point::max());
@@ -45,12 +45,12 @@ class SessionWaker : public std::enable_shared_from_this<SessionWaker> {
   // timer and its executor, so late producers neither queue nor post.
   struct Attach {
     Attach(SessionWaker& w, Timer& timer) : waker(w) {
-      std::lock_guard lock(waker.mutex_);
+      MutexLock lock(waker.mutex_);
       waker.timer_ = &timer;
       waker.executor_.emplace(timer.get_executor());
     }
     ~Attach() {
-      std::lock_guard lock(waker.mutex_);
+      MutexLock lock(waker.mutex_);
       waker.timer_ = nullptr;
       waker.executor_.reset();
     }
@@ -60,23 +60,23 @@ class SessionWaker : public std::enable_shared_from_this<SessionWaker> {
   };
 
  protected:
-  bool attachedLocked() const { return timer_ != nullptr; }
+  bool attachedLocked() const CS_REQUIRES(mutex_) { return timer_ != nullptr; }
   void wake() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!executor_) return;
     // The handler runs on the session's thread, where Attach also ends: it sees either the
     // live timer or none.
     boost::asio::post(*executor_, [self = shared_from_this()] {
-      std::lock_guard inner(self->mutex_);
+      MutexLock inner(self->mutex_);
       if (self->timer_) self->timer_->cancel();
     });
   }
-  std::mutex mutex_;
+  Mutex mutex_;
 
  private:
-  virtual bool readyLocked() const = 0;  // something to take (under mutex_)
-  Timer* timer_ = nullptr;
-  std::optional<Executor> executor_;
+  virtual bool readyLocked() const CS_REQUIRES(mutex_) = 0;  // something to take
+  Timer* timer_ CS_GUARDED_BY(mutex_) = nullptr;
+  std::optional<Executor> executor_ CS_GUARDED_BY(mutex_);
 };
 
 // A streamed response's chunks.
@@ -84,7 +84,7 @@ class StreamChannel final : public StreamSink, public SessionWaker {
  public:
   bool write(std::string chunk) override {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (!attachedLocked() || closed_) return false;
       queue_.push_back(std::move(chunk));
     }
@@ -94,7 +94,7 @@ class StreamChannel final : public StreamSink, public SessionWaker {
 
   void close() override {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (closed_) return;
       closed_ = true;
     }
@@ -103,16 +103,16 @@ class StreamChannel final : public StreamSink, public SessionWaker {
 
   // Moves queued chunks into `out`; true once the producer has closed and all is taken.
   bool take(std::vector<std::string>& out) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (auto& c : queue_) out.push_back(std::move(c));
     queue_.clear();
     return closed_;
   }
 
  private:
-  bool readyLocked() const override { return !queue_.empty() || closed_; }
-  std::vector<std::string> queue_;
-  bool closed_ = false;
+  bool readyLocked() const override CS_REQUIRES(mutex_) { return !queue_.empty() || closed_; }
+  std::vector<std::string> queue_ CS_GUARDED_BY(mutex_);
+  bool closed_ CS_GUARDED_BY(mutex_) = false;
 };
 
 // A deferred response's answer (Response::deferred). The first answer counts.
@@ -120,7 +120,7 @@ class DeferredSlot final : public SessionWaker {
  public:
   void complete(Response response) {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (answered_ || !attachedLocked()) return;
       answered_ = true;
       response.deferred = nullptr;  // an answer does not defer again
@@ -129,7 +129,7 @@ class DeferredSlot final : public SessionWaker {
     wake();
   }
   std::optional<Response> take() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return std::exchange(answer_, std::nullopt);
   }
 
@@ -150,9 +150,9 @@ class DeferredSlot final : public SessionWaker {
   }
 
  private:
-  bool readyLocked() const override { return answer_.has_value(); }
-  bool answered_ = false;
-  std::optional<Response> answer_;
+  bool readyLocked() const override CS_REQUIRES(mutex_) { return answer_.has_value(); }
+  bool answered_ CS_GUARDED_BY(mutex_) = false;
+  std::optional<Response> answer_ CS_GUARDED_BY(mutex_);
 };
 
 // Awaits a deferred response on the session's executor: no thread waits meanwhile.

@@ -4,6 +4,7 @@
 #include <exception>
 #include <future>
 
+#include "core/mutex.hpp"
 #include "core/thread_boundary.hpp"
 #include "http/json_error.hpp"
 #include "lambda/apigw_event.hpp"
@@ -30,25 +31,25 @@ namespace {
 class CollectingSink final : public http::StreamSink {
  public:
   bool write(std::string chunk) override {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     body_ += chunk;
     return true;
   }
   void close() override {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!closed_) done_.set_value();
     closed_ = true;
   }
   std::future<void> closed() { return done_.get_future(); }
   std::string body() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return body_;
   }
 
  private:
-  std::mutex mutex_;
-  std::string body_;
-  bool closed_ = false;
+  Mutex mutex_;
+  std::string body_ CS_GUARDED_BY(mutex_);
+  bool closed_ CS_GUARDED_BY(mutex_) = false;
   std::promise<void> done_;
 };
 

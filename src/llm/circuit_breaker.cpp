@@ -7,7 +7,7 @@ void CircuitBreaker::prune(std::chrono::steady_clock::time_point now) {
 }
 
 bool CircuitBreaker::allow() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const auto now = clock_.now();
   switch (state_) {
     case State::kClosed:
@@ -26,7 +26,7 @@ bool CircuitBreaker::allow() {
 }
 
 void CircuitBreaker::onSuccess() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   called_ = true;
   if (state_ == State::kHalfOpen) failures_.clear();
   state_ = State::kClosed;
@@ -34,7 +34,7 @@ void CircuitBreaker::onSuccess() {
 }
 
 void CircuitBreaker::onFailure() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   called_ = true;
   const auto now = clock_.now();
   if (state_ == State::kHalfOpen) {
@@ -53,17 +53,17 @@ void CircuitBreaker::onFailure() {
 }
 
 void CircuitBreaker::onAbandoned() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (state_ == State::kHalfOpen) probe_in_flight_ = false;
 }
 
 CircuitBreaker::State CircuitBreaker::state() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return state_;
 }
 
 std::string CircuitBreaker::health() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (state_ != State::kClosed) return "open";
   if (!called_) return "unknown";
   const auto now = clock_.now();

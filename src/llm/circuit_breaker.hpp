@@ -1,10 +1,10 @@
 #pragma once
 #include <chrono>
 #include <deque>
-#include <mutex>
 #include <string>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 
 namespace cs::llm {
 
@@ -37,15 +37,15 @@ class CircuitBreaker {
   std::string health() const;
 
  private:
-  void prune(std::chrono::steady_clock::time_point now);
+  void prune(std::chrono::steady_clock::time_point now) CS_REQUIRES(mutex_);
   Options options_;
   const Clock& clock_;
-  mutable std::mutex mutex_;
-  State state_ = State::kClosed;
-  std::deque<std::chrono::steady_clock::time_point> failures_;
-  std::chrono::steady_clock::time_point opened_at_{};
-  bool probe_in_flight_ = false;
-  bool called_ = false;
+  mutable Mutex mutex_;
+  State state_ CS_GUARDED_BY(mutex_) = State::kClosed;
+  std::deque<std::chrono::steady_clock::time_point> failures_ CS_GUARDED_BY(mutex_);
+  std::chrono::steady_clock::time_point opened_at_ CS_GUARDED_BY(mutex_){};
+  bool probe_in_flight_ CS_GUARDED_BY(mutex_) = false;
+  bool called_ CS_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace cs::llm

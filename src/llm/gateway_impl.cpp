@@ -113,7 +113,7 @@ GatewayImpl::~GatewayImpl() {
 
 double GatewayImpl::random01() {
   if (uniform01_) return uniform01_();
-  std::lock_guard lock(rng_mutex_);
+  MutexLock lock(rng_mutex_);
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
@@ -407,7 +407,7 @@ void GatewayImpl::finish(const CallPtr& call, const LlmError* error) {
       obs::log().info("LLM call succeeded", std::move(fields));
     } else {
       {
-        std::lock_guard lock(model.errors_mutex);
+        MutexLock lock(model.errors_mutex);
         ++model.errors[kindName(error->kind)];
       }
       obs::log().warn("LLM call failed", {{"model", model.info.id},
@@ -469,7 +469,7 @@ std::vector<ModelStatus> GatewayImpl::models() const {
       s.disabled_reason = "no API key" + (key ? std::string() : ": " + key.error().message);
     s.health = m->breaker->health();
     {
-      std::lock_guard lock(m->errors_mutex);
+      MutexLock lock(m->errors_mutex);
       s.errors = m->errors;
     }
     out.push_back(std::move(s));

@@ -2,13 +2,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "core/mutex.hpp"
 #include "core/pending_calls.hpp"
 #include "core/secret_provider.hpp"
 #include "llm/adapter.hpp"
@@ -59,8 +59,8 @@ class GatewayImpl final : public Gateway {
     const ProviderAdapter* adapter = nullptr;
     PromptTemplate prompt;
     std::unique_ptr<CircuitBreaker> breaker;
-    mutable std::mutex errors_mutex;
-    std::map<std::string, std::uint64_t> errors;  // by kindName, for /metrics
+    mutable Mutex errors_mutex;
+    std::map<std::string, std::uint64_t> errors CS_GUARDED_BY(errors_mutex);  // by kindName
   };
   struct Call;
   using CallPtr = std::shared_ptr<Call>;
@@ -96,8 +96,8 @@ class GatewayImpl final : public Gateway {
   std::vector<std::unique_ptr<Model>> models_;
   std::map<std::string, Model*> by_id_;
   std::function<double()> uniform01_;
-  std::mutex rng_mutex_;
-  std::mt19937_64 rng_{std::random_device{}()};
+  Mutex rng_mutex_;
+  std::mt19937_64 rng_ CS_GUARDED_BY(rng_mutex_){std::random_device{}()};
   PendingCalls pending_;
 };
 

@@ -25,14 +25,14 @@ std::optional<Purpose> purposeFromName(std::string_view name) {
 }
 
 void Ledger::subscribe(LedgerSink& sink) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   sinks_.push_back(&sink);
 }
 
 void Ledger::record(const LedgerRecord& record) const {
   std::vector<LedgerSink*> sinks;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     sinks = sinks_;
   }
   for (LedgerSink* sink : sinks) sink->record(record);

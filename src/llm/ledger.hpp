@@ -1,11 +1,11 @@
 #pragma once
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/saying.hpp"
 
 namespace cs::llm {
@@ -51,8 +51,8 @@ class Ledger {
   void record(const LedgerRecord& record) const;
 
  private:
-  mutable std::mutex mutex_;
-  std::vector<LedgerSink*> sinks_;
+  mutable Mutex mutex_;
+  std::vector<LedgerSink*> sinks_ CS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cs::llm

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/thread_boundary.hpp"
 
 namespace cs::net {
@@ -162,7 +163,7 @@ class CurlTransport::Impl {
 
   void stop() {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       stopping_ = true;
     }
     curl_multi_wakeup(multi_);
@@ -172,7 +173,7 @@ class CurlTransport::Impl {
   void send(HttpRequest request, ResponseCallback done) {
     auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (!stopping_) {
         queue_.push_back(std::move(transfer));
         transfer = nullptr;
@@ -192,7 +193,7 @@ class CurlTransport::Impl {
     for (;;) {
       std::vector<std::unique_ptr<Transfer>> incoming;
       {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         if (stopping_) break;
         incoming.swap(queue_);
       }
@@ -205,7 +206,7 @@ class CurlTransport::Impl {
     // Shutting down: fail what is queued or in flight, so no caller waits forever.
     std::vector<std::unique_ptr<Transfer>> rest;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       rest.swap(queue_);
     }
     for (auto& [easy, t] : active_) {
@@ -343,9 +344,10 @@ class CurlTransport::Impl {
 
   Options options_;
   CURLM* multi_ = nullptr;
-  std::mutex mutex_;
-  bool stopping_ = false;
-  std::vector<std::unique_ptr<Transfer>> queue_;
+  Mutex mutex_;
+  bool stopping_ CS_GUARDED_BY(mutex_) = false;
+  std::vector<std::unique_ptr<Transfer>> queue_ CS_GUARDED_BY(mutex_);
+  // The transport thread's own: no lock.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
   std::thread thread_;
   std::once_flag joined_;

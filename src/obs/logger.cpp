@@ -99,7 +99,7 @@ Logger::Logger(Level min_level, Sink sink)
 
 Logger::~Logger() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stop_ = true;
   }
   wake_.notify_one();
@@ -135,7 +135,7 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
   text += ",\"extra_fields\":";
   std::string context;
   if (has_context_.load(std::memory_order_acquire)) {
-    std::lock_guard lock(context_mutex_);
+    MutexLock lock(context_mutex_);
     context = context_;
   }
   if (!context.empty() && extra_json.size() >= 2 && extra_json.back() == '}') {
@@ -151,7 +151,7 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
 }
 
 void Logger::setContextFields(std::string members) {
-  std::lock_guard lock(context_mutex_);
+  MutexLock lock(context_mutex_);
   context_ = std::move(members);
   has_context_.store(!context_.empty(), std::memory_order_release);
 }
@@ -164,7 +164,7 @@ void Logger::writeLine(std::string line) {
 void Logger::enqueue(std::string text, bool urgent) {
   bool wake = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (pending_.size() + text.size() > kMaxPendingBytes) {
       ++dropped_;
       return;
@@ -186,31 +186,32 @@ void Logger::enqueue(std::string text, bool urgent) {
 }
 
 void Logger::flush() {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   const auto target = enqueued_;
   if (written_ >= target) return;
   flush_wanted_ = true;
   wake_.notify_one();
-  drained_.wait(lock, [&] { return written_ >= target || stop_; });
+  while (written_ < target && !stop_) drained_.wait(mutex_);
 }
 
 std::uint64_t Logger::dropped() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return dropped_;
 }
 
 void Logger::run() {
   std::string batch;
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   for (;;) {
     if (pending_.empty() && !stop_) {
       parked_ = true;  // nothing to collect: sleep until a line arrives
-      wake_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+      while (!stop_ && pending_.empty()) wake_.wait(mutex_);
       parked_ = false;
     }
     // Gather a batch: until the delay passes, a burst fills kWakeBytes, or someone flushes.
-    wake_.wait_for(lock, kBatchDelay,
-                   [&] { return stop_ || flush_wanted_ || pending_.size() >= kWakeBytes; });
+    const auto batch_due = std::chrono::steady_clock::now() + kBatchDelay;
+    while (!stop_ && !flush_wanted_ && pending_.size() < kWakeBytes)
+      if (wake_.wait_until(mutex_, batch_due) == std::cv_status::timeout) break;
     wake_sent_ = false;
     flush_wanted_ = false;
     if (pending_.empty()) {

@@ -1,14 +1,14 @@
 #pragma once
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <functional>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "core/mutex.hpp"
 
 namespace cs::obs {
 
@@ -65,17 +65,20 @@ class Logger {
   Level min_level_;
   Sink sink_;
   std::atomic<bool> has_context_{false};
-  mutable std::mutex context_mutex_;
-  std::string context_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable drained_;
-  std::string pending_;
-  std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0;
-  bool stop_ = false;
-  bool parked_ = false;        // the writer sleeps with nothing pending (no batch timer)
-  bool wake_sent_ = false;     // a burst already woke the writer for this batch
-  bool flush_wanted_ = false;  // flush() waits: write what is pending now
+  mutable Mutex context_mutex_;
+  std::string context_ CS_GUARDED_BY(context_mutex_);
+  mutable Mutex mutex_;
+  CondVar wake_;
+  CondVar drained_;
+  std::string pending_ CS_GUARDED_BY(mutex_);
+  std::uint64_t enqueued_ CS_GUARDED_BY(mutex_) = 0;
+  std::uint64_t written_ CS_GUARDED_BY(mutex_) = 0;
+  std::uint64_t dropped_ CS_GUARDED_BY(mutex_) = 0;
+  bool stop_ CS_GUARDED_BY(mutex_) = false;
+  // the writer sleeps with nothing pending (no batch timer)
+  bool parked_ CS_GUARDED_BY(mutex_) = false;
+  bool wake_sent_ CS_GUARDED_BY(mutex_) = false;     // a burst already woke the writer
+  bool flush_wanted_ CS_GUARDED_BY(mutex_) = false;  // flush() waits: write what is pending
   std::thread writer_;
 };
 

@@ -139,7 +139,7 @@ void Metrics::recordResponse(int status) {
 }
 
 Metrics::SeriesKey Metrics::admit(std::pair<std::string_view, std::string_view> key) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (admitted_.find(key) != admitted_.end()) return SeriesKey(key);
   SeriesKey out(key);
   if (admitted_.size() >= kMaxRequestSeries) out.second = "other";
@@ -171,28 +171,28 @@ Metrics::Family& Metrics::family(const std::string& name, const std::string& hel
 }
 
 Counter& Metrics::counter(const std::string& name, const std::string& help, const Labels& labels) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto& slot = family(name, help, "counter").counters[labels];
   if (!slot) slot = std::make_unique<Counter>();
   return *slot;
 }
 
 Gauge& Metrics::gauge(const std::string& name, const std::string& help, const Labels& labels) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto& slot = family(name, help, "gauge").gauges[labels];
   if (!slot) slot = std::make_unique<Gauge>();
   return *slot;
 }
 
 void Metrics::onRender(std::function<void(Metrics&)> fn) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   render_hooks_.push_back(std::move(fn));
 }
 
 std::string Metrics::renderPrometheus() {
   std::vector<std::function<void(Metrics&)>> hooks;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     hooks = render_hooks_;
   }
   for (auto& fn : hooks) fn(*this);
@@ -214,7 +214,7 @@ std::string Metrics::renderPrometheus() {
   series_->forEach([&](const SeriesMap& shard) {
     for (const auto& [key, cells] : shard) series[key].add(cells);
   });
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::string out;
   out.reserve(4096 + series.size() * 4096);
   struct Part {

@@ -5,7 +5,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/per_thread.hpp"
 
 namespace cs::obs {
@@ -101,16 +101,18 @@ class Metrics {
   using SeriesKey = std::pair<std::string, std::string>;  // (source, model)
   using SeriesMap = std::map<SeriesKey, RequestCells, KeyLess>;
   struct Family;
-  Family& family(const std::string& name, const std::string& help, const char* type);
+  Family& family(const std::string& name, const std::string& help, const char* type)
+      CS_REQUIRES(mutex_);
   // The key a new (source, model) pair is counted under: itself, or model "other" once
   // kMaxRequestSeries distinct pairs are known.
   SeriesKey admit(std::pair<std::string_view, std::string_view> key);
 
-  std::mutex mutex_;
-  std::map<SeriesKey, bool, KeyLess> admitted_;  // every pair any thread has counted
-  std::unique_ptr<PerThread<SeriesMap>> series_;
-  std::map<std::string, std::unique_ptr<Family>> families_;
-  std::vector<std::function<void(Metrics&)>> render_hooks_;
+  Mutex mutex_;
+  // every pair any thread has counted
+  std::map<SeriesKey, bool, KeyLess> admitted_ CS_GUARDED_BY(mutex_);
+  std::unique_ptr<PerThread<SeriesMap>> series_;  // set once; each shard has its own lock
+  std::map<std::string, std::unique_ptr<Family>> families_ CS_GUARDED_BY(mutex_);
+  std::vector<std::function<void(Metrics&)>> render_hooks_ CS_GUARDED_BY(mutex_);
   std::array<std::atomic<std::uint64_t>, 6> responses_by_class_{};  // 1xx..5xx, other
 };
 

@@ -19,7 +19,7 @@ Result<std::string> SecretChain::answer(const Entry& entry) const {
 }
 
 Result<std::string> SecretChain::get(const std::string& name) {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   Entry& entry = cache_[name];  // std::map: the reference stays valid while we unlock
   for (;;) {
     const bool stale = clock_.now() >= entry.fresh_until;
@@ -27,7 +27,7 @@ Result<std::string> SecretChain::get(const std::string& name) {
     if (!entry.fetching) break;
     // Someone else is fetching: a known key is good enough meanwhile; with none, wait for it.
     if (entry.good) return *entry.good;
-    fetched_.wait(lock, [&] { return !entry.fetching; });
+    while (entry.fetching) fetched_.wait(mutex_);
     if (entry.good || entry.missing || entry.failed) return answer(entry);
   }
   entry.fetching = true;
@@ -53,7 +53,7 @@ Result<std::string> SecretChain::get(const std::string& name) {
 }
 
 void SecretChain::invalidate(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = cache_.find(name);
   if (it == cache_.end() || it->second.fetching) return;
   // The key was refused (401): it is not "good" any more; fetch afresh on the next get().

@@ -1,14 +1,13 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 #include "core/secret_provider.hpp"
 #include "secrets/secret_source.hpp"
 
@@ -55,9 +54,9 @@ class SecretChain final : public SecretProvider {
   std::vector<std::unique_ptr<SecretSource>> sources_;
   const Clock& clock_;
   std::chrono::milliseconds ttl_;
-  std::mutex mutex_;
-  std::condition_variable fetched_;
-  std::map<std::string, Entry> cache_;
+  Mutex mutex_;
+  CondVar fetched_;
+  std::map<std::string, Entry> cache_ CS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cs::secrets

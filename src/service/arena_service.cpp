@@ -62,7 +62,7 @@ bool ArenaService::honest(const Saying& s) {
   if (!arena::namesItself(s.text, arena::selfNames(s.model, s.provider, displayName(s.model))))
     return true;
   {
-    std::lock_guard lock(skipped_mutex_);
+    MutexLock lock(skipped_mutex_);
     if (skipped_.size() >= 100'000) skipped_.clear();
     if (!skipped_.insert(s.id).second) return false;  // counted and logged once
   }
@@ -73,7 +73,7 @@ bool ArenaService::honest(const Saying& s) {
 }
 
 Result<std::vector<Saying>> ArenaService::recentStored() {
-  std::lock_guard lock(recent_mutex_);
+  MutexLock lock(recent_mutex_);
   const auto now = clock_.now();
   if (recent_at_ && now - *recent_at_ < options_.recent_ttl) return recent_;
   auto sayings = store_.recentSayings(options_.recent_sayings);
@@ -146,7 +146,7 @@ std::pair<std::size_t, std::size_t> ArenaService::pickPair(const std::vector<Can
       pairs.emplace_back(i, j);
       weights.push_back(1.0 / (1.0 + static_cast<double>(votes)) + overlapping);
     }
-  std::lock_guard lock(rng_mutex_);
+  MutexLock lock(rng_mutex_);
   std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
   auto chosen = pairs[pick(rng_)];
   if (std::bernoulli_distribution(0.5)(rng_)) std::swap(chosen.first, chosen.second);
@@ -191,7 +191,7 @@ std::optional<Saying> ArenaService::generate(const std::string& model,
   }
   // The spares are stored: later battles may show them before the next look at the store.
   if (!spare.empty()) {
-    std::lock_guard lock(recent_mutex_);
+    MutexLock lock(recent_mutex_);
     if (recent_at_) recent_.insert(recent_.end(), spare.begin(), spare.end());
   }
   return shown;
@@ -201,7 +201,7 @@ std::optional<Saying> ArenaService::sayingFor(const Candidate& c,
                                               const std::optional<std::string>& topic) {
   if (topic) return generate(c.model, topic);
   if (!c.stored.empty()) {
-    std::lock_guard lock(rng_mutex_);
+    MutexLock lock(rng_mutex_);
     return c.stored[std::uniform_int_distribution<std::size_t>(0, c.stored.size() - 1)(rng_)];
   }
   if (c.pooled && pools_)
@@ -278,7 +278,7 @@ Result<ArenaService::VoteResult> ArenaService::vote(const std::string& battle_id
 Result<arena::LeaderboardPtr> ArenaService::leaderboard() {
   const std::uint64_t key = version();
   if (auto hit = board_cache_.get(key)) return *hit;
-  std::lock_guard one_at_a_time(compute_mutex_);
+  MutexLock one_at_a_time(compute_mutex_);
   if (auto hit = board_cache_.get(key)) return *hit;
   auto votes = store_.listArenaVotes();
   if (!votes) return std::unexpected(votes.error());

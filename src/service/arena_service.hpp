@@ -2,7 +2,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -14,6 +13,7 @@
 #include "cache/saying_cache.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/mutex.hpp"
 #include "core/ttl_cache.hpp"
 #include "llm/gateway.hpp"
 #include "service/arena_leaderboard.hpp"
@@ -97,18 +97,19 @@ class ArenaService {
   Options options_;
   TopicCheck topic_check_;
 
-  std::mutex rng_mutex_;
-  std::mt19937_64 rng_;
-  std::mutex recent_mutex_;
-  std::vector<Saying> recent_;
-  std::optional<std::chrono::steady_clock::time_point> recent_at_;
+  Mutex rng_mutex_;
+  std::mt19937_64 rng_ CS_GUARDED_BY(rng_mutex_);
+  Mutex recent_mutex_;
+  std::vector<Saying> recent_ CS_GUARDED_BY(recent_mutex_);
+  std::optional<std::chrono::steady_clock::time_point> recent_at_ CS_GUARDED_BY(recent_mutex_);
   std::atomic<std::uint64_t> version_{0};
-  std::mutex skipped_mutex_;
-  std::unordered_set<std::string> skipped_;  // ids already counted in self_naming_ (bounded)
+  Mutex skipped_mutex_;
+  // ids already counted in self_naming_ (bounded)
+  std::unordered_set<std::string> skipped_ CS_GUARDED_BY(skipped_mutex_);
   std::atomic<std::uint64_t> self_naming_{0};
   std::atomic<std::uint64_t> calls_{0};
   TtlCache<std::uint64_t, arena::LeaderboardPtr> board_cache_;
-  std::mutex compute_mutex_;
+  Mutex compute_mutex_;  // guards no field: one leaderboard computation at a time
 };
 
 }  // namespace cs

@@ -13,7 +13,7 @@ namespace cs {
 CompareRun::CompareRun(std::vector<std::string> models) : models_(std::move(models)) {}
 
 void CompareRun::subscribe(OnResult on_result, OnDone on_done) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& outcome : finished_) on_result(outcome);
   if (finished_.size() == models_.size()) {
     on_done();
@@ -41,7 +41,7 @@ void CompareRun::complete(CompareOutcome outcome) {
   OnAll on_all;
   std::vector<CompareOutcome> all;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (finished_.size() == models_.size() || finishedLocked(outcome.model)) return;
     finished_.push_back(std::move(outcome));
     if (on_result_) on_result_(finished_.back());
@@ -61,7 +61,7 @@ void CompareRun::complete(CompareOutcome outcome) {
 void CompareRun::whenDone(OnAll on_all) {
   std::vector<CompareOutcome> all;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (finished_.size() != models_.size()) {
       on_all_ = std::move(on_all);
       return;
@@ -128,7 +128,7 @@ Result<std::optional<std::string>> CompareService::validateTopic(
 void CompareService::shutdown() {
   std::vector<CompareRunPtr> live;
   {
-    std::lock_guard lock(runs_mutex_);
+    MutexLock lock(runs_mutex_);
     shutting_down_ = true;
     for (auto& weak : runs_)
       if (auto run = weak.lock()) live.push_back(std::move(run));
@@ -183,7 +183,7 @@ CompareRunPtr CompareService::start(const std::vector<std::string>& models,
                                     const std::optional<std::string>& topic) {
   auto run = std::make_shared<CompareRun>(models);
   {
-    std::lock_guard lock(runs_mutex_);
+    MutexLock lock(runs_mutex_);
     if (shutting_down_) {
       run->finishUnfinished(
           cache::localError(llm::LlmError::Kind::kShuttingDown, "the server is shutting down"));

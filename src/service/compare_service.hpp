@@ -1,9 +1,7 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/executor.hpp"
+#include "core/mutex.hpp"
 #include "core/pending_calls.hpp"
 #include "llm/gateway.hpp"
 
@@ -58,10 +57,10 @@ class CompareRun {
 
  private:
   std::vector<std::string> models_;
-  std::mutex mutex_;
-  bool finishedLocked(const std::string& model) const;
+  Mutex mutex_;
+  bool finishedLocked(const std::string& model) const CS_REQUIRES(mutex_);
 
-  std::vector<CompareOutcome> finished_;
+  std::vector<CompareOutcome> finished_ CS_GUARDED_BY(mutex_);
   OnResult on_result_;
   OnDone on_done_;
   OnAll on_all_;
@@ -127,9 +126,10 @@ class CompareService {
   cache::BudgetGuard& budget_;
   Executor& executor_;
   Options options_;
-  std::mutex runs_mutex_;
-  bool shutting_down_ = false;
-  std::vector<std::weak_ptr<CompareRun>> runs_;  // running comparisons, for shutdown()
+  Mutex runs_mutex_;
+  bool shutting_down_ CS_GUARDED_BY(runs_mutex_) = false;
+  // running comparisons, for shutdown()
+  std::vector<std::weak_ptr<CompareRun>> runs_ CS_GUARDED_BY(runs_mutex_);
   PendingCalls calls_;  // bounded by max_concurrent_calls; waited for by the destructor
   PendingCalls jobs_;   // startAsync jobs queued or running; likewise
 };

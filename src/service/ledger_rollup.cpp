@@ -39,7 +39,7 @@ void LedgerRollup::record(const llm::LedgerRecord& record) {
     key += *part;
   }
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto [it, inserted] = rows_.try_emplace(std::move(key), row);
     if (!inserted) it->second.add(row);
   }
@@ -47,10 +47,10 @@ void LedgerRollup::record(const llm::LedgerRecord& record) {
 }
 
 Result<std::size_t> LedgerRollup::flush() {
-  std::lock_guard flushing(flush_mutex_);
+  MutexLock flushing(flush_mutex_);
   std::unordered_map<std::string, LedgerRow> batch;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     batch.swap(rows_);
   }
   if (batch.empty()) return 0;
@@ -70,7 +70,7 @@ Result<std::size_t> LedgerRollup::flush() {
 }
 
 std::vector<LedgerRow> LedgerRollup::pending() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<LedgerRow> out;
   out.reserve(rows_.size());
   for (const auto& [key, row] : rows_) out.push_back(row);
@@ -78,7 +78,7 @@ std::vector<LedgerRow> LedgerRollup::pending() const {
 }
 
 Result<std::vector<LedgerRow>> LedgerRollup::list(const TimeRange& range) {
-  std::lock_guard flushing(flush_mutex_);
+  MutexLock flushing(flush_mutex_);
   auto rows = store_.listLedgerStats(range);
   if (!rows) return rows;
   for (auto& row : pending())

@@ -2,13 +2,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/mutex.hpp"
 #include "core/periodic_thread.hpp"
 #include "llm/ledger.hpp"
 #include "store/store.hpp"
@@ -45,10 +45,10 @@ class LedgerRollup final : public llm::LedgerSink {
  private:
   Store& store_;
   Options options_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, LedgerRow> rows_;
+  mutable Mutex mutex_;
+  std::unordered_map<std::string, LedgerRow> rows_ CS_GUARDED_BY(mutex_);
   std::atomic<std::uint64_t> version_{0};
-  std::mutex flush_mutex_;
+  Mutex flush_mutex_;  // one flush at a time; guards no field
   std::optional<PeriodicThread> flusher_;  // last: it flushes the members above
 };
 

@@ -74,7 +74,7 @@ std::vector<RequestStatsRow> mergeShards(
 }  // namespace
 
 Result<std::size_t> RequestStatsRecorder::flush() {
-  std::lock_guard flushing(flush_mutex_);
+  MutexLock flushing(flush_mutex_);
   std::vector<RequestStatsRow> rows = mergeShards(shards_, true);
   if (rows.empty()) return 0;
   auto written = store_.addRequestStats(rows);
@@ -82,7 +82,7 @@ Result<std::size_t> RequestStatsRecorder::flush() {
     std::int64_t lost = 0;
     for (const auto& r : rows) lost += r.invocations;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       dropped_rows_ += rows.size();
     }
     obs::log().error("Request statistics flush failed", {{"error_type", written.error().name()},
@@ -99,7 +99,7 @@ std::vector<RequestStatsRow> RequestStatsRecorder::pending() const {
 }
 
 std::uint64_t RequestStatsRecorder::droppedRows() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return dropped_rows_;
 }
 

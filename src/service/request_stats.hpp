@@ -1,7 +1,6 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -9,6 +8,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/mutex.hpp"
 #include "core/per_thread.hpp"
 #include "core/periodic_thread.hpp"
 #include "obs/metrics.hpp"
@@ -49,9 +49,9 @@ class RequestStatsRecorder {
   Options options_;
   using Rows = std::unordered_map<std::string, RequestStatsRow>;  // by minute|model|source
   PerThread<Rows> shards_;
-  mutable std::mutex mutex_;
-  std::uint64_t dropped_rows_ = 0;
-  std::mutex flush_mutex_;  // one flush at a time (worker, destructor, tests)
+  mutable Mutex mutex_;
+  std::uint64_t dropped_rows_ CS_GUARDED_BY(mutex_) = 0;
+  Mutex flush_mutex_;  // one flush at a time (worker, destructor, tests); guards no field
   std::optional<PeriodicThread> flusher_;  // last: it flushes the members above
 };
 

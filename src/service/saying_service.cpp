@@ -73,13 +73,13 @@ std::optional<ServedSaying> SayingService::nextFromMemory(std::uint64_t& request
     }
   std::string avoid;
   {
-    std::lock_guard lock(last_mutex_);
+    MutexLock lock(last_mutex_);
     avoid = last_store_id_;
   }
   auto picked = picker_.pickCached(avoid);
   if (!picked) return std::nullopt;
   {
-    std::lock_guard lock(last_mutex_);
+    MutexLock lock(last_mutex_);
     last_store_id_ = picked->id;
   }
   request_number = requests_.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -204,13 +204,13 @@ Result<ServedSaying> SayingService::fallbackFor(const std::string& model_id, std
 Result<ServedSaying> SayingService::fromStore(std::uint64_t request_number) {
   std::string avoid;
   {
-    std::lock_guard lock(last_mutex_);
+    MutexLock lock(last_mutex_);
     avoid = last_store_id_;
   }
   auto picked = picker_.pickRandom(avoid);
   if (!picked) return fail(ErrorCode::kUnavailable, picked.error().message);
   {
-    std::lock_guard lock(last_mutex_);
+    MutexLock lock(last_mutex_);
     last_store_id_ = picked->id;
   }
   return ServedSaying{std::make_shared<const Saying>(std::move(*picked)), Source::kStore,

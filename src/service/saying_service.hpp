@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "cache/saying_cache.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/mutex.hpp"
 #include "core/saying.hpp"
 #include "llm/gateway.hpp"
 #include "store/saying_picker.hpp"
@@ -96,8 +96,8 @@ class SayingService {
   llm::Gateway* gateway_ = nullptr;
   Options options_;
   std::atomic<std::uint64_t> requests_{0};
-  std::mutex last_mutex_;
-  std::string last_store_id_;
+  Mutex last_mutex_;
+  std::string last_store_id_ CS_GUARDED_BY(last_mutex_);
 };
 
 }  // namespace cs

@@ -29,7 +29,7 @@ Result<StatsResultPtr> StatsService::stats(const std::map<std::string, std::stri
   if (ledger_) key += "#ledger=" + std::to_string(ledger_->version());
   if (feedback_) key += "#votes=" + std::to_string(feedback_->version());
   if (auto hit = cache_.get(key)) return *hit;
-  std::lock_guard one_at_a_time(compute_mutex_);
+  MutexLock one_at_a_time(compute_mutex_);
   if (auto hit = cache_.get(key)) return *hit;
   auto computed = compute(*filter);
   // compute() held a window of votes and their sayings; give that peak back.
@@ -41,7 +41,7 @@ Result<StatsResultPtr> StatsService::stats(const std::map<std::string, std::stri
 Result<void> StatsService::loadServices(const std::vector<VoteSample>& records) {
   std::vector<std::string> missing;
   {
-    std::lock_guard lock(services_mutex_);
+    MutexLock lock(services_mutex_);
     std::unordered_set<std::string_view> asked;
     for (const auto& r : records)
       if (!services_by_saying_.contains(r.saying_id) && asked.insert(r.saying_id).second)
@@ -55,7 +55,7 @@ Result<void> StatsService::loadServices(const std::vector<VoteSample>& records) 
         missing.begin() + static_cast<std::ptrdiff_t>(std::min(i + kIdsPerFetch, missing.size())));
     auto sayings = store_.getSayings(ids);
     if (!sayings) return std::unexpected(sayings.error());
-    std::lock_guard lock(services_mutex_);
+    MutexLock lock(services_mutex_);
     for (auto& s : *sayings) {
       provider_by_model_.try_emplace(s.model, s.provider);
       services_by_saying_.insert_or_assign(s.id, std::move(s.services));
@@ -99,7 +99,7 @@ Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
   result->computed_at_ms = now;
   // The services map is only read during aggregate; loadServices of a concurrent request
   // waits, which is cheap next to a stats computation that happens once per TTL.
-  std::lock_guard lock(services_mutex_);
+  MutexLock lock(services_mutex_);
   StatsInput input;
   input.rollups = *rollups;
   input.ledger = *ledger;
@@ -107,7 +107,9 @@ Result<StatsResultPtr> StatsService::compute(const StatsFilter& filter) {
   input.service_votes = *recent;
   input.services_by_saying = &services_by_saying_;
   input.now_ms = now;
-  input.provider_of = [this](std::string_view model) -> std::string {
+  // Called only by aggregate() below, under services_mutex_ (the analysis checks the body
+  // against that, not the std::function's call).
+  input.provider_of = [this](std::string_view model) CS_REQUIRES(services_mutex_) -> std::string {
     if (provider_of_)
       if (auto p = provider_of_(model); !p.empty()) return p;
     auto it = provider_by_model_.find(std::string(model));

@@ -3,13 +3,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/mutex.hpp"
 #include "core/ttl_cache.hpp"
 #include "service/feedback_service.hpp"
 #include "service/ledger_rollup.hpp"
@@ -79,11 +79,13 @@ class StatsService {
   TtlCache<std::string, StatsResultPtr> cache_;
   // One computation at a time: a caller that waited for the same filter takes the result
   // just cached instead of computing it again, and the peak memory stays one window's.
-  std::mutex compute_mutex_;
+  Mutex compute_mutex_;  // guards no field: it serialises the computation
   // A saying's services never change, so they are kept once fetched (bounded).
-  std::mutex services_mutex_;
-  std::unordered_map<std::string, std::vector<std::string>> services_by_saying_;
-  std::unordered_map<std::string, std::string> provider_by_model_;  // learned from sayings
+  Mutex services_mutex_;
+  std::unordered_map<std::string, std::vector<std::string>> services_by_saying_
+      CS_GUARDED_BY(services_mutex_);
+  // learned from sayings
+  std::unordered_map<std::string, std::string> provider_by_model_ CS_GUARDED_BY(services_mutex_);
 };
 
 }  // namespace cs

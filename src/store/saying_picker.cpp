@@ -7,12 +7,12 @@ SayingPicker::SayingPicker(Store& store, const Clock& clock, Options options)
 
 Result<std::shared_ptr<const std::vector<std::string>>> SayingPicker::ids() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (ids_ && clock_.now() < ids_expire_) return ids_;
   }
   // Refresh outside the lock; concurrent refreshes are harmless (last one wins).
   auto fresh = store_.listSayingIds();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!fresh) {
     if (ids_) return ids_;  // a stale list beats no answer while the store is down
     return std::unexpected(fresh.error());
@@ -26,7 +26,7 @@ std::size_t SayingPicker::chooseIndex(const std::vector<std::string>& all,
                                       const std::string& avoid_id) {
   std::size_t index;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     index = std::uniform_int_distribution<std::size_t>(0, all.size() - 1)(rng_);
   }
   if (all.size() > 1 && all[index] == avoid_id) index = (index + 1) % all.size();
@@ -50,7 +50,7 @@ Result<Saying> SayingPicker::pickRandom(const std::string& avoid_id) {
 std::shared_ptr<const Saying> SayingPicker::pickCached(const std::string& avoid_id) {
   std::shared_ptr<const std::vector<std::string>> list;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!ids_ || clock_.now() >= ids_expire_) return nullptr;
     list = ids_;
   }
@@ -67,7 +67,7 @@ Result<std::optional<Saying>> SayingPicker::get(const std::string& id) {
 
 void SayingPicker::remember(const Saying& saying) {
   items_.put(saying.id, std::make_shared<const Saying>(saying));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!ids_) return;
   auto grown = std::make_shared<std::vector<std::string>>(*ids_);
   grown->push_back(saying.id);

@@ -1,12 +1,12 @@
 #pragma once
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 #include "core/ttl_cache.hpp"
 #include "store/store.hpp"
 
@@ -43,10 +43,10 @@ class SayingPicker {
   const Clock& clock_;
   Options options_;
   TtlCache<std::string, std::shared_ptr<const Saying>> items_;
-  std::mutex mutex_;
-  std::shared_ptr<const std::vector<std::string>> ids_;
-  std::chrono::steady_clock::time_point ids_expire_{};
-  std::mt19937_64 rng_{std::random_device{}()};
+  Mutex mutex_;
+  std::shared_ptr<const std::vector<std::string>> ids_ CS_GUARDED_BY(mutex_);
+  std::chrono::steady_clock::time_point ids_expire_ CS_GUARDED_BY(mutex_){};
+  std::mt19937_64 rng_ CS_GUARDED_BY(mutex_){std::random_device{}()};
 };
 
 }  // namespace cs

@@ -11,7 +11,7 @@ using sqlite::Statement;
 
 Result<void> SqliteStore::addLedgerStats(const std::vector<LedgerRow>& rows) {
   if (rows.empty()) return {};
-  std::lock_guard lock(mutex_);
+  BoundedMutexLock lock(mutex_);
   // One transaction per batch: one fsync for the whole batch instead of one per row.
   sqlite::ImmediateTransaction tx(db_);
   if (!tx.ok()) return fail(ErrorCode::kStoreUnavailable, "addLedgerStats: database is busy");
@@ -40,7 +40,7 @@ Result<void> SqliteStore::addLedgerStats(const std::vector<LedgerRow>& rows) {
 }
 
 Result<std::vector<LedgerRow>> SqliteStore::listLedgerStats(const TimeRange& range) {
-  std::lock_guard lock(mutex_);
+  BoundedMutexLock lock(mutex_);
   Statement st(db_,
                "SELECT minute_ms, model, provider, purpose, calls, failed_calls, attempts, "
                "input_tokens, output_tokens, cost_usd, latency_ms FROM ledger_stats "

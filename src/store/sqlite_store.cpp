@@ -156,7 +156,7 @@ Result<void> SqliteStore::probeWrite() {
 }
 
 int SqliteStore::schemaVersion() {
-  std::lock_guard lock(mutex_);  // start-up and tests: no bound needed
+  BoundedMutexLock lock(mutex_);  // start-up and tests: no bound needed
   Statement st(db_, "PRAGMA user_version");
   return st.step() == SQLITE_ROW ? static_cast<int>(st.int64(0)) : -1;
 }

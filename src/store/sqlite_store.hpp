@@ -82,6 +82,10 @@ class SqliteStore final : public Store {
   Result<void> addVoteRollups(const FeedbackRecord& record);
 
   SqliteOptions options_;
+  // The connections are guarded by the mutexes below, but not with CS_GUARDED_BY: each call
+  // takes its lock with a timeout (std::unique_lock's try_lock_for, then `if (!lock)`), which
+  // Clang's analysis cannot follow through a returned lock, and read_mutex_ is chosen at run
+  // time (its own, or mutex_ for ":memory:"). lockWriter()/lockReader() are the only ways in.
   BoundedMutex mutex_;
   sqlite3* db_ = nullptr;
   BoundedMutex read_mutex_own_;
