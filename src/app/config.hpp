@@ -114,7 +114,7 @@ struct MetricsConfig {
 };
 
 struct FeedbackConfig {
-  std::size_t body_limit = 4 * 1024;  // POST /api/feedback bodies beyond this: 413
+  std::size_t body_limit = std::size_t{4} * 1024;  // POST /api/feedback bodies beyond this: 413
 };
 
 // [llm]: the gateway (catalog, prompts, timeouts, retries, breaker, provider endpoints).
@@ -162,7 +162,7 @@ struct WebConfig {
 // (config/cloud-sayings.toml documents every key) overrides them, flags override the file.
 struct Config {
   http::ServerOptions server;
-  std::size_t body_limit = 64 * 1024;
+  std::size_t body_limit = std::size_t{64} * 1024;
   StoreConfig store;
   LogConfig log;
   FlowConfig flow;

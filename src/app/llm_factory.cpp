@@ -13,7 +13,7 @@ namespace {
 
 std::string env(const char* name, std::string fallback = {}) {
   const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
+  return v && *v ? std::string(v) : std::move(fallback);
 }
 
 std::unique_ptr<SecretProvider> makeSecrets(const Config& config, net::HttpTransport& transport,

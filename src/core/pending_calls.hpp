@@ -24,7 +24,9 @@ class PendingCalls {
   }
   void leave() {
     MutexLock lock(mutex_);
-    if (count_ > 0 && --count_ == 0) zero_.notify_all();
+    if (count_ == 0) return;
+    --count_;
+    if (count_ == 0) zero_.notify_all();
   }
   std::size_t count() const {
     MutexLock lock(mutex_);

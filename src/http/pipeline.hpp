@@ -17,7 +17,7 @@ class Pipeline final : public HttpHandler {
   // Runs on every response, including short-circuited and error ones (headers, metrics).
   using After = std::function<void(const Request&, Response&, double execution_ms)>;
 
-  explicit Pipeline(const Router& router, std::size_t default_body_limit = 64 * 1024);
+  explicit Pipeline(const Router& router, std::size_t default_body_limit = std::size_t{64} * 1024);
   void addBefore(Before fn) { before_.push_back(std::move(fn)); }
   void addAfter(After fn) { after_.push_back(std::move(fn)); }
   void setBodyLimit(std::string method, std::string path, std::size_t limit);

@@ -17,7 +17,7 @@ struct ServerOptions {
   // Blocking requests waiting for a worker beyond those running; past it they get 503
   // "unavailable" at once instead of an unbounded backlog.
   std::size_t blocking_queue_limit = 256;
-  std::size_t header_limit = 16 * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   std::chrono::milliseconds read_timeout{10'000};  // a request's header and body must arrive within
   std::chrono::milliseconds idle_timeout{30'000};  // keep-alive connection with no new request
   // A new connection must send its first byte within this (idle sockets cost a slot each).

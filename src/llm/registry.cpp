@@ -18,6 +18,7 @@ std::unique_ptr<ProviderAdapter> ProviderRegistry::make(const std::string& provi
 
 std::vector<std::string> ProviderRegistry::names() const {
   std::vector<std::string> out;
+  out.reserve(factories_.size());
   for (const auto& [name, factory] : factories_) out.push_back(name);
   return out;
 }

@@ -28,7 +28,7 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds total_timeout{30'000};  // the whole transfer, headers to last byte
   std::optional<AwsSigV4> aws_sigv4;
-  std::size_t max_response_bytes = 8 * 1024 * 1024;  // a bigger body fails as kOther
+  std::size_t max_response_bytes = std::size_t{8} * 1024 * 1024;  // a bigger body fails as kOther
 };
 
 // Why a transfer produced no HTTP response (status 0). An HTTP error status is not one.

@@ -120,11 +120,11 @@ struct VoteRow {
 // execution_time. nullopt = the vote does not count towards the average.
 inline constexpr double kAssumedCachedBelowMs = 100.0;
 inline std::optional<double> responseTimeSample(const FeedbackRecord& r) {
-  if (r.original_llm_time) return *r.original_llm_time;
+  if (r.original_llm_time) return r.original_llm_time;
   if (r.is_cached.value_or(false)) return std::nullopt;
   if (!r.execution_time) return std::nullopt;
   if (*r.execution_time < kAssumedCachedBelowMs) return std::nullopt;
-  return *r.execution_time;
+  return r.execution_time;
 }
 
 // The VoteRow counting `record` alone (its minute, its vote, its response-time sample).

@@ -15,7 +15,7 @@ namespace cs::dynamo {
 
 namespace {
 // Expired battles stay readable this long before DynamoDB's TTL may delete them.
-constexpr std::int64_t kKeepExpiredS = 24 * 3600;
+constexpr std::int64_t kKeepExpiredS = std::int64_t{24} * 3600;
 
 Json arenaKey(const std::string& key) {
   return {{"arena_key", attrS(key)}};
@@ -114,7 +114,7 @@ UpdateItemRequest createOnly(const std::string& table, const std::string& key, c
   for (const auto& [name, value] : item.items()) {
     const std::string i = std::to_string(n++);
     if (n > 1) text += ", ";
-    text += "#a" + i + " = :v" + i;
+    text.append("#a").append(i).append(" = :v").append(i);
     req.update.names["#a" + i] = name;
     req.update.values[":v" + i] = value;
   }

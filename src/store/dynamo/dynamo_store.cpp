@@ -25,13 +25,17 @@ DynamoStore::DynamoStore(net::HttpTransportPtr transport, ClientOptions client,
       clock_(clock) {}
 
 DynamoStore::~DynamoStore() {
-  // How many requests this instance made: the figure DynamoDB bills and throttles by.
-  Json counts = Json::object();
-  for (int i = 0; i < static_cast<int>(Op::kCount); ++i)
-    if (auto n = client_->calls(static_cast<Op>(i))) counts[opName(static_cast<Op>(i))] = n;
-  obs::log().info("DynamoDB requests made", {{"total", client_->totalCalls()},
-                                             {"retries", client_->retries()},
-                                             {"by_operation", counts}});
+  // How many requests this instance made: the figure DynamoDB bills and throttles by. Only a
+  // log line: if building it fails (bad_alloc at shutdown), the store still goes quietly.
+  try {
+    Json counts = Json::object();
+    for (int i = 0; i < static_cast<int>(Op::kCount); ++i)
+      if (auto n = client_->calls(static_cast<Op>(i))) counts[opName(static_cast<Op>(i))] = n;
+    obs::log().info("DynamoDB requests made", {{"total", client_->totalCalls()},
+                                               {"retries", client_->retries()},
+                                               {"by_operation", counts}});
+  } catch (...) {
+  }
 }
 
 Result<void> DynamoStore::ping() {
@@ -159,6 +163,7 @@ Result<std::vector<Saying>> DynamoStore::recentSayings(std::size_t limit) {
   std::sort(stamps.begin(), stamps.end(), newer);
   if (stamps.size() > limit) stamps.resize(limit);
   std::vector<std::string> ids;
+  ids.reserve(stamps.size());
   for (const auto& s : stamps) ids.push_back(s.id);
   auto sayings = getSayings(ids);
   if (!sayings) return sayings;
