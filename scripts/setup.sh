@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   clang-format curl ca-certificates nodejs chromium wrk nginx-light
   prometheus  # promtool: tests check /metrics with `promtool check metrics`
   clang-19 libclang-rt-19-dev
+  clang-tidy-19  # scripts/lint.sh (clang-format above is 14: the version the code follows)
   python3  # bench/soak.py (soak_smoke in the release preset)
   python3-yaml  # tests/deploy/check_template.py reads deploy/aws/template.yaml
   zip unzip  # build/<preset>/cloud-sayings-lambda.zip and the test that unpacks it

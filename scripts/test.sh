@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, then builds and runs the whole suite: release (g++), asan (clang-19: ASan+UBSan with
 # libFuzzer coverage, so it also fuzzes each target for 20 s) and tsan (g++) builds.
-# CS_TEST_PRESETS="release" limits the presets (e.g. for a quick local run).
+# Before them, the lint stage (scripts/lint.sh). CS_TEST_PRESETS="release" limits the presets
+# (e.g. for a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -11,6 +12,15 @@ presets=(${CS_TEST_PRESETS:-release asan tsan})
 failed=()
 declare -A summary
 start=$(date +%s)
+# Style checks first (scripts/lint.sh: clang-format, clang-tidy; a few minutes, no build).
+# A finding fails the run at the end, so the presets still show their results meanwhile.
+# CS_TEST_LINT=0 skips it (a quick local run).
+lint_status="skipped"
+if [[ ${CS_TEST_LINT:-1} != 0 ]]; then
+  lint_start=$(date +%s)
+  if ./scripts/lint.sh; then lint_status="passed"; else lint_status="FAILED"; failed+=(lint); fi
+  lint_status+=" ($(( $(date +%s) - lint_start ))s)"
+fi
 for preset in "${presets[@]}"; do
   echo "=== [$preset] build"
   cmake --preset "$preset" >/dev/null
@@ -23,6 +33,7 @@ for preset in "${presets[@]}"; do
   summary[$preset]=$(grep -E "tests passed" "$log" | tail -1 || echo "no summary")
 done
 echo "=== summary ($(( $(date +%s) - start ))s)"
+echo "  lint: $lint_status"
 for preset in "${presets[@]}"; do echo "  $preset: ${summary[$preset]}"; done
-if ((${#failed[@]})); then echo "FAILED presets: ${failed[*]}"; exit 1; fi
+if ((${#failed[@]})); then echo "FAILED: ${failed[*]}"; exit 1; fi
 echo "all presets passed"
