@@ -6,7 +6,7 @@
 namespace cs::api {
 
 // Largest arena request body (413 beyond): `{}`, a topic or a winner.
-inline constexpr std::size_t kArenaBodyLimit = 4 * 1024;
+inline constexpr std::size_t kArenaBodyLimit = std::size_t{4} * 1024;
 inline constexpr std::string_view kBattlesPath = "/api/arena/battles";
 inline constexpr std::string_view kBattlePrefix = "/api/arena/battles/";  // + {id}/vote
 

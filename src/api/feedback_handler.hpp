@@ -6,7 +6,7 @@
 namespace cs::api {
 
 // Largest POST /api/feedback body (413 beyond): a vote is a few dozen bytes.
-inline constexpr std::size_t kFeedbackBodyLimit = 4 * 1024;
+inline constexpr std::size_t kFeedbackBodyLimit = std::size_t{4} * 1024;
 
 // Validates the input, so the service gets a well-formed VoteRequest.
 Result<VoteRequest> parseVoteRequest(const http::Request& request);

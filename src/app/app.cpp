@@ -235,6 +235,7 @@ void App::buildCache() {
   options.dedup_recent = static_cast<std::size_t>(c.dedup_recent);
   std::vector<std::string> models;
   const auto statuses = gateway().models();
+  models.reserve(statuses.size());
   for (const auto& m : statuses) models.push_back(m.info.id);
   cache_ = std::make_unique<cache::SayingCache>(gateway(), *ingestor_, *tracker_, *budget_, clock_,
                                                 *executor_, options,

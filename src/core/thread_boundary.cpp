@@ -79,8 +79,8 @@ void noteSurprise(ThreadKind kind, std::string_view what, std::string_view model
       reporter(kind, what, model);
     else
       writeToStderr(kind, what, model);
-  } catch (...) {
-    // Reporting is best effort; the count above is the record that cannot fail.
+  } catch (...) {  // NOLINT(bugprone-empty-catch): reporting is best effort
+    // The count above is the record that cannot fail.
   }
 }
 

@@ -51,7 +51,7 @@ std::optional<std::int64_t> parseIsoUtc(std::string_view s) {
       ++pos;
       int scale = 100;
       while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        ms += (s[pos] - '0') * scale;
+        ms += static_cast<std::int64_t>(s[pos] - '0') * scale;
         scale /= 10;
         ++pos;
       }

@@ -102,7 +102,7 @@ std::string ClientResolver::clientAddress(const Request& request) const {
 }
 
 std::string ClientResolver::clientKey(const Request& request) const {
-  const std::string address = clientAddress(request);
+  std::string address = clientAddress(request);  // not const: returned by move
   auto ip = IpAddress::parse(address);
   if (!ip || ip->v4) return address;
   IpAddress prefix = *ip;

@@ -202,6 +202,7 @@ class Server::Impl {
     }
     net::co_spawn(ioc_, acceptLoop(), net::detached);
     std::vector<std::thread> threads;
+    threads.reserve(extra_.size());
     for (auto& ctx : extra_) threads.emplace_back([&ctx] { ctx->run(); });
     ioc_.run();
     for (auto& ctx : extra_) ctx->stop();
@@ -325,7 +326,8 @@ class Server::Impl {
     std::size_t dropped = 0;
     while (dropped < (4u << 20)) {
       buffer.clear();
-      const std::size_t n = co_await stream.async_read_some(buffer.prepare(64 * 1024), withEc(ec));
+      const std::size_t n =
+          co_await stream.async_read_some(buffer.prepare(std::size_t{64} * 1024), withEc(ec));
       if (ec) break;
       dropped += n;
     }

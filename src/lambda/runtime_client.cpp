@@ -14,7 +14,7 @@ constexpr std::string_view kVersion = "/2018-06-01";
 constexpr std::chrono::milliseconds kNextTimeout{24LL * 3600 * 1000};
 constexpr std::chrono::milliseconds kPostTimeout{10'000};
 // Lambda accepts 6 MB synchronous responses; the next call gets a little more than that.
-constexpr std::size_t kMaxEventBytes = 7 * 1024 * 1024;
+constexpr std::size_t kMaxEventBytes = std::size_t{7} * 1024 * 1024;
 
 Error transportFailure(std::string_view what, const net::HttpResponse& r) {
   if (!r.ok()) return Error{ErrorCode::kRuntimeApi, std::string(what) + ": " + r.error_message};

@@ -280,8 +280,11 @@ class CurlTransport::Impl {
     // would compute a different signature (tests/integration/sigv4_known_answer_test.cpp).
     // Signed AWS bodies are small JSON, far below curl's 1 MB Expect threshold.
     if (!r.aws_sigv4) t->header_list = curl_slist_append(t->header_list, "Expect:");
-    for (const auto& [name, value] : r.headers)
-      t->header_list = curl_slist_append(t->header_list, (name + ": " + value).c_str());
+    for (const auto& [name, value] : r.headers) {
+      std::string line = name;
+      line.append(": ").append(value);
+      t->header_list = curl_slist_append(t->header_list, line.c_str());
+    }
     if (r.aws_sigv4) {
       const auto& aws = *r.aws_sigv4;
       t->userpwd = aws.access_key_id + ":" + aws.secret_access_key;

@@ -16,12 +16,12 @@
 namespace cs::obs {
 
 namespace {
-constexpr std::size_t kMaxPendingBytes = 8 * 1024 * 1024;
-constexpr std::size_t kKeepBatchBytes = 64 * 1024;
+constexpr std::size_t kMaxPendingBytes = std::size_t{8} * 1024 * 1024;
+constexpr std::size_t kKeepBatchBytes = std::size_t{64} * 1024;
 // Lines wait up to kBatchDelay (or until kWakeBytes are pending) before the writer takes them:
 // under load the writer wakes ~40 times a second instead of once per line (each wake was a
 // futex call and a context switch on the request's core, the hot path's largest cost).
-constexpr std::size_t kWakeBytes = 32 * 1024;
+constexpr std::size_t kWakeBytes = std::size_t{32} * 1024;
 constexpr auto kBatchDelay = std::chrono::milliseconds(25);
 
 void writeStdout(std::string_view data) {
@@ -147,7 +147,7 @@ void Logger::logFields(Level level, std::string_view message, std::string_view e
     text += extra_json;
   }
   text += "}\n";
-  enqueue(std::move(text), level >= Level::kWarning);
+  enqueue(text, level >= Level::kWarning);
 }
 
 void Logger::setContextFields(std::string members) {
@@ -158,10 +158,10 @@ void Logger::setContextFields(std::string members) {
 
 void Logger::writeLine(std::string line) {
   line.push_back('\n');
-  enqueue(std::move(line), false);
+  enqueue(line, false);
 }
 
-void Logger::enqueue(std::string text, bool urgent) {
+void Logger::enqueue(const std::string& text, bool urgent) {
   bool wake = false;
   {
     MutexLock lock(mutex_);

@@ -61,7 +61,7 @@ class Logger {
 
  private:
   void run();
-  void enqueue(std::string text, bool urgent);
+  void enqueue(const std::string& text, bool urgent);
   Level min_level_;
   Sink sink_;
   std::atomic<bool> has_context_{false};

@@ -79,7 +79,7 @@ SecretChain::Fetched SecretChain::fetch(const std::string& name) {
       registerSecret(**value);  // redact() masks it wherever it shows up (any provider's echo)
       obs::log().debug("Secret loaded",
                        {{"source", std::string(source->kind())}, {"secret", name}});
-      return Fetched{std::move(**value), std::nullopt, false};
+      return Fetched{std::move(*value), std::nullopt, false};
     }
   }
   return Fetched{std::nullopt,

@@ -115,6 +115,7 @@ Leaderboard buildLeaderboard(const std::vector<ArenaVote>& votes, std::int64_t n
   }
   // Ranks from the intervals as shown (the clamp can only widen them).
   std::vector<Interval> shown;
+  shown.reserve(rows.size());
   for (const auto& row : rows) shown.push_back({row.ci_low, row.ci_high});
   const auto shown_ranks = ranksFromIntervals(shown);
   for (std::size_t i = 0; i < n; ++i) rows[i].rank = shown_ranks[i];

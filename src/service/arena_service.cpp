@@ -47,7 +47,7 @@ ArenaService::ArenaService(Store& store, llm::Gateway& gateway, cache::Ingestor&
       budget_(budget),
       pools_(pools),
       clock_(clock),
-      options_(std::move(options)),
+      options_(options),
       topic_check_(std::move(topic_check)),
       rng_(options_.seed ? options_.seed : std::random_device{}()),
       board_cache_(clock, options_.leaderboard_ttl, 16) {}
