@@ -122,7 +122,7 @@ http::Response streamed(const CompareRunPtr& run, std::chrono::steady_clock::tim
   response.headers.set("Cache-Control", "no-store");
   response.headers.set("X-Accel-Buffering", "no");  // proxies must not hold events back
   response.observation = http::Observation{"llm", "", std::nullopt, 0, 0.0, false};
-  response.stream = [run, started](http::StreamSinkPtr sink) {
+  response.stream = [run, started](const http::StreamSinkPtr& sink) {
     run->subscribe(
         [sink](const CompareOutcome& o) { sink->write(sseEvent("result", outcomeJson(o))); },
         [sink, started, count = run->models().size()] {
@@ -180,7 +180,7 @@ http::Response compare(CompareService& service, const http::Request& request) {
                          // callback).
                          CompareService::Started head{run->models, run->topic, nullptr};
                          run->run->whenDone([done, started, head = std::move(head)](
-                                                std::vector<CompareOutcome> outcomes) {
+                                                const std::vector<CompareOutcome>& outcomes) {
                            done(answered(head, outcomes, started));
                          });
                        });

@@ -22,7 +22,7 @@ Result<std::optional<double>> optionalMs(const nlohmann::json& body, const char*
   if (!ms || *ms < 0 || *ms > kMaxMs)
     return fail(ErrorCode::kBadRequest,
                 std::string(name) + ": expected a number of milliseconds from 0 to 86400000");
-  return std::optional<double>(*ms);
+  return ms;
 }
 
 // A field that may be absent or null: true when present with a non-null value.
@@ -66,7 +66,7 @@ Result<VoteRequest> parseVoteRequest(const http::Request& request) {
   if (present(*body, "/is_cached")) {
     const auto cached = jsonf::boolean(*body, "/is_cached");
     if (!cached) return fail(ErrorCode::kBadRequest, "is_cached: expected true or false");
-    v.is_cached = *cached;
+    v.is_cached = cached;
   }
   v.client_key = clientKey(request);
   return v;

@@ -8,7 +8,7 @@
 namespace cs::http {
 
 namespace {
-Response bad(std::string message) {
+Response bad(const std::string& message) {
   return jsonError(ErrorCode::kBadRequest, message);
 }
 

@@ -20,8 +20,9 @@ void Router::addPrefix(std::string method, std::string prefix, Handler handler,
       methods[std::move(method)] = Route{std::move(handler), std::move(blocking), false, {}};
       return;
     }
-  prefixes_.push_back({std::move(prefix),
-                       {{std::move(method), Route{std::move(handler), std::move(blocking), false, {}}}}});
+  std::map<std::string, Route> methods;
+  methods[std::move(method)] = Route{std::move(handler), std::move(blocking), false, {}};
+  prefixes_.emplace_back(std::move(prefix), std::move(methods));
 }
 
 void Router::setInlineTry(const std::string& method, const std::string& path,

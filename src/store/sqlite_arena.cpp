@@ -16,7 +16,7 @@ using sqlite::Transaction;
 namespace {
 // Expired battles older than this are deleted when a new one is written: the table stays
 // the size of a day's battles (votes keep what the leaderboard needs).
-constexpr std::int64_t kKeepExpiredMs = 24 * 3'600'000;
+constexpr std::int64_t kKeepExpiredMs = std::int64_t{24} * 3'600'000;
 
 constexpr std::string_view kBattleColumns =
     "id, topic, created_at, expires_at, a_saying_id, a_text, a_services, a_model, a_provider, "
