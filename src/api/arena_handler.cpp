@@ -159,6 +159,7 @@ http::Response getLeaderboard(ArenaService& service, const http::Request& reques
     models.push_back(std::move(row));
   }
   std::vector<const arena::LeaderboardRow*> by_place;
+  by_place.reserve(b.models.size());
   for (const auto& m : b.models) by_place.push_back(&m);
   // std::sort with a full order (not stable_sort: its temporary buffer is deprecated in C++23).
   std::sort(by_place.begin(), by_place.end(), [](const auto* x, const auto* y) {

@@ -120,7 +120,7 @@ void readPassthrough(const toml::table& root, Config& c) {
   s.read("enabled", c.passthrough.enabled);
   s.read("token_env", c.passthrough.token_env);
   s.read("deadline_ms", c.passthrough.deadline_ms, 1, kMaxMs);
-  s.read("body_limit", c.passthrough.body_limit, 1, 64 * 1024 * 1024);
+  s.read("body_limit", c.passthrough.body_limit, 1, std::int64_t{64} * 1024 * 1024);
   s.finish();
 }
 

@@ -29,7 +29,7 @@ void PassthroughService::forward(std::string model_id, jsonf::Json body, Done do
   request.purpose = kPurpose;
   pending_.enter();
   gateway_.forwardAsync(
-      std::move(request), [this, model_id, done = std::move(done)](llm::ForwardOutcome outcome) {
+      std::move(request), [this, model_id = std::move(model_id), done = std::move(done)](llm::ForwardOutcome outcome) {
         struct Leave {
           PendingCalls& p;
           ~Leave() { p.leave(); }
