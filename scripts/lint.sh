@@ -10,7 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CLANG_FORMAT=${CLANG_FORMAT:-clang-format-14}  # the version the code is formatted with
 CLANG_TIDY=${CLANG_TIDY:-clang-tidy-19}
-RUN_CLANG_TIDY=${RUN_CLANG_TIDY:-run-clang-tidy-19}
 JOBS=${CS_LINT_JOBS:-2}
 stages=("$@")
 ((${#stages[@]})) || stages=(format tidy)
@@ -46,32 +45,22 @@ for stage in "${stages[@]}"; do
         -DCS_BUILD_TESTS=OFF -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
         -DCMAKE_UNITY_BUILD="${CS_LINT_UNITY:-ON}" -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 \
         >build/lint-configure.log 2>&1 || { cat build/lint-configure.log; exit 1; }
-      log=build/lint/tidy.log
-      # The entries to check (regexes for run-clang-tidy): src/ files compiled alone, and the
-      # unity batches made of src/ files (whichever targets they belong to).
-      mapfile -t tidy_files < <(python3 - <<'PY'
-import json, os, re
-root = os.getcwd()
-for entry in json.load(open("build/lint/compile_commands.json")):
-    f = entry["file"]
-    if f.startswith(root + "/src/"):
-        print(re.escape(f) + "$")
-    elif "/Unity/" in f and (root + "/src/") in open(f).read():
-        print(re.escape(f) + "$")
-PY
-      )
       # Only src/ (tests, fuzz and bench are not held to it). A unity batch includes .cpp files
-      # on purpose: bugprone-suspicious-include is off for those runs.
-      if "$RUN_CLANG_TIDY" -clang-tidy-binary "$(command -v "$CLANG_TIDY")" -p build/lint \
-        -j "$JOBS" -quiet -checks=-bugprone-suspicious-include \
-        "${tidy_files[@]}" >"$log" 2>&1; then
-        :
+      # on purpose: bugprone-suspicious-include is off for those runs. Each entry's result is
+      # cached under build/lint/tidy-cache, keyed by a hash of its preprocessed text, its flags,
+      # .clang-tidy and the clang-tidy version (scripts/tidy_cached.py): an unchanged batch is
+      # not checked again, a finding is never cached. CS_LINT_CACHE=0 checks everything.
+      cache=build/lint/tidy-cache
+      [[ ${CS_LINT_CACHE:-1} != 0 ]] || cache=$(mktemp -d)
+      log=build/lint/tidy.log
+      if python3 scripts/tidy_cached.py build/lint "$cache" "$JOBS" "$(command -v "$CLANG_TIDY")" \
+        -checks=-bugprone-suspicious-include >"$log" 2>&1; then
+        head -1 "$log"
       else
-        grep -E "(warning|error):" "$log" | sort -u || cat "$log"
-        echo "tidy: $(grep -E '(warning|error):' "$log" | sort -u | wc -l) finding(s);" \
-          "full output in $log"
+        cat "$log"
         failed+=(tidy)
       fi
+      [[ ${CS_LINT_CACHE:-1} != 0 ]] || rm -rf "$cache"
       ;;
     *) echo "lint: unknown stage '$stage' (format, tidy, fix)"; exit 2 ;;
   esac
