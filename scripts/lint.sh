@@ -3,7 +3,8 @@
 #   format: clang-format-14 --dry-run -Werror on every C++ file of src/ tests/ fuzz/ bench/ tools/
 #   tidy:   clang-tidy-19 with the root .clang-tidy on every src/ .cpp (headers through them),
 #           two at a time, from the compile commands of a configure-only clang-19 tree
-#           (build/lint: nothing is compiled, so it costs seconds, not a build).
+#           (build/lint: nothing is compiled). A clean result is cached per batch
+#           (scripts/tidy_cached.py), so an unchanged tree is checked again in seconds.
 # Usage: scripts/lint.sh [format|tidy|fix]...  (default: format tidy; `fix` reformats in place)
 # Prints each finding and exits non-zero when there is any.
 set -euo pipefail
