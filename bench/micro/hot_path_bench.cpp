@@ -32,8 +32,12 @@ void hotPath(benchmark::State& state, bool access_log) {
   cs::obs::setGlobalLogger(nullptr);
 }
 
-void BM_HotPathPipeline(benchmark::State& state) { hotPath(state, true); }
-void BM_HotPathPipelineNoAccessLog(benchmark::State& state) { hotPath(state, false); }
+void BM_HotPathPipeline(benchmark::State& state) {
+  hotPath(state, true);
+}
+void BM_HotPathPipelineNoAccessLog(benchmark::State& state) {
+  hotPath(state, false);
+}
 BENCHMARK(BM_HotPathPipeline);
 BENCHMARK(BM_HotPathPipelineNoAccessLog);
 

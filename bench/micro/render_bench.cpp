@@ -10,7 +10,8 @@
 namespace {
 
 void BM_RenderSayingJson(benchmark::State& state) {
-  const cs::ServedSaying served{std::make_shared<const cs::Saying>(cs::bench::sampleSaying()), cs::Source::kCache, 12345};
+  const cs::ServedSaying served{std::make_shared<const cs::Saying>(cs::bench::sampleSaying()),
+                                cs::Source::kCache, 12345};
   for (auto _ : state) {
     auto response = cs::api::jsonResponse(200, cs::testing::sayingJsonOracle(served, 0.0421));
     benchmark::DoNotOptimize(response.body.data());
@@ -20,7 +21,8 @@ BENCHMARK(BM_RenderSayingJson);
 
 // What the hot path does now: the same bytes written without a JSON tree.
 void BM_RenderSayingBody(benchmark::State& state) {
-  const cs::ServedSaying served{std::make_shared<const cs::Saying>(cs::bench::sampleSaying()), cs::Source::kCache, 12345};
+  const cs::ServedSaying served{std::make_shared<const cs::Saying>(cs::bench::sampleSaying()),
+                                cs::Source::kCache, 12345};
   for (auto _ : state) {
     auto response = cs::api::jsonTextResponse(200, cs::api::sayingBody(served, 0.0421));
     benchmark::DoNotOptimize(response.body.data());

@@ -19,7 +19,8 @@ const StatsData& data() {
   static const StatsData d = [] {
     StatsData out;
     const char* models[] = {"claude-haiku-4-5", "claude-sonnet-4-5", "gpt-4.1", "gpt-4.1-mini"};
-    const char* services[] = {"Amazon S3", "AWS Lambda", "Amazon DynamoDB", "Amazon SQS", "Amazon EC2"};
+    const char* services[] = {"Amazon S3", "AWS Lambda", "Amazon DynamoDB", "Amazon SQS",
+                              "Amazon EC2"};
     const std::int64_t week = 7LL * 24 * 3600 * 1000;
     std::mt19937_64 gen(7);
     for (int i = 0; i < 2000; ++i)
@@ -36,7 +37,8 @@ const StatsData& data() {
       if (i % 2) r.original_llm_time = static_cast<double>(500 + gen() % 3000);
       if (i % 5 == 0) r.is_cached = true;
       r.client_key = "c-" + std::to_string(gen() % 50'000);
-      r.created_at_ms = out.now_ms - static_cast<std::int64_t>(gen() % static_cast<std::uint64_t>(week));
+      r.created_at_ms =
+          out.now_ms - static_cast<std::int64_t>(gen() % static_cast<std::uint64_t>(week));
       out.feedback.push_back(std::move(r));
     }
     for (std::int64_t m = out.now_ms - week; m < out.now_ms; m += 60'000)

@@ -21,8 +21,12 @@ http::Response jsonTextResponse(int status, std::string body) {
   return r;
 }
 
-http::Response jsonResponse(int status, const nlohmann::json& body) { return render(status, body); }
-http::Response jsonResponse(int status, const nlohmann::ordered_json& body) { return render(status, body); }
+http::Response jsonResponse(int status, const nlohmann::json& body) {
+  return render(status, body);
+}
+http::Response jsonResponse(int status, const nlohmann::ordered_json& body) {
+  return render(status, body);
+}
 
 bool isJsonContentType(std::string_view ct) {
   ct = ct.substr(0, ct.find(';'));

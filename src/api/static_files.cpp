@@ -134,7 +134,8 @@ void StaticFiles::registerRoutes(http::Router& router) const {
 
 http::Response StaticFiles::page(const http::Request& request, const std::string& file) const {
   auto it = files_.find(file);
-  if (it == files_.end()) return http::jsonError(ErrorCode::kNotFound, "no such page: " + request.path);
+  if (it == files_.end())
+    return http::jsonError(ErrorCode::kNotFound, "no such page: " + request.path);
   return respond(request, it->second, kShortCache, true);
 }
 

@@ -122,7 +122,8 @@ int runCli(int argc, char** argv) {
   addCommon(serve_cmd);
   serve_cmd->add_option("--host", serve_flags.host, "address to listen on");
   serve_cmd->add_option("--port", serve_flags.port, "port to listen on (0 = any free port)");
-  serve_cmd->add_option("--rate-limit", serve_flags.rate_limit, "on|off: override [rate_limit] enabled")
+  serve_cmd
+      ->add_option("--rate-limit", serve_flags.rate_limit, "on|off: override [rate_limit] enabled")
       ->check(CLI::IsMember({"on", "off"}));
   auto* lambda_cmd = cli.add_subcommand(
       "lambda", "run as an AWS Lambda custom runtime behind API Gateway (AWS_LAMBDA_RUNTIME_API)");
@@ -131,8 +132,8 @@ int runCli(int argc, char** argv) {
   addCommon(seed_cmd);
   auto* store_cmd = cli.add_subcommand("store", "manage the store");
   store_cmd->require_subcommand(1);
-  auto* store_init_cmd =
-      store_cmd->add_subcommand("init", "create missing tables (DynamoDB: on demand, encrypted) and wait until ready");
+  auto* store_init_cmd = store_cmd->add_subcommand(
+      "init", "create missing tables (DynamoDB: on demand, encrypted) and wait until ready");
   addCommon(store_init_cmd);
   seed_cmd->add_option("--file", seed_file, "corpus JSON file (default: the shipped corpus)")
       ->check(CLI::ExistingFile);

@@ -94,8 +94,10 @@ void readCache(const toml::table& root, Config& c) {
   s.read("service_window", k.service_window, 0, 10'000);
   s.read("avoid_services", k.avoid_services, 0, 100);
   s.finish();
-  if (k.high_water < k.low_water) throw ConfigError("cache.high_water: must be at least cache.low_water");
-  if (k.capacity < k.high_water) throw ConfigError("cache.capacity: must be at least cache.high_water");
+  if (k.high_water < k.low_water)
+    throw ConfigError("cache.high_water: must be at least cache.low_water");
+  if (k.capacity < k.high_water)
+    throw ConfigError("cache.capacity: must be at least cache.high_water");
 }
 
 void readBudget(const toml::table& root, Config& c) {
@@ -136,16 +138,19 @@ void readDynamo(const toml::table& root, Config& c) {
   auto& d = c.dynamodb;
   s.read("region", d.region);
   s.read("endpoint", d.endpoint);
-  if (!d.endpoint.empty() && !d.endpoint.starts_with("http://") && !d.endpoint.starts_with("https://"))
+  if (!d.endpoint.empty() && !d.endpoint.starts_with("http://") &&
+      !d.endpoint.starts_with("https://"))
     throw ConfigError("dynamodb.endpoint: must start with http:// or https://");
-  for (auto [key, table] : {std::pair{"sayings_table", &d.sayings_table}, std::pair{"feedback_table", &d.feedback_table},
-                            std::pair{"stats_table", &d.stats_table},
-                            std::pair{"arena_table", &d.arena_table}}) {
+  for (auto [key, table] :
+       {std::pair{"sayings_table", &d.sayings_table},
+        std::pair{"feedback_table", &d.feedback_table}, std::pair{"stats_table", &d.stats_table},
+        std::pair{"arena_table", &d.arena_table}}) {
     s.read(key, *table);
     // DynamoDB's rule for table names.
     const bool valid = table->size() >= 3 && table->size() <= 255 &&
                        std::all_of(table->begin(), table->end(), [](char ch) {
-                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ||
+                                ch == '-' || ch == '.';
                        });
     if (!valid) throw ConfigError(s.qualified(key) + ": 3-255 characters of a-z, A-Z, 0-9, _ - .");
   }
@@ -241,8 +246,9 @@ Config parseConfig(const std::string& toml_text, const std::string& origin,
                       std::to_string(where.column) + ": " + std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections = {
-      "server", "store", "log", "flow", "catalog", "web", "llm", "secrets", "stats", "metrics", "feedback",
-      "dynamodb", "cache", "budget", "compare", "passthrough", "rate_limit", "cors", "security_headers"};
+      "server",  "store",       "log",        "flow",     "catalog",         "web",   "llm",
+      "secrets", "stats",       "metrics",    "feedback", "dynamodb",        "cache", "budget",
+      "compare", "passthrough", "rate_limit", "cors",     "security_headers"};
   for (const auto& [k, v] : root)
     if (!kSections.contains(k.str())) throw ConfigError(std::string(k.str()) + ": unknown setting");
   Config c;

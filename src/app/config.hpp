@@ -100,7 +100,8 @@ struct PassthroughConfig {
 };
 
 struct StatsConfig {
-  std::int64_t cache_ttl_ms = 120'000;     // /api/stats results per filter combination (original: 2 min)
+  std::int64_t cache_ttl_ms =
+      120'000;  // /api/stats results per filter combination (original: 2 min)
   std::int64_t flush_interval_ms = 10'000;  // request-statistics rollups are written this often
   // Not a file setting: false in Lambda mode, where a thread gets no time between invocations
   // and the runtime flushes after every response instead.
@@ -108,8 +109,8 @@ struct StatsConfig {
 };
 
 struct MetricsConfig {
-  bool prometheus = true;    // serve GET /metrics
-  std::optional<bool> emf;   // CloudWatch EMF lines; unset = on in Lambda mode, off for serve
+  bool prometheus = true;   // serve GET /metrics
+  std::optional<bool> emf;  // CloudWatch EMF lines; unset = on in Lambda mode, off for serve
   std::string emf_namespace = "CloudSayings";
 };
 

@@ -68,9 +68,8 @@ LlmStack makeLlmStack(const Config& config, const Clock& clock, Executor& execut
   stack.transport = std::make_unique<net::CurlTransport>(transport_options);
   stack.secrets = makeSecrets(config, *stack.transport, clock);
   try {
-    stack.gateway =
-        std::make_unique<llm::GatewayImpl>(std::move(*catalog), std::move(options),
-                                           *stack.transport, *stack.secrets, clock, executor);
+    stack.gateway = std::make_unique<llm::GatewayImpl>(
+        std::move(*catalog), std::move(options), *stack.transport, *stack.secrets, clock, executor);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(std::string("llm.models_file: ") + e.what());
   }

@@ -64,17 +64,28 @@ const ErrorCodeInfo& errorCodeInfo(ErrorCode code) {
 
 ErrorCode errorCodeForStatus(int status) {
   switch (status) {
-    case 400: return C::kBadRequest;
-    case 403: return C::kCorsForbidden;
-    case 404: return C::kNotFound;
-    case 405: return C::kMethodNotAllowed;
-    case 408: return C::kRequestTimeout;
-    case 413: return C::kPayloadTooLarge;
-    case 415: return C::kUnsupportedMediaType;
-    case 429: return C::kRateLimited;
-    case 431: return C::kHeadersTooLarge;
-    case 503: return C::kUnavailable;
-    default: return status >= 500 ? C::kInternal : C::kBadRequest;
+    case 400:
+      return C::kBadRequest;
+    case 403:
+      return C::kCorsForbidden;
+    case 404:
+      return C::kNotFound;
+    case 405:
+      return C::kMethodNotAllowed;
+    case 408:
+      return C::kRequestTimeout;
+    case 413:
+      return C::kPayloadTooLarge;
+    case 415:
+      return C::kUnsupportedMediaType;
+    case 429:
+      return C::kRateLimited;
+    case 431:
+      return C::kHeadersTooLarge;
+    case 503:
+      return C::kUnavailable;
+    default:
+      return status >= 500 ? C::kInternal : C::kBadRequest;
   }
 }
 

@@ -56,8 +56,12 @@ struct ErrorCodeInfo {
 };
 
 const ErrorCodeInfo& errorCodeInfo(ErrorCode code);
-inline std::string_view errorName(ErrorCode code) { return errorCodeInfo(code).name; }
-inline int httpStatus(ErrorCode code) { return errorCodeInfo(code).http_status; }
+inline std::string_view errorName(ErrorCode code) {
+  return errorCodeInfo(code).name;
+}
+inline int httpStatus(ErrorCode code) {
+  return errorCodeInfo(code).http_status;
+}
 // The conventional code for a status the HTTP layer produces itself (400, 404, 413, ...).
 ErrorCode errorCodeForStatus(int status);
 

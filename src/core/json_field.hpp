@@ -42,7 +42,9 @@ std::optional<std::int64_t> integer(const Json& doc, std::string_view pointer,
                                     std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX);
 
 // The same for a value already in hand (an array element in a loop).
-inline std::optional<std::string> string(const Json& value) { return string(value, ""); }
+inline std::optional<std::string> string(const Json& value) {
+  return string(value, "");
+}
 inline std::optional<std::string_view> stringView(const Json& value) {
   return stringView(value, "");
 }

@@ -13,6 +13,8 @@ void appendJsonString(std::string& out, std::string_view text);
 void appendJsonNumber(std::string& out, double value);  // non-finite: null
 void appendJsonNumber(std::string& out, std::int64_t value);
 void appendJsonNumber(std::string& out, std::uint64_t value);
-inline void appendJsonBool(std::string& out, bool value) { out += value ? "true" : "false"; }
+inline void appendJsonBool(std::string& out, bool value) {
+  out += value ? "true" : "false";
+}
 
 }  // namespace cs

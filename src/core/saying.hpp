@@ -22,7 +22,7 @@ struct Saying {
   std::string provider;               // provider name, or "corpus"
   Usage tokens;
   double cost_usd = 0.0;
-  std::optional<double> llm_ms;  // generation time, when it came from an LLM
+  std::optional<double> llm_ms;    // generation time, when it came from an LLM
   std::int64_t created_at_ms = 0;  // Unix epoch milliseconds
   std::int64_t upvotes = 0;
   std::int64_t downvotes = 0;

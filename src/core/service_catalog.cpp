@@ -19,7 +19,8 @@ std::string toLower(std::string_view s) {
 }
 }  // namespace
 
-ServiceCatalog::ServiceCatalog(std::vector<CloudService> services) : services_(std::move(services)) {
+ServiceCatalog::ServiceCatalog(std::vector<CloudService> services)
+    : services_(std::move(services)) {
   for (std::size_t i = 0; i < services_.size(); ++i) {
     aliases_.push_back({toLower(services_[i].name), i});
     for (const auto& a : services_[i].aliases) aliases_.push_back({toLower(a), i});
@@ -37,7 +38,8 @@ Result<ServiceCatalog> ServiceCatalog::fromJson(std::string_view json_text) {
     CloudService s{item["name"].get<std::string>(), {}};
     if (item.contains("aliases")) {
       for (const auto& a : item["aliases"]) {
-        if (!a.is_string()) return fail(ErrorCode::kBadCatalog, "aliases of " + s.name + " must be strings");
+        if (!a.is_string())
+          return fail(ErrorCode::kBadCatalog, "aliases of " + s.name + " must be strings");
         s.aliases.push_back(a.get<std::string>());
       }
     }
@@ -63,7 +65,8 @@ std::vector<std::string> ServiceCatalog::extract(std::string_view text) const {
          pos = hay.find(alias.lowered, pos + 1)) {
       std::size_t end = pos + alias.lowered.size();
       if (pos > 0 && isWordChar(hay[pos - 1])) continue;
-      if (end < hay.size() && hay[end] == 's' && (end + 1 == hay.size() || !isWordChar(hay[end + 1])))
+      if (end < hay.size() && hay[end] == 's' &&
+          (end + 1 == hay.size() || !isWordChar(hay[end + 1])))
         ++end;  // plural
       if (end < hay.size() && isWordChar(hay[end])) continue;
       found[alias.service_index] = true;

@@ -41,14 +41,22 @@ void writeToStderr(ThreadKind kind, std::string_view what, std::string_view mode
 
 std::string_view threadKindName(ThreadKind kind) {
   switch (kind) {
-    case ThreadKind::kCacheBuilder: return "cache_builder";
-    case ThreadKind::kTransport: return "transport";
-    case ThreadKind::kLogger: return "logger";
-    case ThreadKind::kStatsFlusher: return "stats_flusher";
-    case ThreadKind::kWorkerPool: return "worker_pool";
-    case ThreadKind::kCompare: return "compare";
-    case ThreadKind::kExecutor: return "executor";
-    case ThreadKind::kCount: break;
+    case ThreadKind::kCacheBuilder:
+      return "cache_builder";
+    case ThreadKind::kTransport:
+      return "transport";
+    case ThreadKind::kLogger:
+      return "logger";
+    case ThreadKind::kStatsFlusher:
+      return "stats_flusher";
+    case ThreadKind::kWorkerPool:
+      return "worker_pool";
+    case ThreadKind::kCompare:
+      return "compare";
+    case ThreadKind::kExecutor:
+      return "executor";
+    case ThreadKind::kCount:
+      break;
   }
   return "unknown";
 }

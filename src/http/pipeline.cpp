@@ -151,9 +151,9 @@ Response Pipeline::finishLater(const Request& request, Response pending) {
       try {
         finish(*kept, response);
       } catch (const std::exception& e) {  // the answer still goes out
-        obs::log().error("After-hook failed", {{"path", kept->path},
-                                               {"error_type", "internal"},
-                                               {"error_message", e.what()}});
+        obs::log().error(
+            "After-hook failed",
+            {{"path", kept->path}, {"error_type", "internal"}, {"error_message", e.what()}});
       }
       done(std::move(response));
     });

@@ -113,9 +113,8 @@ std::optional<Response> RateLimiter::check(const Request& request) {
   const auto d = take(resolver_.clientKey(request), request.path);
   if (d.allowed) return std::nullopt;
   rejected_.fetch_add(1, std::memory_order_relaxed);
-  Response res =
-      jsonError(ErrorCode::kRateLimited,
-                "too many requests; retry after " + std::to_string(d.retry_after_s) + " s");
+  Response res = jsonError(ErrorCode::kRateLimited, "too many requests; retry after " +
+                                                        std::to_string(d.retry_after_s) + " s");
   res.headers.set("Retry-After", std::to_string(d.retry_after_s));
   return res;
 }

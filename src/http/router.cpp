@@ -13,8 +13,7 @@ void Router::addGetWithoutHead(std::string path, Handler handler, Blocking block
   routes_[std::move(path)]["GET"] = Route{std::move(handler), std::move(blocking), true, {}};
 }
 
-void Router::addPrefix(std::string method, std::string prefix, Handler handler,
-                       Blocking blocking) {
+void Router::addPrefix(std::string method, std::string prefix, Handler handler, Blocking blocking) {
   for (auto& [p, methods] : prefixes_)
     if (p == prefix) {
       methods[std::move(method)] = Route{std::move(handler), std::move(blocking), false, {}};

@@ -53,8 +53,7 @@ class Router {
   }
   // A GET route that HEAD does not reach (405 with Allow naming GET and the others).
   void addGetWithoutHead(std::string path, Handler handler, Blocking blocking = {});
-  void addPrefix(std::string method, std::string prefix, Handler handler,
-                 Blocking blocking = {});
+  void addPrefix(std::string method, std::string prefix, Handler handler, Blocking blocking = {});
   // Gives an exact-path route (added before) its InlineHandler.
   void setInlineTry(const std::string& method, const std::string& path, InlineHandler try_inline);
 

@@ -6,7 +6,6 @@
 
 #include <array>
 #include <atomic>
-#include <limits>
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -35,7 +35,9 @@ using tcp = net::ip::tcp;
 
 namespace {
 constexpr auto kAwait = net::use_awaitable;
-auto withEc(beast::error_code& ec) { return net::redirect_error(kAwait, ec); }
+auto withEc(beast::error_code& ec) {
+  return net::redirect_error(kAwait, ec);
+}
 
 struct Counted {
   explicit Counted(std::atomic<std::size_t>& c) : counter(c) { ++counter; }
@@ -225,7 +227,8 @@ class Server::Impl {
       try {
         hook();
       } catch (const std::exception& e) {  // a hook's surprise must not cut the drain short
-        obs::log().error("Shutdown hook failed", {{"error_type", "internal"}, {"error_message", e.what()}});
+        obs::log().error("Shutdown hook failed",
+                         {{"error_type", "internal"}, {"error_message", e.what()}});
       }
     }
     pollDrain();
@@ -322,7 +325,8 @@ class Server::Impl {
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) co_return;
-    stream.expires_after(std::min<std::chrono::milliseconds>(opts_.read_timeout, std::chrono::seconds(2)));
+    stream.expires_after(
+        std::min<std::chrono::milliseconds>(opts_.read_timeout, std::chrono::seconds(2)));
     std::size_t dropped = 0;
     while (dropped < (4u << 20)) {
       buffer.clear();
@@ -374,7 +378,8 @@ class Server::Impl {
       const auto path = target.substr(0, target.find('?'));
       const std::size_t limit = handler_.bodyLimit(header.method_string(), path);
       if (parser.content_length() && *parser.content_length() > limit) {
-        co_await sendError(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes");
+        co_await sendError(stream, 413,
+                           "request body is larger than " + std::to_string(limit) + " bytes");
         break;
       }
       parser.body_limit(limit);
@@ -387,7 +392,8 @@ class Server::Impl {
         stream.expires_after(opts_.read_timeout);
         co_await bhttp::async_read(stream, buffer, parser, withEc(ec));
         if (ec == bhttp::error::body_limit) {
-          co_await sendError(stream, 413, "request body is larger than " + std::to_string(limit) + " bytes");
+          co_await sendError(stream, 413,
+                             "request body is larger than " + std::to_string(limit) + " bytes");
           break;
         }
         if (ec) {
@@ -426,7 +432,8 @@ class Server::Impl {
       } else if (writesPlainly(response)) {
         // The hot path: head and body leave in one gather write, with no Beast message built.
         renderHead(head_text, response, keep_alive);
-        const std::array<net::const_buffer, 2> buffers{net::buffer(head_text), net::buffer(response.body)};
+        const std::array<net::const_buffer, 2> buffers{net::buffer(head_text),
+                                                       net::buffer(response.body)};
         stream.expires_after(opts_.read_timeout);
         co_await net::async_write(stream, buffers, withEc(ec));
       } else {
@@ -493,7 +500,9 @@ class Server::Impl {
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<std::size_t> blocking_{0};  // blocking requests queued or running on workers_
   std::atomic<std::size_t> blocking_rejected_{0};
-  AddressSlots addresses_{opts_.max_connections_per_address};  // outlives the contexts: frames they free release into it
+  AddressSlots addresses_{
+      opts_
+          .max_connections_per_address};  // outlives the contexts: frames they free release into it
   std::atomic<bool> draining_{false};
   std::chrono::steady_clock::time_point drain_deadline_;
   std::vector<std::unique_ptr<net::io_context>> extra_;  // the other I/O threads' contexts
@@ -512,13 +521,29 @@ class Server::Impl {
 Server::Server(ServerOptions options, HttpHandler& handler)
     : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
 Server::~Server() = default;
-void Server::listen() { impl_->listen(); }
-std::uint16_t Server::port() const { return impl_->port(); }
-void Server::run(bool handle_signals) { impl_->run(handle_signals); }
-void Server::stop() { impl_->stop(); }
-std::size_t Server::connections() const { return impl_->connections(); }
-std::size_t Server::inFlight() const { return impl_->inFlight(); }
-std::size_t Server::blockingRejected() const { return impl_->blockingRejected(); }
-void Server::onShutdown(std::function<void()> fn) { impl_->onShutdown(std::move(fn)); }
+void Server::listen() {
+  impl_->listen();
+}
+std::uint16_t Server::port() const {
+  return impl_->port();
+}
+void Server::run(bool handle_signals) {
+  impl_->run(handle_signals);
+}
+void Server::stop() {
+  impl_->stop();
+}
+std::size_t Server::connections() const {
+  return impl_->connections();
+}
+std::size_t Server::inFlight() const {
+  return impl_->inFlight();
+}
+std::size_t Server::blockingRejected() const {
+  return impl_->blockingRejected();
+}
+void Server::onShutdown(std::function<void()> fn) {
+  impl_->onShutdown(std::move(fn));
+}
 
 }  // namespace cs::http

@@ -11,8 +11,8 @@ namespace cs::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0 = any free port
-  unsigned io_threads = 0;    // 0 = one per core this process may run on (its affinity)
+  std::uint16_t port = 8080;    // 0 = any free port
+  unsigned io_threads = 0;      // 0 = one per core this process may run on (its affinity)
   unsigned worker_threads = 8;  // for handlers that may block on slow I/O
   // Blocking requests waiting for a worker beyond those running; past it they get 503
   // "unavailable" at once instead of an unbounded backlog.

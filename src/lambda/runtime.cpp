@@ -95,9 +95,9 @@ int Runtime::run() {
   for (;;) {
     auto invocation = client_.next();
     if (!invocation) {
-      obs::log().error(
-          "Runtime API unavailable; exiting",
-          {{"error_type", invocation.error().name()}, {"error_message", invocation.error().message}});
+      obs::log().error("Runtime API unavailable; exiting",
+                       {{"error_type", invocation.error().name()},
+                        {"error_message", invocation.error().message}});
       return 1;
     }
     handle(*invocation);

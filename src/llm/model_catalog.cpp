@@ -16,8 +16,8 @@ Result<std::vector<ModelInfo>> parseModelCatalog(std::string_view toml_text,
   try {
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::kBadCatalog, origin + ":" + std::to_string(e.source().begin.line) + ": " +
-                                   std::string(e.description()));
+    return fail(ErrorCode::kBadCatalog, origin + ":" + std::to_string(e.source().begin.line) +
+                                            ": " + std::string(e.description()));
   }
   const auto* list = root["models"].as_array();
   if (!list || list->empty())

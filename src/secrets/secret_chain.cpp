@@ -82,9 +82,10 @@ SecretChain::Fetched SecretChain::fetch(const std::string& name) {
       return Fetched{std::move(*value), std::nullopt, false};
     }
   }
-  return Fetched{std::nullopt,
-                 Error{ErrorCode::kNoSecret, problems.empty() ? "not found in any source" : problems},
-                 source_failed};
+  return Fetched{
+      std::nullopt,
+      Error{ErrorCode::kNoSecret, problems.empty() ? "not found in any source" : problems},
+      source_failed};
 }
 
 }  // namespace cs::secrets

@@ -26,7 +26,8 @@ Result<std::optional<std::string>> FileSource::fetch(const std::string& name) {
   if (it == paths_.end() || it->second.empty()) return std::nullopt;
   std::ifstream in(it->second);
   if (!in)
-    return fail(ErrorCode::kSecretFile, "cannot read the key file for " + name + " (" + it->second + ")");
+    return fail(ErrorCode::kSecretFile,
+                "cannot read the key file for " + name + " (" + it->second + ")");
   std::stringstream ss;
   ss << in.rdbuf();
   auto value = trim(ss.str());

@@ -48,7 +48,7 @@ class LedgerRollup final : public llm::LedgerSink {
   mutable Mutex mutex_;
   std::unordered_map<std::string, LedgerRow> rows_ CS_GUARDED_BY(mutex_);
   std::atomic<std::uint64_t> version_{0};
-  Mutex flush_mutex_;  // one flush at a time; guards no field
+  Mutex flush_mutex_;                      // one flush at a time; guards no field
   std::optional<PeriodicThread> flusher_;  // last: it flushes the members above
 };
 

@@ -28,16 +28,16 @@ void PassthroughService::forward(std::string model_id, jsonf::Json body, Done do
   request.deadline = std::chrono::steady_clock::now() + options_.deadline;
   request.purpose = kPurpose;
   pending_.enter();
-  gateway_.forwardAsync(
-      std::move(request), [this, model_id = std::move(model_id), done = std::move(done)](llm::ForwardOutcome outcome) {
-        struct Leave {
-          PendingCalls& p;
-          ~Leave() { p.leave(); }
-        } leave{pending_};
-        if (!outcome) return done(std::unexpected(passthroughError(model_id, outcome.error())));
-        budget_.recordCost(kPurpose, outcome->cost_usd);
-        done(std::move(*outcome));
-      });
+  gateway_.forwardAsync(std::move(request), [this, model_id = std::move(model_id),
+                                             done = std::move(done)](llm::ForwardOutcome outcome) {
+    struct Leave {
+      PendingCalls& p;
+      ~Leave() { p.leave(); }
+    } leave{pending_};
+    if (!outcome) return done(std::unexpected(passthroughError(model_id, outcome.error())));
+    budget_.recordCost(kPurpose, outcome->cost_usd);
+    done(std::move(*outcome));
+  });
 }
 
 Error passthroughError(const std::string& model_id, const llm::LlmError& error) {

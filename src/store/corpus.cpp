@@ -10,7 +10,8 @@ namespace cs {
 
 Result<std::vector<Saying>> parseCorpus(std::string_view json_text, std::int64_t created_at_ms) {
   auto doc = nlohmann::json::parse(json_text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_array()) return fail(ErrorCode::kBadCorpus, "corpus must be a JSON array");
+  if (doc.is_discarded() || !doc.is_array())
+    return fail(ErrorCode::kBadCorpus, "corpus must be a JSON array");
   std::vector<Saying> out;
   out.reserve(doc.size());
   std::size_t index = 0;
@@ -27,9 +28,11 @@ Result<std::vector<Saying>> parseCorpus(std::string_view json_text, std::int64_t
     s.provider = "corpus";
     s.created_at_ms = created_at_ms;
     if (item.contains("services")) {
-      if (!item["services"].is_array()) return fail(ErrorCode::kBadCorpus, where + ": \"services\" must be an array");
+      if (!item["services"].is_array())
+        return fail(ErrorCode::kBadCorpus, where + ": \"services\" must be an array");
       for (const auto& sv : item["services"]) {
-        if (!sv.is_string()) return fail(ErrorCode::kBadCorpus, where + ": services must be strings");
+        if (!sv.is_string())
+          return fail(ErrorCode::kBadCorpus, where + ": services must be strings");
         s.services.push_back(sv.get<std::string>());
       }
     }

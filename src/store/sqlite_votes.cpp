@@ -15,7 +15,6 @@ using sqlite::Statement;
 namespace {
 constexpr std::int64_t kHourMs = 3'600'000;
 
-
 // kFilters' ?6 = model, ?7 = provider (NULL = any).
 void bindFilters(Statement& st, const VoteQuery& q) {
   for (auto [idx, value] : {std::pair{6, &q.model}, std::pair{7, &q.provider}}) {

@@ -61,7 +61,8 @@ class ThrottlingFront {
       http::Response busy;
       busy.status = 400;
       busy.content_type = "application/x-amz-json-1.0";
-      busy.body = R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"Rate of requests exceeds the allowed throughput."})";
+      busy.body =
+          R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"Rate of requests exceeds the allowed throughput."})";
       return busy;
     }
     net::HttpRequest forward;

@@ -124,12 +124,13 @@ class Resilience : public ::testing::Test {
 
 TEST_F(Resilience, ALockedStoreDelaysOnlyVotesAndVotesEndIn503) {
   FakeLlmServer fake;
-  ASSERT_TRUE(start("[log]\naccess_log = false\n[stats]\nflush_interval_ms = 600000\n"
-                    "[budget]\nmax_calls_per_minute = 0\nmax_usd_per_day = 0\n",
-                    {{"ANTHROPIC_API_KEY", "sk-ant-test-FAKE-lock"},
-                     {"OPENAI_API_KEY", "sk-test-FAKE-lock"},
-                     {"ANTHROPIC_BASE_URL", fake.url()},
-                     {"OPENAI_BASE_URL", fake.url("/v1")}}))
+  ASSERT_TRUE(
+      start("[log]\naccess_log = false\n[stats]\nflush_interval_ms = 600000\n"
+            "[budget]\nmax_calls_per_minute = 0\nmax_usd_per_day = 0\n",
+            {{"ANTHROPIC_API_KEY", "sk-ant-test-FAKE-lock"},
+             {"OPENAI_API_KEY", "sk-test-FAKE-lock"},
+             {"ANTHROPIC_BASE_URL", fake.url()},
+             {"OPENAI_BASE_URL", fake.url("/v1")}}))
       << server_.logs();
   auto first = httpRequest("GET", server_.url("/api/sayings"));
   ASSERT_EQ(first.status, 200) << first.body;

@@ -29,8 +29,8 @@ TEST_F(ServerTest, ServesSayingsFromTheSeededStore) {
     EXPECT_EQ(j["request_number"], i);
     EXPECT_FALSE(j["text"].get<std::string>().empty());
     EXPECT_NE(j["id"], previous);
-    for (auto key : {"id", "text", "services", "model", "provider", "cached", "execution_ms", "llm_ms",
-                     "tokens", "cost_usd"})
+    for (auto key : {"id", "text", "services", "model", "provider", "cached", "execution_ms",
+                     "llm_ms", "tokens", "cost_usd"})
       EXPECT_TRUE(j.contains(key)) << key;
     previous = j["id"];
     EXPECT_EQ(r.headers["content-type"], "application/json");
@@ -57,7 +57,8 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
                          {"Content-Type: application/json"});
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(nlohmann::json::parse(big.body)["error"], "payload_too_large");
-  auto huge_header = httpRequest("GET", server.url("/healthz"), {}, {"X-Big: " + std::string(64 * 1024, 'a')});
+  auto huge_header =
+      httpRequest("GET", server.url("/healthz"), {}, {"X-Big: " + std::string(64 * 1024, 'a')});
   EXPECT_EQ(huge_header.status, 431);
 }
 
@@ -117,9 +118,7 @@ TEST(ServerCli, VersionHelpAndBadFlags) {
 
 TEST(ServerCli, BadConfigValueNamesTheSetting) {
   TempDir dir;
-  {
-    std::ofstream(dir.file("bad.toml")) << "[server]\nport = 99999\n";
-  }
+  { std::ofstream(dir.file("bad.toml")) << "[server]\nport = 99999\n"; }
   auto r = runBinary({"serve", "--config", dir.file("bad.toml")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("server.port"), std::string::npos) << r.output;
@@ -140,11 +139,10 @@ TEST(ServerCli, SeedIsIdempotent) {
 
 TEST(ServerEmptyStore, AnswersFallback503) {
   TempDir dir;
-  {
-    std::ofstream(dir.file("c.toml")) << "[store]\nseed_on_start = false\n";
-  }
+  { std::ofstream(dir.file("c.toml")) << "[store]\nseed_on_start = false\n"; }
   ServerProcess server;
-  ASSERT_TRUE(server.start({"--config", dir.file("c.toml"), "--store", "sqlite:" + dir.file("e.db")}));
+  ASSERT_TRUE(
+      server.start({"--config", dir.file("c.toml"), "--store", "sqlite:" + dir.file("e.db")}));
   auto r = httpRequest("GET", server.url("/api/sayings"));
   EXPECT_EQ(r.status, 503);
   auto j = nlohmann::json::parse(r.body);

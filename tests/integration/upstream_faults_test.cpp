@@ -165,7 +165,8 @@ TEST_P(UpstreamFault, ServiceStaysCalmAndSaysWhatHappened) {
   const auto first = compare();
   ASSERT_EQ(first["results"].size(), kModels.size()) << first.dump();
   for (const auto& r : first["results"]) {
-    const bool bad = std::find(faulty.begin(), faulty.end(), r["model"].get<std::string>()) != faulty.end();
+    const bool bad =
+        std::find(faulty.begin(), faulty.end(), r["model"].get<std::string>()) != faulty.end();
     if (bad) {
       EXPECT_EQ(r["ok"], false) << r.dump();
       EXPECT_EQ(r["error"]["error"], fault.error_type) << r.dump();

@@ -149,7 +149,8 @@ TEST_P(VoteRollupContract, ConcurrentVotesAndRacingDuplicatesAddUpExactly) {
   expectAnswersDropped();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, VoteRollupContract, testing::storeBackends(), testing::backendName);
+INSTANTIATE_TEST_SUITE_P(Backends, VoteRollupContract, testing::storeBackends(),
+                         testing::backendName);
 
 }  // namespace
 }  // namespace cs

@@ -84,7 +84,8 @@ Result<FeedbackRecord> feedbackFromItem(const Json& item) {
   f.created_at_ms = r.int64("created_at");
   if (auto st = r.status(); !st) return std::unexpected(st.error());
   if (vote != "up" && vote != "down")
-    return fail(ErrorCode::kStoreError, "saying_feedback item: vote \"" + vote + "\" is not up or down");
+    return fail(ErrorCode::kStoreError,
+                "saying_feedback item: vote \"" + vote + "\" is not up or down");
   return f;
 }
 

@@ -6,7 +6,8 @@
 namespace cs::dynamo {
 
 std::vector<TableSpec> tableSpecs(const Tables& t) {
-  return {{t.sayings, "id"}, {t.feedback, "vote_key"}, {t.stats, "stats_key"}, {t.arena, "arena_key"}};
+  return {
+      {t.sayings, "id"}, {t.feedback, "vote_key"}, {t.stats, "stats_key"}, {t.arena, "arena_key"}};
 }
 
 namespace {

@@ -35,7 +35,8 @@ TEST(SayingBody, EqualsTheDumpOfSayingJson) {
   }
   s.services.clear();
   const cs::ServedSaying plain{std::make_shared<const cs::Saying>(s), cs::Source::kStore, 1};
-  EXPECT_EQ(cs::api::sayingBody(plain, 12.0), viaOrdered(cs::testing::sayingJsonOracle(plain, 12.0)));
+  EXPECT_EQ(cs::api::sayingBody(plain, 12.0),
+            viaOrdered(cs::testing::sayingJsonOracle(plain, 12.0)));
   // A request that made its call, and a marked store fallback: the same bytes both ways.
   cs::ServedSaying made{std::make_shared<const cs::Saying>(s), cs::Source::kLlm, 2};
   made.request_tokens = {183, 129};
