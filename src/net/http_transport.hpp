@@ -54,7 +54,8 @@ using ResponseCallback = std::function<void(HttpResponse)>;
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // `done` runs exactly once, on a transport thread: keep it short (hand work elsewhere).
+  // `done` runs exactly once, on a transport thread (for CurlTransport: its loop thread, or
+  // the caller's event loop when the caller runs one): keep it short (hand work elsewhere).
   virtual void send(HttpRequest request, ResponseCallback done) = 0;
 
   std::future<HttpResponse> sendAsync(HttpRequest request);
