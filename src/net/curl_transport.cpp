@@ -86,8 +86,9 @@ class CurlTransport::Impl {
   }
 
   void send(HttpRequest request, ResponseCallback done) {
+    const bool on_caller_loop = options_.run_on_caller_loop && !request.caller_waits;
     auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
-    if (EventLoop* loop = options_.run_on_caller_loop ? EventLoop::current() : nullptr) {
+    if (EventLoop* loop = on_caller_loop ? EventLoop::current() : nullptr) {
       bool stopping = false;
       {
         std::lock_guard lock(mutex_);

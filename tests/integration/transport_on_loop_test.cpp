@@ -133,6 +133,17 @@ http::Router proxyRouter(CurlTransport& transport, const std::string& upstream, 
   };
   router.add("GET", "/proxy", proxy);
   router.add("POST", "/proxy", proxy);
+  // A handler that waits for its answer on the I/O thread (a store's blocking call would): the
+  // transfer must run elsewhere, or the thread would wait for itself.
+  router.add("GET", "/proxy-blocking", [&transport, upstream](const http::Request&) {
+    HttpRequest up;
+    up.url = upstream + "/big?bytes=9";
+    auto response = transport.sendBlocking(std::move(up));
+    http::Response out;
+    out.content_type = "text/plain";
+    out.body = response.ok() ? response.body : response.error_message;
+    return out;
+  });
   return router;
 }
 
@@ -214,6 +225,12 @@ TEST_F(TransportOnLoopTest, ManyConcurrentTransfersOnTheLoopsAllComplete) {
   int right = 0;
   for (auto& c : clients) right += c.get();
   EXPECT_EQ(right, kClients * kEach);
+}
+
+TEST_F(TransportOnLoopTest, ABlockingSendFromAnIoThreadDoesNotWaitForItself) {
+  auto r = viaProxy("/proxy-blocking");
+  ASSERT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, patterned(9));
 }
 
 // curl's own timeout runs on the loop's timer.
