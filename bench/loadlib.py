@@ -17,11 +17,11 @@ import time
 _children = []
 
 
-def start(cmd, log_path, env=None, cwd=None, pin=True):
-    """Starts a server under test. pin: on server_cores(), with every thread and child it will
-    have (affinity is inherited), so each competitor gets the same CPU budget."""
+def start(cmd, log_path, env=None, cwd=None, pin=True, cores=None):
+    """Starts a server under test. pin: on server_cores() (or `cores`), with every thread and
+    child it will have (affinity is inherited), so each competitor gets the same CPU budget."""
     if pin:
-        cmd = ["taskset", "-c", server_cores()] + list(cmd)
+        cmd = ["taskset", "-c", cores or server_cores()] + list(cmd)
     log = open(log_path, "ab")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=env, cwd=cwd, start_new_session=True)
@@ -78,9 +78,10 @@ def wait_ready(port, path="/healthz", timeout=30.0, proc=None):
     raise RuntimeError(f"no 200 from 127.0.0.1:{port}{path} within {timeout}s")
 
 
-def start_fake_llm(binary, log_path):
-    """Starts tests/fakes' fake_llm on a free port; returns (process, port)."""
-    proc = start([binary, "--host", "127.0.0.1", "--port", "0"], log_path)
+def start_fake_llm(binary, log_path, cores=None):
+    """Starts tests/fakes' fake_llm on a free port (pinned to `cores`, else server_cores());
+    returns (process, port)."""
+    proc = start([binary, "--host", "127.0.0.1", "--port", "0"], log_path, cores=cores)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with open(log_path) as f:

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
@@ -12,6 +13,10 @@ class SecretProvider {
  public:
   virtual ~SecretProvider() = default;
   virtual Result<std::string> get(const std::string& name) = 0;
+  // What get() would answer now without asking any source (a cached key or a cached "no
+  // key"); nullopt when only a source call can tell. Never blocks on I/O: an event-loop
+  // thread may call it (the gateway does, to start a call there without a thread hop).
+  virtual std::optional<Result<std::string>> peek(const std::string& name) = 0;
   // Drops the cached value (after a 401), so the next get() fetches afresh.
   virtual void invalidate(const std::string& name) = 0;
 };

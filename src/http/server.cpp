@@ -21,6 +21,7 @@
 #include "core/cpu.hpp"
 #include "core/thread_boundary.hpp"
 #include "http/address_slots.hpp"
+#include "http/asio_event_loop.hpp"
 #include "http/beast_request.hpp"
 #include "http/json_error.hpp"
 #include "http/stream_channel.hpp"
@@ -203,10 +204,19 @@ class Server::Impl {
       });
     }
     net::co_spawn(ioc_, acceptLoop(), net::detached);
+    // Each I/O thread is an EventLoop to the layers below (core/event_loop), so an upstream
+    // call a request makes runs on the request's own thread. A loop's stop hooks run on its
+    // thread once its context has stopped: work still in flight on it fails there.
+    auto runLoop = [](net::io_context& ctx) {
+      AsioEventLoop loop(ctx);
+      EventLoop::Scope current(loop);
+      ctx.run();
+      loop.stop();
+    };
     std::vector<std::thread> threads;
     threads.reserve(extra_.size());
-    for (auto& ctx : extra_) threads.emplace_back([&ctx] { ctx->run(); });
-    ioc_.run();
+    for (auto& ctx : extra_) threads.emplace_back([&ctx, runLoop] { runLoop(*ctx); });
+    runLoop(ioc_);
     for (auto& ctx : extra_) ctx->stop();
     for (auto& t : threads) t.join();
     workers_.join();

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <stdexcept>
 
+#include "core/event_loop.hpp"
 #include "core/money.hpp"
 #include "core/thread_boundary.hpp"
 #include "llm/batch_parser.hpp"
@@ -59,6 +60,9 @@ struct GatewayImpl::Call {
   ForwardCallback forward_done;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string key;
+  bool key_known = false;  // `key` was peeked at start (no source call needed)
+  // begin() runs on the caller's stack (start's inline path): an end there is posted.
+  std::atomic<bool> on_caller_stack{false};
   RenderedPrompt prompt;
   int count = 1;
   int attempts = 0;  // requests sent (the ledger's)
@@ -165,8 +169,23 @@ void GatewayImpl::refuseUnknown(const std::string& model_id, std::function<void(
 }
 
 void GatewayImpl::start(const CallPtr& call) {
-  // Even the first step (a key lookup may ask SSM) runs on the executor, never on the caller's
-  // thread (an I/O thread must not wait, and the callback never runs on the caller's stack).
+  // On an event loop (an HTTP I/O thread) with the key already known, the call starts right
+  // here: the key lookup was the one step that could block, and the transfer then runs on
+  // this very loop (net/curl_transport), so a proxied request crosses no thread. An end before
+  // the transfer (circuit open, a bad body) still answers off this stack (finish posts it).
+  if (EventLoop::current()) {
+    auto key = secrets_.peek(call->model.info.provider);
+    if (key && *key && !(*key)->empty()) {
+      call->key = std::move(**key);
+      call->key_known = true;
+      call->on_caller_stack = true;
+      step(call, [&] { begin(call); });
+      call->on_caller_stack = false;
+      return;
+    }
+  }
+  // Otherwise the first step (a key lookup may ask SSM) runs on the executor: an I/O thread
+  // must not wait, and the callback never runs on the caller's stack.
   executor_.post([this, call] { step(call, [&] { begin(call); }); });
 }
 
@@ -197,7 +216,8 @@ void GatewayImpl::begin(const CallPtr& call) {
                                "model " + info.id + " (provider " + info.provider +
                                    ") does not take OpenAI-shaped chat completions",
                                0, std::nullopt});
-  auto key = secrets_.get(info.provider);
+  auto key =
+      call->key_known ? Result<std::string>(std::move(call->key)) : secrets_.get(info.provider);
   if (!key || key->empty())
     return fail(
         call, LlmError{ErrorKind::kDisabled,
@@ -376,6 +396,16 @@ void GatewayImpl::afterWait(const CallPtr& call) {
 }
 
 void GatewayImpl::finish(const CallPtr& call, const LlmError* error) {
+  if (error && error != &call->last) call->last = *error;
+  if (call->on_caller_stack) {
+    // Ended inside start()'s inline begin: the caller hears off its own stack, as always.
+    const bool failed = error != nullptr;
+    executor_.post([this, call, failed] {
+      call->on_caller_stack = false;
+      finish(call, failed ? &call->last : nullptr);
+    });
+    return;
+  }
   if (call->finished.exchange(true)) return;
   struct Leave {
     PendingCalls& p;

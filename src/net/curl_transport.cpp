@@ -3,113 +3,25 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "core/event_loop.hpp"
 #include "core/mutex.hpp"
 #include "core/thread_boundary.hpp"
+#include "net/curl_loop_multi.hpp"
+#include "net/curl_transfer.hpp"
 
 namespace cs::net {
 namespace {
 
+using detail::Transfer;
+
 void globalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-long clampMs(std::chrono::milliseconds ms) {
-  return std::max<long>(1, static_cast<long>(ms.count()));
-}
-
-// One in-flight transfer: owns the easy handle and everything curl points into.
-struct Transfer {
-  HttpRequest request;
-  ResponseCallback done;
-  HttpResponse response;
-  CURL* easy = nullptr;
-  curl_slist* header_list = nullptr;
-  std::string userpwd;
-  bool too_big = false;
-  char errbuf[CURL_ERROR_SIZE] = {};
-
-  Transfer(HttpRequest r, ResponseCallback d) : request(std::move(r)), done(std::move(d)) {}
-  ~Transfer() {
-    if (header_list) curl_slist_free_all(header_list);
-    if (easy) curl_easy_cleanup(easy);
-  }
-  Transfer(const Transfer&) = delete;
-  Transfer& operator=(const Transfer&) = delete;
-};
-
-// curl's callbacks are called from C: an exception must never unwind through curl's frames
-// (undefined behaviour). Either callback answering 0 aborts the transfer with an error.
-size_t onBodyUnguarded(char* data, size_t size, size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  const size_t n = size * count;
-  if (t.response.body.size() + n > t.request.max_response_bytes) {
-    t.too_big = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-  }
-  t.response.body.append(data, n);
-  return n;
-}
-
-size_t onHeaderUnguarded(char* data, size_t size, size_t count, void* user);
-
-size_t onBody(char* data, size_t size, size_t count, void* user) noexcept {
-  size_t n = 0;
-  (void)runGuarded(ThreadKind::kTransport, {},
-                   [&] { n = onBodyUnguarded(data, size, count, user); });
-  return n;
-}
-
-size_t onHeader(char* data, size_t size, size_t count, void* user) noexcept {
-  size_t n = 0;
-  (void)runGuarded(ThreadKind::kTransport, {},
-                   [&] { n = onHeaderUnguarded(data, size, count, user); });
-  return n;
-}
-
-size_t onHeaderUnguarded(char* data, size_t size, size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  const size_t n = size * count;
-  std::string_view line(data, n);
-  if (line.starts_with("HTTP/")) {
-    t.response.headers.clear();  // a new response (after 100-continue or a redirect)
-    return n;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) return n;
-  auto name = lower(trim(line.substr(0, colon)));
-  auto value = std::string(trim(line.substr(colon + 1)));
-  auto [it, inserted] = t.response.headers.try_emplace(name, value);
-  if (!inserted) it->second += ", " + value;
-  return n;
-}
-
-// A callback that throws must not kill the transport thread: counted and reported.
-void safeCall(Transfer& t) {
-  (void)runGuarded(ThreadKind::kTransport, {}, [&] { t.done(std::move(t.response)); });
+  detail::curlGlobalInit();
 }
 
 bool readable(const std::string& path) {
@@ -150,6 +62,7 @@ class CurlTransport::Impl {
   explicit Impl(Options options) : options_(std::move(options)) {
     globalInit();
     options_.ca_file = resolveCaBundle(options_.ca_file);
+    settings_ = detail::CurlSettings{options_.user_agent, options_.ca_file};
     multi_ = curl_multi_init();
     curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_cached_connections);
@@ -168,10 +81,22 @@ class CurlTransport::Impl {
     }
     curl_multi_wakeup(multi_);
     std::call_once(joined_, [this] { thread_.join(); });
+    // The event loops' multis belong to their threads: each is told to fail what it runs.
+    MutexLock lock(locals_->mutex);
+    for (auto& [loop, local] : locals_->by_loop) loop->post([local = local] { local->shutdown(); });
   }
 
   void send(HttpRequest request, ResponseCallback done) {
+    const bool on_caller_loop = options_.run_on_caller_loop && !request.caller_waits;
     auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
+    if (EventLoop* loop = on_caller_loop ? EventLoop::current() : nullptr) {
+      bool stopping = false;
+      {
+        MutexLock lock(mutex_);
+        stopping = stopping_;
+      }
+      if (!stopping) return localFor(*loop).add(std::move(transfer));
+    }
     {
       MutexLock lock(mutex_);
       if (!stopping_) {
@@ -180,15 +105,41 @@ class CurlTransport::Impl {
       }
     }
     if (transfer) {
-      transfer->response.error = TransportError::kOther;
-      transfer->response.error_message = "transport stopped";
-      safeCall(*transfer);
-      return;
+      transfer->failWith("transport stopped");
+      return transfer->answer();
     }
     curl_multi_wakeup(multi_);
   }
 
  private:
+  // The multis of the event loops transfers were started on, one per loop. Shared with each
+  // loop's stop hook, which may run after this transport is gone (the multi is self-contained).
+  struct Locals {
+    Mutex mutex;
+    std::unordered_map<EventLoop*, std::shared_ptr<detail::LoopMulti>> by_loop CS_GUARDED_BY(mutex);
+  };
+
+  // Only the loop's own thread creates or uses its multi; the map is shared with stop().
+  detail::LoopMulti& localFor(EventLoop& loop) {
+    MutexLock lock(locals_->mutex);
+    auto& local = locals_->by_loop[&loop];
+    if (!local) {
+      local = std::make_shared<detail::LoopMulti>(loop, settings_, options_.max_cached_connections);
+      loop.atStop([locals = locals_, loop = &loop] {
+        std::shared_ptr<detail::LoopMulti> mine;
+        {
+          MutexLock inner(locals->mutex);
+          auto it = locals->by_loop.find(loop);
+          if (it == locals->by_loop.end()) return;
+          mine = std::move(it->second);
+          locals->by_loop.erase(it);
+        }
+        mine->shutdown();
+      });
+    }
+    return *local;
+  }
+
   void loop() {
     for (;;) {
       std::vector<std::unique_ptr<Transfer>> incoming;
@@ -215,9 +166,8 @@ class CurlTransport::Impl {
     }
     active_.clear();
     for (auto& t : rest) {
-      t->response.error = TransportError::kOther;
-      t->response.error_message = "transport stopped";
-      safeCall(*t);
+      t->failWith("transport stopped");
+      t->answer();
     }
   }
 
@@ -226,82 +176,18 @@ class CurlTransport::Impl {
   void startGuarded(std::unique_ptr<Transfer>& t) {
     if (runGuarded(ThreadKind::kTransport, {}, [&] { start(t); }) || !t) return;
     if (t->easy) curl_multi_remove_handle(multi_, t->easy);
-    t->response.error = TransportError::kOther;
-    t->response.error_message = "internal error in the transport";
-    safeCall(*t);
+    t->failWith("internal error in the transport");
+    t->answer();
   }
 
   // Takes the transfer (moves it into active_) only once curl has it.
   void start(std::unique_ptr<Transfer>& t) {
-    const auto& r = t->request;
-    CURL* easy = curl_easy_init();
-    t->easy = easy;
-    if (!easy) {
-      t->response.error = TransportError::kOther;
-      t->response.error_message = "curl_easy_init failed";
-      safeCall(*t);
-      return;
+    if (!t->prepare(settings_)) return t->answer();
+    if (curl_multi_add_handle(multi_, t->easy) != CURLM_OK) {
+      t->failWith("curl_multi_add_handle failed");
+      return t->answer();
     }
-    curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    // Waiting for a connection to multiplex on only pays where HTTP/2 can be negotiated (TLS);
-    // on plain http:// (local OpenAI-compatible servers, fakes) it would serialise the first
-    // parallel calls behind one connection, so a compare of N models would not start together.
-    if (r.url.starts_with("https://")) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, clampMs(r.connect_timeout));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, clampMs(r.total_timeout));
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, t.get());
-
-    if (r.method == "GET") {
-      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-    } else if (r.method == "HEAD") {
-      curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-    } else {
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.data());
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-      if (r.method != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-    }
-
-    // "Expect:" stops curl's 100-continue round trip on larger bodies. Not on SigV4 requests:
-    // libcurl 7.88 lists the (never sent) empty header as "expect" in SignedHeaders, so AWS
-    // would compute a different signature (tests/integration/sigv4_known_answer_test.cpp).
-    // Signed AWS bodies are small JSON, far below curl's 1 MB Expect threshold.
-    if (!r.aws_sigv4) t->header_list = curl_slist_append(t->header_list, "Expect:");
-    for (const auto& [name, value] : r.headers) {
-      std::string line = name;
-      line.append(": ").append(value);
-      t->header_list = curl_slist_append(t->header_list, line.c_str());
-    }
-    if (r.aws_sigv4) {
-      const auto& aws = *r.aws_sigv4;
-      t->userpwd = aws.access_key_id + ":" + aws.secret_access_key;
-      curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, aws.provider.c_str());
-      curl_easy_setopt(easy, CURLOPT_USERPWD, t->userpwd.c_str());
-      if (!aws.session_token.empty())
-        t->header_list = curl_slist_append(t->header_list,
-                                           ("x-amz-security-token: " + aws.session_token).c_str());
-    }
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->header_list);
-
-    if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
-      t->response.error = TransportError::kOther;
-      t->response.error_message = "curl_multi_add_handle failed";
-      safeCall(*t);
-      return;
-    }
+    CURL* easy = t->easy;
     active_.emplace(easy, std::move(t));
   }
 
@@ -316,36 +202,14 @@ class CurlTransport::Impl {
       if (it == active_.end()) continue;
       auto t = std::move(it->second);
       active_.erase(it);
-      finish(*t, code);
-      safeCall(*t);
+      t->finish(code);
+      t->answer();
     }
-  }
-
-  static void finish(Transfer& t, CURLcode code) {
-    auto& resp = t.response;
-    curl_off_t total_us = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &total_us);
-    resp.total_time = std::chrono::microseconds(total_us);
-    if (code == CURLE_OK) {
-      curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &resp.status);
-      return;
-    }
-    resp.status = 0;
-    if (code == CURLE_OPERATION_TIMEDOUT)
-      resp.error = TransportError::kTimeout;
-    else if (code == CURLE_COULDNT_CONNECT)
-      resp.error = TransportError::kConnectRefused;
-    else
-      resp.error = TransportError::kOther;
-    if (t.too_big)
-      resp.error_message =
-          "response body larger than " + std::to_string(t.request.max_response_bytes) + " bytes";
-    else
-      resp.error_message =
-          t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(code));
   }
 
   Options options_;
+  detail::CurlSettings settings_;
+  std::shared_ptr<Locals> locals_ = std::make_shared<Locals>();
   CURLM* multi_ = nullptr;
   Mutex mutex_;
   bool stopping_ CS_GUARDED_BY(mutex_) = false;

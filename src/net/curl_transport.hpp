@@ -7,15 +7,19 @@
 
 namespace cs::net {
 
-// HttpTransport on the libcurl multi interface, driven by one background thread. The multi
-// handle keeps a connection cache, so requests to the same host reuse connections (and
-// multiplex over HTTP/2 when the server offers it over TLS). TLS verification is always on.
+// HttpTransport on the libcurl multi interface. A send from a thread that runs an event loop
+// (core/event_loop: an HTTP I/O thread) runs on that loop, on a multi handle of its own, and
+// answers there: the proxy path crosses no thread. Any other send runs on the transport's one
+// background thread. Each multi handle keeps a connection cache, so requests to the same host
+// reuse connections (and multiplex over HTTP/2 when the server offers it over TLS). TLS
+// verification is always on.
 class CurlTransport final : public HttpTransport {
  public:
   struct Options {
     std::string user_agent = "cloud-sayings";
     long max_cached_connections = 64;  // idle connections kept for reuse
     std::string ca_file;               // empty: the system CA bundle (resolveCaBundle)
+    bool run_on_caller_loop = true;    // false: every transfer on the background thread
   };
   CurlTransport();
   explicit CurlTransport(Options options);
@@ -25,7 +29,8 @@ class CurlTransport final : public HttpTransport {
 
   void send(HttpRequest request, ResponseCallback done) override;
   // Ends the loop: in-flight and queued transfers finish with kOther "transport stopped", and
-  // later sends answer so at once (on the caller's thread). Idempotent.
+  // later sends answer so at once (on the caller's thread). Transfers running on an event loop
+  // end the same way, on that loop (posted to it), or when the loop itself stops. Idempotent.
   void stop();
 
  private:

@@ -25,6 +25,7 @@ std::optional<std::string_view> HttpResponse::header(const std::string& lower_na
 std::future<HttpResponse> HttpTransport::sendAsync(HttpRequest request) {
   auto promise = std::make_shared<std::promise<HttpResponse>>();
   auto future = promise->get_future();
+  request.caller_waits = true;  // a future is for waiting on
   send(std::move(request),
        [promise](HttpResponse response) { promise->set_value(std::move(response)); });
   return future;

@@ -29,6 +29,9 @@ struct HttpRequest {
   std::chrono::milliseconds total_timeout{30'000};  // the whole transfer, headers to last byte
   std::optional<AwsSigV4> aws_sigv4;
   std::size_t max_response_bytes = std::size_t{8} * 1024 * 1024;  // a bigger body fails as kOther
+  // The caller will block until the answer comes (sendAsync/sendBlocking set it): the transfer
+  // must then not run on the caller's own event loop, which would be the one thread waiting.
+  bool caller_waits = false;
 };
 
 // Why a transfer produced no HTTP response (status 0). An HTTP error status is not one.
@@ -54,7 +57,8 @@ using ResponseCallback = std::function<void(HttpResponse)>;
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // `done` runs exactly once, on a transport thread: keep it short (hand work elsewhere).
+  // `done` runs exactly once, on a transport thread (for CurlTransport: its loop thread, or
+  // the caller's event loop when the caller runs one): keep it short (hand work elsewhere).
   virtual void send(HttpRequest request, ResponseCallback done) = 0;
 
   std::future<HttpResponse> sendAsync(HttpRequest request);

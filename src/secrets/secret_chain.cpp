@@ -52,6 +52,17 @@ Result<std::string> SecretChain::get(const std::string& name) {
   return answer(entry);
 }
 
+std::optional<Result<std::string>> SecretChain::peek(const std::string& name) {
+  MutexLock lock(mutex_);
+  auto it = cache_.find(name);
+  if (it == cache_.end()) return std::nullopt;
+  const Entry& entry = it->second;
+  if (clock_.now() < entry.fresh_until) return answer(entry);
+  // Stale while another caller fetches: get() would answer the last good key, too.
+  if (entry.fetching && entry.good) return *entry.good;
+  return std::nullopt;
+}
+
 void SecretChain::invalidate(const std::string& name) {
   MutexLock lock(mutex_);
   auto it = cache_.find(name);

@@ -29,6 +29,7 @@ class SecretChain final : public SecretProvider {
   SecretChain(std::vector<std::unique_ptr<SecretSource>> sources, const Clock& clock,
               std::chrono::milliseconds ttl = std::chrono::minutes(5));
   Result<std::string> get(const std::string& name) override;
+  std::optional<Result<std::string>> peek(const std::string& name) override;
   void invalidate(const std::string& name) override;
 
   static constexpr std::chrono::milliseconds kFirstRetry{1000};

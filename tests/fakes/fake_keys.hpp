@@ -23,6 +23,18 @@ class FakeKeys final : public SecretProvider {
     if (it == keys_.end()) return fail(ErrorCode::kNoSecret, "not found in any source");
     return it->second;
   }
+  // A fake has no slow source: it always knows, unless a test says it must be asked.
+  std::optional<Result<std::string>> peek(const std::string& name) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!peekable_) return std::nullopt;
+    }
+    return get(name);
+  }
+  void setPeekable(bool peekable) {
+    std::lock_guard lock(mutex_);
+    peekable_ = peekable;
+  }
   void invalidate(const std::string& name) override {
     std::lock_guard lock(mutex_);
     ++invalidations_;
@@ -52,6 +64,7 @@ class FakeKeys final : public SecretProvider {
   std::map<std::string, std::string> keys_;
   std::map<std::string, std::string> next_;
   int invalidations_ = 0;
+  bool peekable_ = true;
 };
 
 }  // namespace cs::testing

@@ -170,9 +170,19 @@ std::string FakeLlm::control(const json& doc) {
       for (const auto& [name, value] : doc["ssm_parameters"].items())
         ssm_.setParameter(name, value);
   } catch (const std::exception& e) {  // the fake's own control API, not product code
+    may_wait_ = scriptsWait();
     return std::string("bad control document: ") + e.what();
   }
+  may_wait_ = scriptsWait();
   return "";
+}
+
+bool FakeLlm::scriptsWait() const {
+  auto waits = [](const Script& s) { return s.latency_ms > 0 || s.mode == "stall"; };
+  if (waits(global_)) return true;
+  for (const auto& [model, script] : per_model_)
+    if (waits(script)) return true;
+  return false;
 }
 
 json FakeLlm::stats() const {
@@ -405,12 +415,15 @@ http::Response FakeLlm::openai(const http::Request& req) {
 
 http::Router FakeLlm::router() {
   http::Router router;
+  // On the worker pool only while a script makes answers wait (sleeping on an I/O thread would
+  // stall every other connection it serves).
+  auto waits = http::Blocking::when([this](const http::Request&) { return may_wait_.load(); });
   router.add(
-      "POST", "/v1/messages", [this](const http::Request& r) { return anthropic(r); }, true);
+      "POST", "/v1/messages", [this](const http::Request& r) { return anthropic(r); }, waits);
   router.add(
-      "POST", "/v1/chat/completions", [this](const http::Request& r) { return openai(r); }, true);
+      "POST", "/v1/chat/completions", [this](const http::Request& r) { return openai(r); }, waits);
   router.add(
-      "POST", "/chat/completions", [this](const http::Request& r) { return openai(r); }, true);
+      "POST", "/chat/completions", [this](const http::Request& r) { return openai(r); }, waits);
   router.add("POST", "/_control", [this](const http::Request& r) {
     auto doc = json::parse(r.body, nullptr, false);
     auto error = doc.is_discarded() ? std::string("control body is not JSON") : control(doc);

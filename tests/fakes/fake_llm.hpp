@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -69,6 +70,11 @@ class FakeLlm {
     std::string raw_body;
   };
   Plan plan(const std::string& model);
+  // Whether any script makes an answer wait (latency or a stall); recomputed under mutex_ by
+  // control(). Answers that cannot wait run on the server's I/O thread, as a real upstream's
+  // front end would answer them: the fake then costs a benchmark's upstream as little as it can.
+  bool scriptsWait() const;
+  std::atomic<bool> may_wait_{false};
   http::Response anthropic(const http::Request& req);
   http::Response openai(const http::Request& req);
   std::string sayingsText(const std::string& prompt, const std::string& format);

@@ -13,6 +13,7 @@
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_keys.hpp"
 #include "fakes/manual_executor.hpp"
+#include "fakes/manual_loop.hpp"
 #include "fakes/recording_ledger.hpp"
 #include "fakes/scripted_transport.hpp"
 #include "llm/gateway_impl.hpp"
@@ -407,6 +408,65 @@ TEST_F(GatewayForwardTest, SendsTheClientsObjectWithTheUpstreamModelAndReturnsTh
   EXPECT_EQ(records[0].purpose, Purpose::kPassthrough);
   EXPECT_EQ(records[0].outcome, "ok");
   EXPECT_EQ(records[0].tokens.total(), 18);
+}
+
+// On an event loop (an HTTP I/O thread) with the key cached, the call is sent before
+// forwardAsync returns: no executor hop. Its answer still reaches the caller off its stack.
+TEST_F(GatewayForwardTest, OnAnEventLoopWithACachedKeyTheCallIsSentWithoutAnExecutorHop) {
+  testing::ManualLoop loop;
+  EventLoop::Scope on_loop(loop);
+  transport_.setScript({openAiOk(2, 3)});
+  std::size_t sent_before_return = 0;
+  auto r = runOnce<ForwardOutcome>([&](auto done) {
+    ForwardRequest request;
+    request.model_id = "gpt-4.1-mini";
+    request.body = chat();
+    request.deadline = clock_.now() + milliseconds(10'000);
+    gateway_->forwardAsync(std::move(request), done);
+    sent_before_return = transport_.requests().size();
+  });
+  EXPECT_EQ(sent_before_return, 1u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->usage.total(), 5);
+  EXPECT_EQ(ledger_.records().at(0).outcome, "ok");
+}
+
+// A key only a source call could give (SSM) is never fetched on the loop's thread.
+TEST_F(GatewayForwardTest, OnAnEventLoopAKeyThatIsNotCachedIsFetchedOnTheExecutor) {
+  testing::ManualLoop loop;
+  EventLoop::Scope on_loop(loop);
+  keys_.setPeekable(false);
+  transport_.setScript({openAiOk(2, 3)});
+  std::size_t sent_before_return = 1;
+  auto r = runOnce<ForwardOutcome>([&](auto done) {
+    ForwardRequest request;
+    request.model_id = "gpt-4.1-mini";
+    request.body = chat();
+    request.deadline = clock_.now() + milliseconds(10'000);
+    gateway_->forwardAsync(std::move(request), done);
+    sent_before_return = transport_.requests().size();
+  });
+  EXPECT_EQ(sent_before_return, 0u);
+  ASSERT_TRUE(r) << r.error().message;
+}
+
+// Ends before any transfer (another wire format, an open circuit) answer off the caller's
+// stack on the inline path too (runOnce checks).
+TEST_F(GatewayForwardTest, OnAnEventLoopARefusalStillAnswersOffTheCallersStack) {
+  testing::ManualLoop loop;
+  EventLoop::Scope on_loop(loop);
+  keys_.set("anthropic", "sk-ant-test-FAKE-key-1");
+  auto wrong_wire = forward("claude-haiku-4-5", chat());
+  ASSERT_FALSE(wrong_wire);
+  EXPECT_EQ(wrong_wire.error().kind, LlmError::Kind::kBadRequest);
+  EXPECT_TRUE(transport_.requests().empty());
+  transport_.setFallback([](const net::HttpRequest&) { return status(500); });
+  for (int i = 0; i < 4; ++i) (void)forward("gpt-4.1-mini", chat());  // opens the circuit
+  const auto sent = transport_.requests().size();
+  auto open = forward("gpt-4.1-mini", chat());
+  ASSERT_FALSE(open);
+  EXPECT_EQ(open.error().kind, LlmError::Kind::kCircuitOpen);
+  EXPECT_EQ(transport_.requests().size(), sent);
 }
 
 TEST_F(GatewayForwardTest, RetriesServerErrorsAndCountsEveryAttempt) {

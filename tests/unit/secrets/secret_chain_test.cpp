@@ -78,6 +78,30 @@ TEST(SecretChain, InvalidateRefetchesAtOnce) {
   EXPECT_EQ(c.chain->get("openai").value(), "sk-test-FAKE-v2");
 }
 
+// peek() answers only what get() would without a source call: never a fetch of its own.
+TEST(SecretChain, PeekAnswersFromTheCacheAndNeverFetches) {
+  Chain c;
+  c.first->value = "sk-test-FAKE-v1";
+  EXPECT_FALSE(c.chain->peek("openai"));  // nothing known yet: only a fetch could tell
+  EXPECT_EQ(c.first->calls, 0);
+  EXPECT_EQ(c.chain->get("openai").value(), "sk-test-FAKE-v1");
+  auto known = c.chain->peek("openai");
+  ASSERT_TRUE(known && *known);
+  EXPECT_EQ(**known, "sk-test-FAKE-v1");
+  c.clock.advance(minutes(6));  // past the TTL: get() would fetch, so peek() cannot answer
+  EXPECT_FALSE(c.chain->peek("openai"));
+  c.chain->invalidate("openai");
+  EXPECT_FALSE(c.chain->peek("openai"));
+  EXPECT_FALSE(c.chain->peek("anthropic"));
+  c.first->value = std::nullopt;
+  (void)c.chain->get("anthropic");  // a cached "no key" is an answer too
+  auto missing = c.chain->peek("anthropic");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(*missing);
+  EXPECT_EQ(missing->error().code, ErrorCode::kNoSecret);
+  EXPECT_EQ(c.first->calls, 2);  // the two get()s; no peek fetched
+}
+
 TEST(SecretChain, MissingKeyIsAnErrorWithoutAnyValueAndIsCached) {
   Chain c;  // both sources answer "nothing here": a definite "no key"
   auto r = c.chain->get("anthropic");
