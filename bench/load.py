@@ -158,8 +158,9 @@ http {{
     KEY = "sk-test-FAKE-bench-0000"
 
     def start_fake(self, cores):
+        # One log per fake: the port is read from the log's first "listening" line.
         return L.start_fake_llm(os.path.join(ROOT, self.args.build, "tests", "fake_llm"),
-                                self.path("fake_llm.log"), cores=cores)
+                                self.path(f"fake_llm-{cores.replace(',', '_')}.log"), cores=cores)
 
     def start_portkey(self, fake_port):
         port = L.free_port()
