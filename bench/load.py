@@ -207,6 +207,8 @@ http {{
             self.say()
             return
         for title, where in self.FAKE_LAYOUTS:
+            if where not in self.args.fake_layouts.split(","):
+                continue
             self.gateway_layout(title, L.wrk_core() if where == "wrk" else L.server_cores())
 
     def gateway_layout(self, title, fake_cores):
@@ -380,6 +382,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build/release")
     ap.add_argument("--only", default="hot,gateway,cold,memory")
+    ap.add_argument("--fake-layouts", default="wrk,server",
+                    help="gateway section: where the fake upstream runs (wrk: with wrk; server: with the gateway)")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)

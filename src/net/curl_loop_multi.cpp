@@ -170,20 +170,11 @@ void LoopMulti::act(curl_socket_t fd, int mask) {
 }
 
 void LoopMulti::collect() {
-  int left = 0;
+  // An answer may start another transfer on this multi (add() is safe from here), or end it.
   while (!stopped_) {
-    CURLMsg* msg = curl_multi_info_read(multi_, &left);
-    if (!msg) break;
-    if (msg->msg != CURLMSG_DONE) continue;
-    CURL* easy = msg->easy_handle;
-    const CURLcode code = msg->data.result;
-    curl_multi_remove_handle(multi_, easy);
-    auto it = active_.find(easy);
-    if (it == active_.end()) continue;
-    auto t = std::move(it->second);
-    active_.erase(it);
-    t->finish(code);
-    t->answer();  // may start another transfer on this multi: add() is safe from here
+    auto t = takeFinished(multi_, active_);
+    if (!t) break;
+    t->answer();
   }
 }
 

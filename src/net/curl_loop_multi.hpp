@@ -45,7 +45,7 @@ class LoopMulti {
   CURLM* multi_ = nullptr;
   int epoll_fd_ = -1;
   std::unique_ptr<EventLoop::Timer> timer_;
-  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
+  ActiveTransfers active_;
   bool kick_posted_ = false;
   bool stopped_ = false;
   // Set while this object is alive; posted jobs check it (a job may outlive shutdown()).

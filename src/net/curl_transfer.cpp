@@ -74,6 +74,23 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) noexcept {
 
 }  // namespace
 
+std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active) {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    const CURLcode code = msg->data.result;
+    curl_multi_remove_handle(multi, easy);
+    auto it = active.find(easy);
+    if (it == active.end()) continue;
+    auto t = std::move(it->second);
+    active.erase(it);
+    t->finish(code);
+    return t;
+  }
+  return nullptr;
+}
+
 void curlGlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });

@@ -3,7 +3,9 @@
 // transport's own loop thread, and a caller's event loop: curl_loop_multi).
 #include <curl/curl.h>
 
+#include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "net/http_transport.hpp"
 
@@ -40,6 +42,12 @@ struct Transfer {
   // Hands the response to `done`; a callback that throws is counted, never propagated.
   void answer();
 };
+
+using ActiveTransfers = std::unordered_map<CURL*, std::unique_ptr<Transfer>>;
+
+// The next transfer curl has finished, taken out of `multi` and `active` with its result
+// recorded (Transfer::finish); nullptr when there is none. The caller answers it.
+std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active);
 
 void curlGlobalInit();
 

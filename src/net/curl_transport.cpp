@@ -83,7 +83,7 @@ class CurlTransport::Impl {
     std::call_once(joined_, [this] { thread_.join(); });
     // The event loops' multis belong to their threads: each is told to fail what it runs.
     MutexLock lock(locals_->mutex);
-    for (auto& [loop, local] : locals_->by_loop) loop->post([local = local] { local->shutdown(); });
+    for (auto& [loop, local] : locals_->by_loop) loop->post([multi = local] { multi->shutdown(); });
   }
 
   void send(HttpRequest request, ResponseCallback done) {
@@ -125,11 +125,11 @@ class CurlTransport::Impl {
     auto& local = locals_->by_loop[&loop];
     if (!local) {
       local = std::make_shared<detail::LoopMulti>(loop, settings_, options_.max_cached_connections);
-      loop.atStop([locals = locals_, loop = &loop] {
+      loop.atStop([locals = locals_, stopping = &loop] {
         std::shared_ptr<detail::LoopMulti> mine;
         {
           MutexLock inner(locals->mutex);
-          auto it = locals->by_loop.find(loop);
+          auto it = locals->by_loop.find(stopping);
           if (it == locals->by_loop.end()) return;
           mine = std::move(it->second);
           locals->by_loop.erase(it);
@@ -192,19 +192,7 @@ class CurlTransport::Impl {
   }
 
   void collect() {
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      CURL* easy = msg->easy_handle;
-      const CURLcode code = msg->data.result;
-      curl_multi_remove_handle(multi_, easy);
-      auto it = active_.find(easy);
-      if (it == active_.end()) continue;
-      auto t = std::move(it->second);
-      active_.erase(it);
-      t->finish(code);
-      t->answer();
-    }
+    while (auto t = detail::takeFinished(multi_, active_)) t->answer();
   }
 
   Options options_;
@@ -215,7 +203,7 @@ class CurlTransport::Impl {
   bool stopping_ CS_GUARDED_BY(mutex_) = false;
   std::vector<std::unique_ptr<Transfer>> queue_ CS_GUARDED_BY(mutex_);
   // The transport thread's own: no lock.
-  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
+  detail::ActiveTransfers active_;
   std::thread thread_;
   std::once_flag joined_;
 };

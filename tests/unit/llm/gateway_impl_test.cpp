@@ -361,12 +361,16 @@ TEST_F(GatewayTest, AThrowingCallbackIsCountedAndTheCallStillEndsOnce) {
 class GatewayForwardTest : public GatewayTest {
  protected:
   GatewayForwardTest() { keys_.set("openai", "sk-test-FAKE-key-2"); }
-  ForwardOutcome forward(const std::string& model, json body) {
+  ForwardRequest forwardRequest(const std::string& model, json body) {
     ForwardRequest r;
     r.model_id = model;
     r.body = std::move(body);
     r.deadline = clock_.now() + milliseconds(10'000);
-    return runOnce<ForwardOutcome>([&](auto done) { gateway_->forwardAsync(std::move(r), done); });
+    return r;
+  }
+  ForwardOutcome forward(const std::string& model, json body) {
+    return runOnce<ForwardOutcome>(
+        [&](auto done) { gateway_->forwardAsync(forwardRequest(model, std::move(body)), done); });
   }
   static net::HttpResponse openAiOk(std::int64_t in, std::int64_t out) {
     net::HttpResponse r;
@@ -418,11 +422,7 @@ TEST_F(GatewayForwardTest, OnAnEventLoopWithACachedKeyTheCallIsSentWithoutAnExec
   transport_.setScript({openAiOk(2, 3)});
   std::size_t sent_before_return = 0;
   auto r = runOnce<ForwardOutcome>([&](auto done) {
-    ForwardRequest request;
-    request.model_id = "gpt-4.1-mini";
-    request.body = chat();
-    request.deadline = clock_.now() + milliseconds(10'000);
-    gateway_->forwardAsync(std::move(request), done);
+    gateway_->forwardAsync(forwardRequest("gpt-4.1-mini", chat()), done);
     sent_before_return = transport_.requests().size();
   });
   EXPECT_EQ(sent_before_return, 1u);
@@ -439,11 +439,7 @@ TEST_F(GatewayForwardTest, OnAnEventLoopAKeyThatIsNotCachedIsFetchedOnTheExecuto
   transport_.setScript({openAiOk(2, 3)});
   std::size_t sent_before_return = 1;
   auto r = runOnce<ForwardOutcome>([&](auto done) {
-    ForwardRequest request;
-    request.model_id = "gpt-4.1-mini";
-    request.body = chat();
-    request.deadline = clock_.now() + milliseconds(10'000);
-    gateway_->forwardAsync(std::move(request), done);
+    gateway_->forwardAsync(forwardRequest("gpt-4.1-mini", chat()), done);
     sent_before_return = transport_.requests().size();
   });
   EXPECT_EQ(sent_before_return, 0u);
