@@ -27,9 +27,7 @@ LoopMulti::LoopMulti(EventLoop& loop, CurlSettings settings, long max_cached_con
     : loop_(loop), settings_(std::move(settings)) {
   curlGlobalInit();
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  multi_ = curl_multi_init();
-  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, max_cached_connections);
+  multi_ = newMulti(max_cached_connections);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, onSocket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, onTimer);

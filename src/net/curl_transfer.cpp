@@ -91,6 +91,13 @@ std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active) {
   return nullptr;
 }
 
+CURLM* newMulti(long max_cached_connections) {
+  CURLM* multi = curl_multi_init();
+  curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, max_cached_connections);
+  return multi;
+}
+
 void curlGlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });

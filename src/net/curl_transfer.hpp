@@ -51,4 +51,8 @@ std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active);
 
 void curlGlobalInit();
 
+// A multi handle set up the way both drivers use it: HTTP/2 multiplexing where TLS offers it,
+// and at most `max_cached_connections` idle connections kept for reuse.
+CURLM* newMulti(long max_cached_connections);
+
 }  // namespace cs::net::detail

@@ -63,9 +63,7 @@ class CurlTransport::Impl {
     globalInit();
     options_.ca_file = resolveCaBundle(options_.ca_file);
     settings_ = detail::CurlSettings{options_.user_agent, options_.ca_file};
-    multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_cached_connections);
+    multi_ = detail::newMulti(options_.max_cached_connections);
     thread_ = std::thread([this] { loop(); });
   }
 
