@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
-  libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev libcli11-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format curl ca-certificates nodejs chromium wrk nginx-light
   prometheus  # promtool: tests check /metrics with `promtool check metrics`
   clang-19 libclang-rt-19-dev

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/allocator.hpp"
 #include "app/app.hpp"
 #include "app/generate_command.hpp"
 #include "app/lambda_command.hpp"
@@ -54,7 +55,8 @@ int serve(const CommonFlags& common, const ServeFlags& flags) {
     logger.info("Server listening", {{"host", config.server.host},
                                      {"port", server.port()},
                                      {"store", std::string(app.store().backendName())},
-                                     {"version", CS_VERSION}});
+                                     {"version", CS_VERSION},
+                                     {"allocator", allocatorName()}});
     server.run();
     logger.info("Server stopped", {});
   } catch (const ConfigError&) {

@@ -71,7 +71,7 @@ void LoopMulti::add(std::unique_ptr<Transfer> t) {
     t->failWith("epoll_create1 failed");
     return answerLater(std::move(t));
   }
-  if (!t->prepare(settings_)) return answerLater(std::move(t));
+  if (!t->prepare(settings_, pool_)) return answerLater(std::move(t));
   CURL* easy = t->easy;
   auto& slot = active_[easy];
   slot = std::move(t);
@@ -170,7 +170,7 @@ void LoopMulti::act(curl_socket_t fd, int mask) {
 void LoopMulti::collect() {
   // An answer may start another transfer on this multi (add() is safe from here), or end it.
   while (!stopped_) {
-    auto t = takeFinished(multi_, active_);
+    auto t = takeFinished(multi_, active_, pool_);
     if (!t) break;
     t->answer();
   }

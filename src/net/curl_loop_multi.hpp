@@ -46,6 +46,7 @@ class LoopMulti {
   int epoll_fd_ = -1;
   std::unique_ptr<EventLoop::Timer> timer_;
   ActiveTransfers active_;
+  EasyPool pool_;
   bool kick_posted_ = false;
   bool stopped_ = false;
   // Set while this object is alive; posted jobs check it (a job may outlive shutdown()).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <utility>
 
 #include "core/thread_boundary.hpp"
 
@@ -74,7 +75,25 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) noexcept {
 
 }  // namespace
 
-std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active) {
+EasyPool::~EasyPool() {
+  for (CURL* easy : idle_) curl_easy_cleanup(easy);
+}
+
+CURL* EasyPool::take() {
+  if (idle_.empty()) return curl_easy_init();
+  CURL* easy = idle_.back();
+  idle_.pop_back();
+  return easy;
+}
+
+void EasyPool::give(CURL* easy) {
+  if (!easy) return;
+  if (idle_.size() >= capacity_) return curl_easy_cleanup(easy);
+  curl_easy_reset(easy);
+  idle_.push_back(easy);
+}
+
+std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active, EasyPool& pool) {
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
     if (msg->msg != CURLMSG_DONE) continue;
@@ -86,6 +105,7 @@ std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active) {
     auto t = std::move(it->second);
     active.erase(it);
     t->finish(code);
+    pool.give(std::exchange(t->easy, nullptr));
     return t;
   }
   return nullptr;
@@ -118,9 +138,9 @@ void Transfer::answer() {
   (void)runGuarded(ThreadKind::kTransport, {}, [&] { done(std::move(response)); });
 }
 
-bool Transfer::prepare(const CurlSettings& settings) {
+bool Transfer::prepare(const CurlSettings& settings, EasyPool& pool) {
   const auto& r = request;
-  easy = curl_easy_init();
+  easy = pool.take();
   if (!easy) {
     failWith("curl_easy_init failed");
     return false;

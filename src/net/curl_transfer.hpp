@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "net/http_transport.hpp"
 
@@ -14,6 +15,28 @@ namespace cs::net::detail {
 struct CurlSettings {
   std::string user_agent;
   std::string ca_file;  // resolved (resolveCaBundle); empty = libcurl's default
+};
+
+// Easy handles of finished transfers, kept for the next ones of the same driver (one thread
+// uses a pool). curl_easy_init allocates curl's per-handle state and its 16 KiB receive buffer
+// anew; a reset handle keeps them, which took allocations off every proxied call.
+class EasyPool {
+ public:
+  explicit EasyPool(std::size_t capacity = 32) : capacity_(capacity) {}
+  ~EasyPool();
+  EasyPool(const EasyPool&) = delete;
+  EasyPool& operator=(const EasyPool&) = delete;
+
+  // A handle with curl's default options (nullptr only when curl cannot make one).
+  CURL* take();
+  // Takes back a handle no multi holds any more; it is reset at once, so it keeps no pointer
+  // into the transfer that used it. Beyond the capacity it is cleaned up instead.
+  void give(CURL* easy);
+  std::size_t idle() const { return idle_.size(); }
+
+ private:
+  std::size_t capacity_;
+  std::vector<CURL*> idle_;
 };
 
 // One in-flight transfer: owns the easy handle and everything curl points into.
@@ -32,9 +55,9 @@ struct Transfer {
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
 
-  // Creates and configures the easy handle (PRIVATE points at this). False, with the response
-  // saying why, when curl cannot.
-  bool prepare(const CurlSettings& settings);
+  // Takes an easy handle from `pool` and configures it (PRIVATE points at this). False, with
+  // the response saying why, when curl cannot.
+  bool prepare(const CurlSettings& settings, EasyPool& pool);
   // Fills status, time and error from curl's result.
   void finish(CURLcode code);
   // Fails the transfer with kOther `why` (no HTTP response).
@@ -46,8 +69,9 @@ struct Transfer {
 using ActiveTransfers = std::unordered_map<CURL*, std::unique_ptr<Transfer>>;
 
 // The next transfer curl has finished, taken out of `multi` and `active` with its result
-// recorded (Transfer::finish); nullptr when there is none. The caller answers it.
-std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active);
+// recorded (Transfer::finish) and its easy handle back in `pool`; nullptr when there is none.
+// The caller answers it.
+std::unique_ptr<Transfer> takeFinished(CURLM* multi, ActiveTransfers& active, EasyPool& pool);
 
 void curlGlobalInit();
 

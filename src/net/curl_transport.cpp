@@ -180,7 +180,7 @@ class CurlTransport::Impl {
 
   // Takes the transfer (moves it into active_) only once curl has it.
   void start(std::unique_ptr<Transfer>& t) {
-    if (!t->prepare(settings_)) return t->answer();
+    if (!t->prepare(settings_, pool_)) return t->answer();
     if (curl_multi_add_handle(multi_, t->easy) != CURLM_OK) {
       t->failWith("curl_multi_add_handle failed");
       return t->answer();
@@ -190,7 +190,7 @@ class CurlTransport::Impl {
   }
 
   void collect() {
-    while (auto t = detail::takeFinished(multi_, active_)) t->answer();
+    while (auto t = detail::takeFinished(multi_, active_, pool_)) t->answer();
   }
 
   Options options_;
@@ -202,6 +202,7 @@ class CurlTransport::Impl {
   std::vector<std::unique_ptr<Transfer>> queue_ CS_GUARDED_BY(mutex_);
   // The transport thread's own: no lock.
   detail::ActiveTransfers active_;
+  detail::EasyPool pool_;
   std::thread thread_;
   std::once_flag joined_;
 };

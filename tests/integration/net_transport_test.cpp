@@ -5,6 +5,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "fakes/loopback_server.hpp"
 #include "net/curl_transport.hpp"
@@ -178,6 +179,52 @@ TEST_F(TransportTest, SigV4SignsTheRequest) {
   EXPECT_EQ(auth.find("FAKE-secret-key"), std::string::npos);
   EXPECT_TRUE(seen_.headers.get("x-amz-date").has_value());
   EXPECT_EQ(seen_.headers.get("x-amz-security-token").value_or(""), "FAKE-session");
+}
+
+// Sequential sends run on one transport thread, so each reuses the easy handle the one before
+// it used (net/curl_transfer.hpp EasyPool). What a handle carried must not leak into the next
+// transfer: method, headers, body, the SigV4 signature and credentials, a short timeout.
+TEST_F(TransportTest, AReusedHandleCarriesNothingOfTheTransferBefore) {
+  auto seenNow = [&] {
+    std::lock_guard lock(seen_.mutex);
+    return std::tuple(seen_.method, seen_.headers, seen_.body);
+  };
+  HttpRequest signed_put;
+  signed_put.method = "PUT";
+  signed_put.url = server_.url("/echo");
+  signed_put.headers = {{"x-one", "yes"}, {"content-type", "application/x-amz-json-1.1"}};
+  signed_put.body = R"({"Name":"/x"})";
+  signed_put.aws_sigv4 =
+      AwsSigV4{"aws:amz:us-east-1:ssm", "AKIDFAKEEXAMPLE", "FAKE-secret-key", "FAKE-session"};
+  signed_put.total_timeout = std::chrono::milliseconds(700);
+  HttpRequest plain_post;
+  plain_post.method = "POST";
+  plain_post.url = server_.url("/echo");
+  plain_post.body = "second";
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_EQ(transport_.sendBlocking(signed_put).status, 201);
+    auto [method1, headers1, body1] = seenNow();
+    EXPECT_EQ(method1, "PUT");
+    EXPECT_EQ(headers1.get("x-one").value_or(""), "yes");
+    EXPECT_TRUE(headers1.get("authorization").value_or("").starts_with("AWS4-HMAC-SHA256"));
+
+    auto post = transport_.sendBlocking(plain_post);
+    ASSERT_EQ(post.status, 201) << post.error_message;
+    EXPECT_EQ(post.body, "second");
+    auto [method2, headers2, body2] = seenNow();
+    EXPECT_EQ(method2, "POST");
+    EXPECT_EQ(body2, "second");
+    EXPECT_FALSE(headers2.get("x-one").has_value());
+    EXPECT_FALSE(headers2.get("authorization").has_value());
+    EXPECT_FALSE(headers2.get("x-amz-date").has_value());
+    EXPECT_FALSE(headers2.get("x-amz-security-token").has_value());
+
+    // The GET after a POST is a GET with no body, and the 700 ms limit is gone: /slow takes 800.
+    HttpRequest get;
+    get.url = server_.url("/slow");
+    auto slow = transport_.sendBlocking(get);
+    EXPECT_EQ(slow.status, 200) << slow.error_message;
+  }
 }
 
 TEST(TransportShutdown, DestroyingTheTransportFailsInFlightCalls) {

@@ -96,6 +96,19 @@ TEST_F(ServerTest, LogsAreJsonLinesInTheOriginalShape) {
   EXPECT_TRUE(saw_access);
 }
 
+// Release builds link mimalloc (CMake CS_MIMALLOC); sanitizer builds must keep glibc's malloc,
+// which the sanitizer replaces. The server proves which one its own malloc() came from.
+TEST_F(ServerTest, StartupLineNamesTheAllocatorInUse) {
+  ASSERT_EQ(server.stop(SIGTERM), 0);
+  std::string allocator;
+  for (const auto& line : server.logLines()) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j["message"] == "Server listening")
+      allocator = j["extra_fields"].value("allocator", "");
+  }
+  EXPECT_TRUE(allocator.starts_with(CS_EXPECTED_ALLOCATOR)) << allocator;
+}
+
 TEST_F(ServerTest, SigtermFinishesInFlightAndExitsZero) {
   std::thread client([&] {
     for (int i = 0; i < 50; ++i) httpRequest("GET", server.url("/api/sayings"));
