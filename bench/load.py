@@ -349,7 +349,7 @@ http {{
             times.append((time.perf_counter() - t0) * 1000.0)
             L.stop(proc)
         times.sort()
-        self.say(L.table(["median ms (≤50)", "min ms", "max ms"],
+        self.say(L.table(["median ms (≤25)", "min ms", "max ms"],
                          [[f"{L.median(times):.1f}", f"{times[0]:.1f}", f"{times[-1]:.1f}"]]))
         self.say()
 
@@ -371,8 +371,8 @@ http {{
         done = first["requests"] + rest["requests"]
         L.stop(proc)
         growth = (after_total - after_100k) / after_100k * 100.0
-        self.say(L.table(["idle RSS MB (≤30)", f"after {first['requests']:,} MB",
-                          f"after {done:,} MB", "growth % (≤10)", "errors"],
+        self.say(L.table(["idle RSS MB (≤20)", f"after {first['requests']:,} MB",
+                          f"after {done:,} MB", "growth % (≤5)", "errors"],
                          [[f"{idle / 1024:.1f}", f"{after_100k / 1024:.1f}", f"{after_total / 1024:.1f}",
                            f"{growth:+.1f}", first["errors"] + rest["errors"]]]))
         self.say()
