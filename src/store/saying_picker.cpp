@@ -22,6 +22,13 @@ Result<std::shared_ptr<const std::vector<std::string>>> SayingPicker::ids() {
   return ids_;
 }
 
+void SayingPicker::prime(std::vector<std::string> ids) {
+  auto list = std::make_shared<const std::vector<std::string>>(std::move(ids));
+  MutexLock lock(mutex_);
+  ids_ = std::move(list);
+  ids_expire_ = clock_.now() + options_.id_list_ttl;
+}
+
 std::size_t SayingPicker::chooseIndex(const std::vector<std::string>& all,
                                       const std::string& avoid_id) {
   std::size_t index;

@@ -32,6 +32,9 @@ class SayingPicker {
   Result<std::optional<Saying>> get(const std::string& id);
   // A saying this instance just wrote: known to the picker without waiting for a refresh.
   void remember(const Saying& saying);
+  // An id list the caller has just read from the store (start-up reads it anyway, to decide
+  // whether to seed): it counts as a refresh, so the first request scans nothing.
+  void prime(std::vector<std::string> ids);
   // Drops a cached copy (after its counters changed, say).
   void forget(const std::string& id) { items_.erase(id); }
 

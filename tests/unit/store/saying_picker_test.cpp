@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -87,6 +88,25 @@ TEST(SayingPickerMemory, PicksFromMemoryOnlyOnceTheListAndTheSayingAreCached) {
   EXPECT_EQ(store.saying_reads, after_first) << "a memory pick reads nothing";
   clock.advance(std::chrono::milliseconds(60'001));
   EXPECT_EQ(picker.pickCached(""), nullptr) << "a stale id list sends the pick to the store";
+}
+
+// Start-up reads the id list anyway (to decide whether to seed) and primes the picker with it:
+// the first pick then reads one saying, not the whole list again.
+TEST(SayingPickerMemory, APrimedListIsUsedUntilItsTtlAndThenRefreshed) {
+  SqliteStore sqlite(":memory:");
+  ASSERT_TRUE(sqlite.putSaying(storedSaying("one")));
+  ASSERT_TRUE(sqlite.putSaying(storedSaying("two")));
+  CountingStore store(sqlite);
+  FakeClock clock;
+  SayingPicker picker(store, clock,
+                      {std::chrono::milliseconds(60'000), std::chrono::milliseconds(300'000)});
+  picker.prime({"one"});  // as if "two" came after the list was read
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(picker.pickRandom("")->id, "one");
+  EXPECT_EQ(store.saying_reads, 1) << "one saying read, and no list";
+  clock.advance(std::chrono::milliseconds(60'001));
+  std::set<std::string> seen;
+  for (int i = 0; i < 40; ++i) seen.insert(picker.pickRandom("")->id);
+  EXPECT_EQ(seen, (std::set<std::string>{"one", "two"})) << "the list was read again after its TTL";
 }
 
 TEST(SayingPickerMemory, AnUncachedSayingIsNotPickedFromMemory) {
