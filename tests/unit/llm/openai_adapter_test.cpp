@@ -85,33 +85,32 @@ std::expected<Usage, LlmError> forwardByDom(const net::HttpResponse& response) {
 TEST(OpenAiAdapter, ForwardedAnswersAreJudgedAsTheirDomWouldBe) {
   const OpenAiAdapter o({});
   std::vector<net::HttpResponse> answers;
-  for (
-      const std::string& body : std::vector<std::string>{
-          R"({"choices":[],"usage":{"prompt_tokens":11,"completion_tokens":7}})",
-          R"( { "usage" : { "completion_tokens" : 7 , "prompt_tokens" : 11 } , "choices" : [ ] } )",
-          R"({"choices":[{"message":{"content":"x"}}]})",
-          R"({"choices":[],"usage":null})",
-          R"({"choices":[],"usage":{"prompt_tokens":null}})",
-          R"({"choices":[],"usage":{"prompt_tokens":1.5}})",
-          R"({"choices":[],"usage":{"prompt_tokens":"3"}})",
-          R"({"choices":[],"usage":{"prompt_tokens":-1}})",
-          R"({"choices":[],"usage":{"completion_tokens":1000000001}})",
-          R"({"choices":[],"usage":[1]})",
-          R"({"choices":{"0":1}})",
-          R"({"choices":"[]"})",
-          R"({"usage":{"prompt_tokens":1}})",
-          R"({"choices":[],"choices":{}})",
-          R"({"choices":{},"choices":[]})",
-          R"([{"choices":[]}])",
-          R"("choices")",
-          R"({"choices":[)",
-          R"({"choices":[]} trailing)",
-          "",
-          std::string(200, '[') + std::string(200, ']'),
-          R"({"choices":[],"usage":{"prompt_tokens":1e400}})",
-          "{\"choices\":[],\"x\":\"\xC0\xAF\"}",
-      })
-    answers.push_back(testing::upstreamAnswer(200, body));
+  const std::vector<std::string> bodies = {
+      R"({"choices":[],"usage":{"prompt_tokens":11,"completion_tokens":7}})",
+      R"( { "usage" : { "completion_tokens" : 7 , "prompt_tokens" : 11 } , "choices" : [ ] } )",
+      R"({"choices":[{"message":{"content":"x"}}]})",
+      R"({"choices":[],"usage":null})",
+      R"({"choices":[],"usage":{"prompt_tokens":null}})",
+      R"({"choices":[],"usage":{"prompt_tokens":1.5}})",
+      R"({"choices":[],"usage":{"prompt_tokens":"3"}})",
+      R"({"choices":[],"usage":{"prompt_tokens":-1}})",
+      R"({"choices":[],"usage":{"completion_tokens":1000000001}})",
+      R"({"choices":[],"usage":[1]})",
+      R"({"choices":{"0":1}})",
+      R"({"choices":"[]"})",
+      R"({"usage":{"prompt_tokens":1}})",
+      R"({"choices":[],"choices":{}})",
+      R"({"choices":{},"choices":[]})",
+      R"([{"choices":[]}])",
+      R"("choices")",
+      R"({"choices":[)",
+      R"({"choices":[]} trailing)",
+      "",
+      std::string(200, '[') + std::string(200, ']'),
+      R"({"choices":[],"usage":{"prompt_tokens":1e400}})",
+      "{\"choices\":[],\"x\":\"\xC0\xAF\"}",
+  };
+  for (const auto& body : bodies) answers.push_back(testing::upstreamAnswer(200, body));
   auto text = testing::upstreamAnswer(200, R"({"choices":[]})");
   text.headers["content-type"] = "text/html";
   answers.push_back(text);
