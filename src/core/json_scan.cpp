@@ -221,7 +221,7 @@ std::optional<Scanned> Scanner::run() {
   if (t_.starts_with("\xEF\xBB\xBF")) p_ = 3;
   // The open containers, innermost last: '{' or '['. Short (kMaxDepth) in practice.
   std::string open;
-  out.members.reserve(16);  // one allocation for a typical request or answer
+  out.members.reserve(16);   // one allocation for a typical request or answer
   Member* member = nullptr;  // the top-level member whose value is being read
   enum class Next { kValue, kKey, kAfterValue };
   Next next = Next::kValue;
