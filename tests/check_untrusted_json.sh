@@ -22,6 +22,7 @@ files=(
   src/store/dynamo/attribute_value.cpp src/store/dynamo/item_codec.cpp
   src/store/dynamo/requests.cpp src/store/dynamo/dynamo_error.cpp
   src/api/feedback_handler.cpp src/api/compare.cpp src/api/arena_handler.cpp
+  src/api/passthrough_handler.cpp
   src/store/dynamo/dynamo_arena.cpp src/store/sqlite_arena.cpp
 )
 for f in src/lambda/*.cpp; do [[ -e $f ]] && files+=("$f"); done

@@ -1,7 +1,7 @@
 #include "api/passthrough_handler.hpp"
 
 #include "api/json_response.hpp"
-#include "core/json_field.hpp"
+#include "core/json_scan.hpp"
 
 namespace cs::api {
 namespace {
@@ -41,40 +41,54 @@ http::Response PassthroughHandler::operator()(const http::Request& request) cons
     return http::jsonError(ErrorCode::kUnsupportedMediaType,
                            "Content-Type: expected application/json");
   // A client body is untrusted JSON: read through jsonf only (tests/check_untrusted_json.sh).
-  auto body = jsonf::parse(request.body);
+  // Scanned, not parsed: the body goes upstream as sent, so only its top level is looked at.
+  auto body = jsonf::scan(request.body);
   if (!body)
     return http::jsonError(ErrorCode::kInvalidJson, "body: not valid JSON (or nested too deeply)");
-  if (!body->is_object())
+  if (body->kind != jsonf::Kind::kObject)
     return http::jsonError(ErrorCode::kInvalidJson, "body: expected a JSON object");
-  auto model = jsonf::string(*body, "/model");
-  if (!model || model->empty())
+  // We replace one `model` and bill that model; a provider could read another copy of it (or
+  // of `stream`), so a key given twice is refused rather than guessed at.
+  for (std::string_view key : {"model", "stream"})
+    if (body->find(key).duplicated)
+      return http::jsonError(ErrorCode::kBadRequest, std::string(key) +
+                                                         ": given more than once in the body; "
+                                                         "send it once");
+  const auto* model_member = body->find("model").member;
+  std::string model;
+  if (model_member && model_member->kind == jsonf::Kind::kString)
+    model = jsonf::decodeString(body->raw(model_member->value));
+  if (model.empty())
     return http::jsonError(ErrorCode::kBadRequest,
                            "model: expected a string naming a catalog model");
-  if (const auto* stream = jsonf::find(*body, "/stream"); stream && !stream->is_null()) {
-    if (!stream->is_boolean())
+  if (const auto* stream = body->find("stream").member;
+      stream && stream->kind != jsonf::Kind::kNull) {
+    if (stream->kind != jsonf::Kind::kBool)
       return http::jsonError(ErrorCode::kBadRequest, "stream: expected true or false");
-    if (jsonf::boolean(*body, "/stream").value_or(false))
+    if (body->raw(stream->value) == "true")
       return http::jsonError(ErrorCode::kBadRequest,
                              "stream: streamed answers are not offered here; send stream: false");
   }
-  if (const auto* messages = jsonf::find(*body, "/messages"); !messages || !messages->is_array())
+  if (const auto* messages = body->find("messages").member;
+      !messages || messages->kind != jsonf::Kind::kArray)
     return http::jsonError(ErrorCode::kBadRequest, "messages: expected an array");
 
   // Deferred: the key may come from SSM and the provider takes its time; no thread waits.
   http::Response pending;
-  pending.deferred = [this, model = std::move(*model),
-                      body = std::move(*body)](http::ResponseCallback done) mutable {
-    service_.forward(
-        model, std::move(body), [done = std::move(done), model](Result<llm::ForwardResult> result) {
-          if (!result) return done(http::jsonError(result.error()));
-          http::Response response;
-          response.content_type = "application/json";
-          response.headers.set("Cache-Control", "no-store");
-          response.body = std::move(result->body);
-          response.observation = http::Observation{
-              "llm", model, result->llm_ms, result->usage.total(), result->cost_usd, false};
-          done(std::move(response));
-        });
+  pending.deferred = [this, model = std::move(model), body = request.body,
+                      model_value = model_member->value](http::ResponseCallback done) mutable {
+    service_.forward(model, std::move(body), model_value,
+                     [done = std::move(done), model](Result<llm::ForwardResult> result) {
+                       if (!result) return done(http::jsonError(result.error()));
+                       http::Response response;
+                       response.content_type = "application/json";
+                       response.headers.set("Cache-Control", "no-store");
+                       response.body = std::move(result->body);
+                       response.observation = http::Observation{
+                           "llm", model, result->llm_ms, result->usage.total(), result->cost_usd,
+                           false};
+                       done(std::move(response));
+                     });
   };
   return pending;
 }

@@ -27,6 +27,10 @@ bool nestsDeeperThan(std::string_view text, std::size_t max_depth) {
 }
 
 std::optional<Json> parse(std::string_view text, std::size_t max_depth) {
+  // No valid document holds a raw NUL (in a string it is a control character), but nlohmann
+  // reads one after the value as the end of input and would accept "{} \0 anything": the proxy
+  // would then forward bytes nobody checked. jsonf::scan refuses it the same way.
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   if (nestsDeeperThan(text, max_depth)) return std::nullopt;
   Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return std::nullopt;

@@ -20,7 +20,8 @@ using Json = nlohmann::json;
 // answer we read nests beyond a dozen levels.
 inline constexpr std::size_t kMaxDepth = 64;
 
-// Parses without throwing; nullopt for invalid JSON or nesting deeper than max_depth.
+// Parses without throwing; nullopt for invalid JSON (a raw NUL byte anywhere included) or
+// nesting deeper than max_depth.
 std::optional<Json> parse(std::string_view text, std::size_t max_depth = kMaxDepth);
 // True when brackets nest deeper than max_depth outside strings (a linear scan).
 bool nestsDeeperThan(std::string_view text, std::size_t max_depth);

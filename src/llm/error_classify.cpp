@@ -51,8 +51,12 @@ std::string cutUtf8(std::string text, std::size_t max) {
 
 std::expected<Usage, std::string> readUsage(const jsonf::Json& body, std::string_view input_field,
                                             std::string_view output_field) {
+  return readUsageValue(jsonf::find(body, "/usage"), input_field, output_field);
+}
+
+std::expected<Usage, std::string> readUsageValue(const jsonf::Json* u, std::string_view input_field,
+                                                 std::string_view output_field) {
   Usage usage;
-  const jsonf::Json* u = jsonf::find(body, "/usage");
   if (!u || u->is_null()) return usage;
   if (!u->is_object()) return std::unexpected("usage is not an object");
   for (auto [field, out] : {std::pair{input_field, &usage.input_tokens},
@@ -69,39 +73,49 @@ std::expected<Usage, std::string> readUsage(const jsonf::Json& body, std::string
   return usage;
 }
 
-std::expected<jsonf::Json, LlmError> checkedJson(std::string_view provider,
-                                                 const net::HttpResponse& response,
-                                                 ErrorMessageFn message_of) {
+std::optional<LlmError> failedCall(std::string_view provider, const net::HttpResponse& response,
+                                   ErrorMessageFn message_of) {
   using K = LlmError::Kind;
   const std::string who(provider);
   if (!response.ok()) {
     const auto kind = response.error == net::TransportError::kTimeout ? K::kTimeout : K::kNetwork;
-    return std::unexpected(
-        LlmError{kind, who + ": " + redact(response.error_message), 0, std::nullopt});
+    return LlmError{kind, who + ": " + redact(response.error_message), 0, std::nullopt};
   }
-  auto body = jsonf::parse(response.body);
-  if (response.status < 200 || response.status >= 300) {
-    // Redact, then cut: cutting first could leave the part of an echoed key before the cut.
-    const std::string detail =
-        body && body->is_object() ? cutUtf8(redact(message_of(*body)), kMaxErrorDetail) : "";
-    LlmError error{kindForStatus(response.status),
-                   who + " answered HTTP " + std::to_string(response.status) +
-                       (detail.empty() ? "" : ": " + detail),
-                   static_cast<int>(response.status), retryAfter(response)};
-    return std::unexpected(std::move(error));
-  }
+  if (response.status >= 200 && response.status < 300) return std::nullopt;
+  const auto body = jsonf::parse(response.body);
+  // Redact, then cut: cutting first could leave the part of an echoed key before the cut.
+  const std::string detail =
+      body && body->is_object() ? cutUtf8(redact(message_of(*body)), kMaxErrorDetail) : "";
+  return LlmError{kindForStatus(response.status),
+                  who + " answered HTTP " + std::to_string(response.status) +
+                      (detail.empty() ? "" : ": " + detail),
+                  static_cast<int>(response.status), retryAfter(response)};
+}
+
+std::optional<LlmError> notJsonType(std::string_view provider, const net::HttpResponse& response) {
   const auto type = response.header("content-type").value_or("");
-  if (type.find("json") == std::string_view::npos)
-    return std::unexpected(
-        LlmError{K::kBadResponse,
-                 // The header is upstream text like a body: redacted too (fuzz_llm_response put a
-                 // key there and saw it come back in our message).
-                 who + ": expected JSON, got content type '" + cutUtf8(redact(type), 60) + "'",
-                 static_cast<int>(response.status), std::nullopt});
-  if (!body || !body->is_object())
-    return std::unexpected(LlmError{K::kBadResponse,
-                                    who + ": malformed, truncated or too deeply nested JSON body",
-                                    static_cast<int>(response.status), std::nullopt});
+  if (type.find("json") != std::string_view::npos) return std::nullopt;
+  // The header is upstream text like a body: redacted too (fuzz_llm_response put a key there
+  // and saw it come back in our message).
+  return LlmError{LlmError::Kind::kBadResponse,
+                  std::string(provider) + ": expected JSON, got content type '" +
+                      cutUtf8(redact(type), 60) + "'",
+                  static_cast<int>(response.status), std::nullopt};
+}
+
+LlmError malformedJson(std::string_view provider, const net::HttpResponse& response) {
+  return LlmError{LlmError::Kind::kBadResponse,
+                  std::string(provider) + ": malformed, truncated or too deeply nested JSON body",
+                  static_cast<int>(response.status), std::nullopt};
+}
+
+std::expected<jsonf::Json, LlmError> checkedJson(std::string_view provider,
+                                                 const net::HttpResponse& response,
+                                                 ErrorMessageFn message_of) {
+  if (auto error = failedCall(provider, response, message_of)) return std::unexpected(*error);
+  if (auto error = notJsonType(provider, response)) return std::unexpected(*error);
+  auto body = jsonf::parse(response.body);
+  if (!body || !body->is_object()) return std::unexpected(malformedJson(provider, response));
   return std::move(*body);
 }
 

@@ -26,6 +26,14 @@ using ErrorMessageFn = std::string (*)(const jsonf::Json& body);
 std::expected<jsonf::Json, LlmError> checkedJson(std::string_view provider,
                                                  const net::HttpResponse& response,
                                                  ErrorMessageFn message_of);
+// checkedJson's steps one by one, for a reader that does not want the whole DOM (the proxy
+// path scans a 2xx answer instead): the transport failure or non-2xx status as an error (the
+// error body is parsed for its message), a content type without "json", a body that is not a
+// JSON object.
+std::optional<LlmError> failedCall(std::string_view provider, const net::HttpResponse& response,
+                                   ErrorMessageFn message_of);
+std::optional<LlmError> notJsonType(std::string_view provider, const net::HttpResponse& response);
+LlmError malformedJson(std::string_view provider, const net::HttpResponse& response);
 
 // Token counts a provider may report: anything outside 0..kMaxTokens is a bad answer (a
 // negative or huge count would make spend negative or overflow the sums behind the cost cap).
@@ -35,6 +43,10 @@ inline constexpr std::int64_t kMaxTokens = 1'000'000'000;
 // the field ("usage.prompt_tokens out of range").
 std::expected<Usage, std::string> readUsage(const jsonf::Json& body, std::string_view input_field,
                                             std::string_view output_field);
+// The same for the usage value itself (nullptr: absent).
+std::expected<Usage, std::string> readUsageValue(const jsonf::Json* usage,
+                                                 std::string_view input_field,
+                                                 std::string_view output_field);
 
 // The first `max` bytes of text, not splitting a UTF-8 sequence.
 std::string cutUtf8(std::string text, std::size_t max);

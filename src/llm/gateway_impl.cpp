@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/event_loop.hpp"
+#include "core/json_text.hpp"
 #include "core/money.hpp"
 #include "core/thread_boundary.hpp"
 #include "llm/batch_parser.hpp"
@@ -53,10 +54,10 @@ struct GatewayImpl::Call {
   GenerationRequest request;  // a forwarded call uses its model_id, purpose and deadline
   Deadline deadline;
   GenerationCallback done;
-  // Forwarded calls: the client's object (model replaced at begin), sent as is on each attempt.
+  // Forwarded calls: the client's text (its model value replaced at begin), sent on each attempt.
   bool forward = false;
-  jsonf::Json forward_json;
   std::string forward_body;
+  jsonf::Span forward_model;  // the client's `model` value in forward_body until begin
   ForwardCallback forward_done;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string key;
@@ -147,7 +148,8 @@ void GatewayImpl::forwardAsync(ForwardRequest request, ForwardCallback done) {
   const auto deadline = deadlineOf(request.deadline);
   auto call = std::make_shared<Call>(*it->second, std::move(as_call), deadline);
   call->forward = true;
-  call->forward_json = std::move(request.body);
+  call->forward_body = std::move(request.body);
+  call->forward_model = request.model_value;
   call->forward_done = std::move(done);
   start(call);
 }
@@ -229,10 +231,16 @@ void GatewayImpl::begin(const CallPtr& call) {
   call->breaker_owed = true;
   call->key = std::move(*key);
   if (call->forward) {
-    call->forward_json["model"] = info.upstream_model;
-    call->forward_body =
-        call->forward_json.dump(-1, ' ', false, jsonf::Json::error_handler_t::replace);
-    call->forward_json = nullptr;
+    // Prefix + the catalog's name as a JSON string + suffix: every other byte as the client
+    // sent it (the handler checked the whole text with jsonf::scan).
+    const std::string& client = call->forward_body;
+    const auto [model_begin, model_end] = call->forward_model;
+    std::string body;
+    body.reserve(client.size() + info.upstream_model.size() + 8);
+    body.append(client, 0, model_begin);
+    appendJsonString(body, info.upstream_model);
+    body.append(client, model_end);
+    call->forward_body = std::move(body);
   } else {
     call->count = std::clamp(call->request.count, 1, 10);
     call->prompt =

@@ -1,5 +1,6 @@
 #include "llm/openai_adapter.hpp"
 
+#include "core/json_scan.hpp"
 #include "llm/error_classify.hpp"
 
 namespace cs::llm {
@@ -59,16 +60,28 @@ std::optional<net::HttpRequest> OpenAiAdapter::buildForward(const ModelInfo& /*m
 
 std::expected<Usage, LlmError> OpenAiAdapter::parseForward(
     const net::HttpResponse& response) const {
-  auto body = checkedJson("openai", response, errorMessage);
-  if (!body) return std::unexpected(body.error());
-  // The client reads the answer itself; we only need to know it is one, and what it cost.
-  if (!body->is_object() || !jsonf::array(*body, "/choices"))
-    return std::unexpected(LlmError{LlmError::Kind::kBadResponse, "openai: no choices",
+  // Errors keep the DOM path: their message is read from the error document.
+  if (auto error = failedCall("openai", response, errorMessage)) return std::unexpected(*error);
+  if (auto error = notJsonType("openai", response)) return std::unexpected(*error);
+  // The client reads the answer itself; we only need to know it is one, and what it cost: one
+  // scan of the whole body, then a DOM of the small `usage` value alone.
+  const auto body = jsonf::scan(response.body);
+  if (!body || body->kind != jsonf::Kind::kObject)
+    return std::unexpected(malformedJson("openai", response));
+  auto bad = [&](std::string message) {
+    return std::unexpected(LlmError{LlmError::Kind::kBadResponse, "openai: " + std::move(message),
                                     static_cast<int>(response.status), std::nullopt});
-  auto usage = readUsage(*body, "prompt_tokens", "completion_tokens");
-  if (!usage)
-    return std::unexpected(LlmError{LlmError::Kind::kBadResponse, "openai: " + usage.error(),
-                                    static_cast<int>(response.status), std::nullopt});
+  };
+  const auto* choices = body->find("choices").member;
+  if (!choices || choices->kind != jsonf::Kind::kArray) return bad("no choices");
+  const auto usage_member = body->find("usage");
+  // Two usage objects: we cannot know which one the client will believe, so neither is billed.
+  if (usage_member.duplicated) return bad("usage given more than once");
+  std::optional<jsonf::Json> usage_doc;
+  if (usage_member.member) usage_doc = jsonf::parse(body->raw(usage_member.member->value));
+  auto usage =
+      readUsageValue(usage_doc ? &*usage_doc : nullptr, "prompt_tokens", "completion_tokens");
+  if (!usage) return bad(usage.error());
   return *usage;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/json_field.hpp"
+#include "core/json_scan.hpp"
 #include "core/saying.hpp"
 #include "llm/ledger.hpp"
 
@@ -49,11 +50,13 @@ struct GenerationRequest {
 };
 
 // An OpenAI-shaped chat completion forwarded for a client (POST /v1/chat/completions). The
-// gateway replaces `model` with the catalog's upstream name and adds the key; everything else
-// in the client's object goes upstream as it came. Retries, breaker, budget and ledger apply.
+// gateway replaces the `model` value with the catalog's upstream name and adds the key; every
+// other byte of the client's text goes upstream as it came (no DOM, no re-dump). Retries,
+// breaker, budget and ledger apply.
 struct ForwardRequest {
   std::string model_id;
-  jsonf::Json body;  // a JSON object
+  std::string body;         // the client's JSON object (checked by jsonf::scan), as sent
+  jsonf::Span model_value;  // its top-level `model` string value in `body`, quotes included
   Deadline deadline = Deadline::max();
   Purpose purpose = Purpose::kPassthrough;
 };

@@ -12,7 +12,8 @@ PassthroughService::~PassthroughService() {
   pending_.waitZero();
 }
 
-void PassthroughService::forward(std::string model_id, jsonf::Json body, Done done) {
+void PassthroughService::forward(std::string model_id, std::string body, jsonf::Span model_value,
+                                 Done done) {
   constexpr auto kPurpose = llm::Purpose::kPassthrough;
   if (!catalog_.contains(model_id))
     return done(fail(ErrorCode::kUnknownModel,
@@ -25,6 +26,7 @@ void PassthroughService::forward(std::string model_id, jsonf::Json body, Done do
   llm::ForwardRequest request;
   request.model_id = model_id;
   request.body = std::move(body);
+  request.model_value = model_value;
   request.deadline = std::chrono::steady_clock::now() + options_.deadline;
   request.purpose = kPurpose;
   pending_.enter();

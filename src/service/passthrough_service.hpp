@@ -6,7 +6,7 @@
 
 #include "cache/budget_guard.hpp"
 #include "core/error.hpp"
-#include "core/json_field.hpp"
+#include "core/json_scan.hpp"
 #include "core/pending_calls.hpp"
 #include "llm/gateway.hpp"
 
@@ -30,10 +30,11 @@ class PassthroughService {
   PassthroughService(const PassthroughService&) = delete;
   PassthroughService& operator=(const PassthroughService&) = delete;
 
-  // `body` is the client's JSON object. `done` runs once: at once on a refusal (an unknown
-  // model, the budget), else
-  // on a gateway thread when the call ends (it must only hand the answer on).
-  void forward(std::string model_id, jsonf::Json body, Done done);
+  // `body` is the client's JSON object as it sent it, `model_value` where its `model` string is
+  // (the gateway puts the upstream name there). `done` runs once: at once on a refusal (an
+  // unknown model, the budget), else on a gateway thread when the call ends (it must only hand
+  // the answer on).
+  void forward(std::string model_id, std::string body, jsonf::Span model_value, Done done);
 
  private:
   llm::Gateway& gateway_;

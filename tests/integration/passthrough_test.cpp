@@ -180,6 +180,82 @@ TEST_F(Passthrough, HostileRequestsGetClearJsonErrorsAndNothingIsForwarded) {
   EXPECT_EQ(with("stream", false).status, 200);
 }
 
+TEST_F(Passthrough, TheUpstreamReceivesTheClientsBytesWithOnlyTheModelValueReplaced) {
+  start();
+  // Spacing, key order, escapes, number spellings and an escaped `model` key: a DOM re-dump
+  // would have rewritten all of them; now only the model's value changes.
+  const std::string client =
+      " {\"temperature\" : 0.250, \"mod\\u0065l\" : \"m\\u0069ni\",\n\"messages\":[{\"role\":"
+      "\"user\",\"content\":\"caf\\u00e9 \\/ \xF0\x9F\x98\x80 S3\"}], \"max_tokens\":64E0,"
+      "\"user\":\"client-42\"} ";
+  const auto r = post(client);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json stats = fake_.fake().stats();
+  ASSERT_EQ(stats["requests"], 1);
+  const auto& seen = stats["recent"].back();
+  EXPECT_EQ(seen["model"], "gpt-4.1-mini");  // the fake read the escaped key as `model`
+  EXPECT_EQ(seen["body"].get<std::string>(),
+            " {\"temperature\" : 0.250, \"mod\\u0065l\" : \"gpt-4.1-mini\",\n\"messages\":[{"
+            "\"role\":\"user\",\"content\":\"caf\\u00e9 \\/ \xF0\x9F\x98\x80 S3\"}], "
+            "\"max_tokens\":64E0,\"user\":\"client-42\"} ");
+}
+
+TEST_F(Passthrough, AModelOrStreamGivenTwiceIsRefusedAndNothingIsForwarded) {
+  start();
+  const std::string messages = R"("messages":[{"role":"user","content":"x"}])";
+  for (const std::string& body :
+       {R"({"model":"mini","model":"mini",)" + messages + "}",
+        R"({"model":"mini",)" + messages + R"(,"mod\u0065l":"haiku"})",
+        R"({"model":"mini","stream":false,"stream":true,)" + messages + "}"}) {
+    const auto r = post(body);
+    expectError(r, 400, "bad_request");
+    const auto message = json::parse(r.body)["message"].get<std::string>();
+    EXPECT_NE(message.find("more than once"), std::string::npos) << message;
+    EXPECT_TRUE(
+        message.starts_with(body.find("stream\":true") != std::string::npos ? "stream" : "model"))
+        << message;
+  }
+  EXPECT_EQ(fake_.fake().stats()["requests"], 0);
+}
+
+TEST_F(Passthrough, UsageAndCostShownAreWhatTheUpstreamAnsweredItselfWrittenOddly) {
+  start();
+  // The answer the fake sends, byte for byte: usage after choices, spaced, keys reordered.
+  const std::string answer =
+      R"({ "id" : "chatcmpl-odd", "object":"chat.completion", "choices" : [ {"index":0,)"
+      R"("message":{"role":"assistant","content":"S3 is a closet."},"finish_reason":"stop"} ],)"
+      R"( "usage" : { "completion_tokens" : 23 , "total_tokens": 60, "prompt_tokens" : 37 } })";
+  ASSERT_EQ(
+      fake_.fake().control(
+          {{"models",
+            {{"gpt-4.1-mini",
+              {{"raw",
+                {{"status", 200}, {"content_type", "application/json"}, {"body", answer}}}}}}}}),
+      "");
+  const auto r = post(chat().dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, answer);
+  json s;
+  ASSERT_TRUE(waitFor([&] {
+    s = spend();
+    return s["calls"] == 1;
+  })) << s;
+  EXPECT_EQ(s["input_tokens"], 37);
+  EXPECT_EQ(s["output_tokens"], 23);
+  EXPECT_NEAR(s["cost_usd"].get<double>(), 37 * 0.0000004 + 23 * 0.0000016, 1e-9);
+  // Two usage objects: we cannot tell which one the client believes, so it is not an answer.
+  const std::string twice =
+      R"({"choices":[],"usage":{"prompt_tokens":1},"usage":{"prompt_tokens":2}})";
+  ASSERT_EQ(
+      fake_.fake().control(
+          {{"models",
+            {{"gpt-4.1-mini",
+              {{"raw",
+                {{"status", 200}, {"content_type", "application/json"}, {"body", twice}}}}}}}}),
+      "");
+  expectError(post(chat().dump()), 503, "upstream_error");
+}
+
 TEST_F(Passthrough, BrokenUpstreamAnswersBecomeErrorsAndTheServerStaysUp) {
   start();
   auto script = [&](json model_script) {

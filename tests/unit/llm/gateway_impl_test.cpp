@@ -361,16 +361,19 @@ TEST_F(GatewayTest, AThrowingCallbackIsCountedAndTheCallStillEndsOnce) {
 class GatewayForwardTest : public GatewayTest {
  protected:
   GatewayForwardTest() { keys_.set("openai", "sk-test-FAKE-key-2"); }
-  ForwardRequest forwardRequest(const std::string& model, json body) {
+  // The client's text and its `model` value's span, as the passthrough handler hands them on.
+  ForwardRequest forwardRequest(const std::string& model, const json& body) {
     ForwardRequest r;
     r.model_id = model;
-    r.body = std::move(body);
+    r.body = body.dump();
+    if (const auto scanned = jsonf::scan(r.body))
+      if (const auto* m = scanned->find("model").member) r.model_value = m->value;
     r.deadline = clock_.now() + milliseconds(10'000);
     return r;
   }
   ForwardOutcome forward(const std::string& model, json body) {
     return runOnce<ForwardOutcome>(
-        [&](auto done) { gateway_->forwardAsync(forwardRequest(model, std::move(body)), done); });
+        [&](auto done) { gateway_->forwardAsync(forwardRequest(model, body), done); });
   }
   static net::HttpResponse openAiOk(std::int64_t in, std::int64_t out) {
     net::HttpResponse r;
@@ -472,6 +475,27 @@ TEST_F(GatewayForwardTest, RetriesServerErrorsAndCountsEveryAttempt) {
   EXPECT_EQ(r->attempts, 3);
   EXPECT_EQ(transport_.requests().size(), 3u);
   EXPECT_EQ(ledger_.records().at(0).attempts, 3);
+}
+
+TEST_F(GatewayForwardTest, SendsTheClientsBytesUnchangedButTheModelValue) {
+  // Spacing, key order, escapes and number spellings a DOM re-dump would have rewritten.
+  const std::string client =
+      R"( {"temperature" : 0.10, "mod\u0065l":"ign\u006fred" ,"messages":[{"role":"user",)"
+      R"("content":"caf\u00e9 \/ \ud83d\ude00"}], "n":1E0 } )";
+  const auto scanned = jsonf::scan(client);
+  ASSERT_TRUE(scanned);
+  ForwardRequest request;
+  request.model_id = "gpt-4.1-mini";
+  request.body = client;
+  request.model_value = scanned->find("model").member->value;
+  request.deadline = clock_.now() + milliseconds(10'000);
+  transport_.setScript({openAiOk(1, 1)});
+  auto r =
+      runOnce<ForwardOutcome>([&](auto done) { gateway_->forwardAsync(std::move(request), done); });
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(transport_.requests().at(0).body,
+            R"( {"temperature" : 0.10, "mod\u0065l":"gpt-4.1-mini" ,"messages":[{"role":"user",)"
+            R"("content":"caf\u00e9 \/ \ud83d\ude00"}], "n":1E0 } )");
 }
 
 TEST_F(GatewayForwardTest, RefusesAModelOfAnotherWireFormatBeforeSendingAnything) {
