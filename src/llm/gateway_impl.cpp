@@ -433,16 +433,30 @@ void GatewayImpl::finish(const CallPtr& call, const LlmError* error) {
       const double cost = call->forward ? call->forwarded.cost_usd : call->result.cost_usd;
       // Not "source"/"execution_time": Logs Insights averages those per request over the
       // access lines, and a call line carrying them would be counted as a request.
-      nlohmann::json fields{
-          {"model", model.info.id},
-          {"provider", model.info.provider},
-          {"purpose", purposeName(request.purpose)},
-          {"llm_ms", call->forward ? call->forwarded.llm_ms : call->result.llm_ms},
-          {"tokens", usage.total()},
-          {"cost_usd", roundUsd(cost)},
-          {"attempts", call->attempts}};
-      if (!call->forward) fields["sayings"] = call->result.sayings.size();
-      obs::log().info("LLM call succeeded", std::move(fields));
+      // Written by hand (core/json_text: the bytes nlohmann would write, keys in its sorted
+      // order): a nlohmann tree and its dump were most of the JSON work left per proxied call.
+      if (obs::log().enabled(obs::Level::kInfo)) {
+        std::string fields = "{\"attempts\":";
+        appendJsonNumber(fields, std::int64_t{call->attempts});
+        fields += ",\"cost_usd\":";
+        appendJsonNumber(fields, roundUsd(cost));
+        fields += ",\"llm_ms\":";
+        appendJsonNumber(fields, call->forward ? call->forwarded.llm_ms : call->result.llm_ms);
+        fields += ",\"model\":";
+        appendJsonString(fields, model.info.id);
+        fields += ",\"provider\":";
+        appendJsonString(fields, model.info.provider);
+        fields += ",\"purpose\":";
+        appendJsonString(fields, purposeName(request.purpose));
+        if (!call->forward) {
+          fields += ",\"sayings\":";
+          appendJsonNumber(fields, std::uint64_t{call->result.sayings.size()});
+        }
+        fields += ",\"tokens\":";
+        appendJsonNumber(fields, std::int64_t{usage.total()});
+        fields += '}';
+        obs::log().logFields(obs::Level::kInfo, "LLM call succeeded", fields);
+      }
     } else {
       {
         MutexLock lock(model.errors_mutex);

@@ -249,11 +249,21 @@ TEST_F(LedgerE2e, UpstreamReportedTokensEqualStatsSpendAndPrometheusForEveryPurp
   // 1. filter ispresent(error_type) and error_type != "" | stats count() by error_type, model
   std::map<std::string, int> errors;
   int llm_lines = 0;
+  std::int64_t llm_line_tokens = 0;
   for (const auto& text : lines) {
     auto line = json::parse(text, nullptr, false);
     if (!line.is_object() || !line.contains("extra_fields")) continue;
     const auto& f = line["extra_fields"];
-    if (line["message"] == "LLM call succeeded") ++llm_lines;
+    if (line["message"] == "LLM call succeeded") {
+      ++llm_lines;
+      // Written by hand (gateway_impl.cpp): every field, of the right type.
+      EXPECT_TRUE(f["attempts"].is_number_integer() && f["attempts"].get<int>() >= 1) << text;
+      EXPECT_TRUE(f["cost_usd"].is_number() && f["llm_ms"].is_number()) << text;
+      EXPECT_TRUE(upstream.contains(f["model"].get<std::string>())) << text;
+      EXPECT_TRUE(f["provider"].is_string() && f["purpose"].is_string()) << text;
+      EXPECT_EQ(f.contains("sayings"), f["purpose"] != "passthrough") << text;
+      llm_line_tokens += f["tokens"].get<std::int64_t>();
+    }
     if (f.contains("source")) {
       EXPECT_TRUE(f["execution_time"].is_number()) << text;
       ++by_source[f["source"].get<std::string>()];
@@ -263,6 +273,9 @@ TEST_F(LedgerE2e, UpstreamReportedTokensEqualStatsSpendAndPrometheusForEveryPurp
       ++errors[f["error_type"].get<std::string>() + "/" + f.value("model", "")];
   }
   EXPECT_GT(llm_lines, 0);
+  // The succeeded calls' lines hold their tokens; a failed call that spent some is not there.
+  EXPECT_GT(llm_line_tokens, 0);
+  EXPECT_LE(llm_line_tokens, sum.input + sum.output);
   // Compare answers carry source "llm" on their access line; saying answers as the client saw.
   std::map<std::string, int> expected_sources = client_sources;
   expected_sources["llm"] += 2;
