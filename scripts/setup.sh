@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev
-  libtomlplusplus-dev libcli11-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format curl ca-certificates nodejs chromium wrk nginx-light
   prometheus  # promtool: tests check /metrics with `promtool check metrics`
   clang-19 libclang-rt-19-dev
@@ -15,6 +15,7 @@ DEBIAN_PACKAGES=(
   python3  # bench/soak.py (soak_smoke in the release preset)
   python3-yaml  # tests/deploy/check_template.py reads deploy/aws/template.yaml
   zip unzip  # build/<preset>/cloud-sayings-lambda.zip and the test that unpacks it
+  libmimalloc-dev  # only for -DCS_MIMALLOC=ON (CMakeLists.txt: the allocator trade-off)
 )
 
 missing=()
