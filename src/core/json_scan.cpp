@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ascii.hpp"
+#include "core/utf8.hpp"
+
 namespace cs::jsonf {
 namespace {
 
@@ -13,13 +16,6 @@ constexpr std::int64_t kExponentCap = 1'000'000'000;
 
 constexpr bool isDigit(unsigned char c) {
   return c >= '0' && c <= '9';
-}
-
-int hexValue(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 class Scanner {
@@ -46,7 +42,6 @@ class Scanner {
   bool string(bool* escaped);
   bool escape();
   int hex4();
-  bool utf8Tail(unsigned char lead);
   bool number();
   bool finiteNumber(std::size_t begin, std::int64_t decimal_exponent) const;
 
@@ -80,8 +75,11 @@ bool Scanner::string(bool* escaped) {
       if (!escape()) return false;
     } else if (c < 0x80) {
       ++p_;
-    } else if (!utf8Tail(c)) {
-      return false;
+    } else {
+      // One well-formed UTF-8 sequence (RFC 3629, the rules nlohmann's lexer applies too).
+      const std::size_t length = utf8SequenceLength(t_.substr(p_));
+      if (length == 0) return false;
+      p_ += length;
     }
   }
   return false;  // no closing quote
@@ -122,38 +120,11 @@ int Scanner::hex4() {
   if (t_.size() - p_ < 4) return -1;
   int v = 0;
   for (int i = 0; i < 4; ++i) {
-    const int h = hexValue(at(p_++));
+    const int h = asciiHexValue(t_[p_++]);
     if (h < 0) return -1;
     v = v * 16 + h;
   }
   return v;
-}
-
-// At a byte >= 0x80 in a string: one well-formed UTF-8 sequence (RFC 3629: no overlongs, no
-// surrogates, nothing beyond U+10FFFF), the rules nlohmann's lexer applies.
-bool Scanner::utf8Tail(unsigned char lead) {
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return false;
-  }
-  if (t_.size() - p_ < length) return false;
-  const unsigned char second = at(p_ + 1);
-  if (second < low || second > high) return false;
-  for (std::size_t i = 2; i < length; ++i)
-    if ((at(p_ + i) & 0xC0) != 0x80) return false;
-  p_ += length;
-  return true;
 }
 
 // RFC 8259 number grammar. nlohmann also refuses a number that overflows a double (1e400; an
@@ -361,7 +332,7 @@ std::string decodeString(std::string_view quoted) {
   auto hex4 = [&](std::size_t i) {
     std::uint32_t v = 0;
     for (std::size_t k = 0; k < 4 && i + k < s.size(); ++k)
-      v = v * 16 + static_cast<std::uint32_t>(hexValue(static_cast<unsigned char>(s[i + k])));
+      v = v * 16 + static_cast<std::uint32_t>(asciiHexValue(s[i + k]));
     return v;
   };
   for (std::size_t i = 0; i < s.size(); ++i) {

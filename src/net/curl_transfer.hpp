@@ -32,7 +32,6 @@ class EasyPool {
   // Takes back a handle no multi holds any more; it is reset at once, so it keeps no pointer
   // into the transfer that used it. Beyond the capacity it is cleaned up instead.
   void give(CURL* easy);
-  std::size_t idle() const { return idle_.size(); }
 
  private:
   std::size_t capacity_;

@@ -76,6 +76,12 @@ class Passthrough : public ::testing::Test {
     const json stats = fake_.fake().stats();
     return json::parse(stats["recent"].back()["body"].get<std::string>());
   }
+  // What the fake answers gpt-4.1-mini from now on (its earlier script and counters reset).
+  void scriptUpstream(json model_script) {
+    ASSERT_EQ(fake_.fake().control(json{{"reset", true}}), "");
+    ASSERT_EQ(fake_.fake().control({{"models", {{"gpt-4.1-mini", std::move(model_script)}}}}), "");
+  }
+
   json spend() {
     auto r = httpRequest("GET", server_.url("/api/stats"));
     return json::parse(r.body)["totals"]["spend"]["by_purpose"]["passthrough"];
@@ -225,13 +231,8 @@ TEST_F(Passthrough, UsageAndCostShownAreWhatTheUpstreamAnsweredItselfWrittenOddl
       R"({ "id" : "chatcmpl-odd", "object":"chat.completion", "choices" : [ {"index":0,)"
       R"("message":{"role":"assistant","content":"S3 is a closet."},"finish_reason":"stop"} ],)"
       R"( "usage" : { "completion_tokens" : 23 , "total_tokens": 60, "prompt_tokens" : 37 } })";
-  ASSERT_EQ(
-      fake_.fake().control(
-          {{"models",
-            {{"gpt-4.1-mini",
-              {{"raw",
-                {{"status", 200}, {"content_type", "application/json"}, {"body", answer}}}}}}}}),
-      "");
+  scriptUpstream(
+      {{"raw", {{"status", 200}, {"content_type", "application/json"}, {"body", answer}}}});
   const auto r = post(chat().dump());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, answer);
@@ -246,37 +247,28 @@ TEST_F(Passthrough, UsageAndCostShownAreWhatTheUpstreamAnsweredItselfWrittenOddl
   // Two usage objects: we cannot tell which one the client believes, so it is not an answer.
   const std::string twice =
       R"({"choices":[],"usage":{"prompt_tokens":1},"usage":{"prompt_tokens":2}})";
-  ASSERT_EQ(
-      fake_.fake().control(
-          {{"models",
-            {{"gpt-4.1-mini",
-              {{"raw",
-                {{"status", 200}, {"content_type", "application/json"}, {"body", twice}}}}}}}}),
-      "");
+  scriptUpstream(
+      {{"raw", {{"status", 200}, {"content_type", "application/json"}, {"body", twice}}}});
   expectError(post(chat().dump()), 503, "upstream_error");
 }
 
 TEST_F(Passthrough, BrokenUpstreamAnswersBecomeErrorsAndTheServerStaysUp) {
   start();
-  auto script = [&](json model_script) {
-    ASSERT_EQ(fake_.fake().control(json{{"reset", true}}), "");
-    ASSERT_EQ(fake_.fake().control({{"models", {{"gpt-4.1-mini", std::move(model_script)}}}}), "");
-  };
   // A 500 then an answer: retried, answered, and the ledger counts both attempts.
-  script({{"statuses", {500}}});
+  scriptUpstream({{"statuses", {500}}});
   auto r = post(chat().dump());
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(fake_.fake().stats()["requests"], 2);
   // The upstream refuses the client's own request: the client reads why.
-  script({{"status", 400}});
+  scriptUpstream({{"status", 400}});
   r = post(chat().dump());
   expectError(r, 400, "bad_request");
   EXPECT_NE(r.body.find("scripted failure"), std::string::npos) << r.body;
   // The upstream rate-limits us past the retries: a 429 the client can back off from.
-  script({{"status", 429}, {"retry_after", "0"}});
+  scriptUpstream({{"status", 429}, {"retry_after", "0"}});
   expectError(post(chat().dump()), 429, "rate_limited");
   for (const char* mode : {"malformed_json", "truncated", "wrong_content_type"}) {
-    script({{"mode", mode}});
+    scriptUpstream({{"mode", mode}});
     expectError(post(chat().dump()), 503, "upstream_error");
   }
   // Usage that would make spend negative, and an answer that is JSON but no completion.
@@ -284,7 +276,8 @@ TEST_F(Passthrough, BrokenUpstreamAnswersBecomeErrorsAndTheServerStaysUp) {
        {std::string(R"({"choices":[],"usage":{"prompt_tokens":-5,"completion_tokens":1}})"),
         std::string(R"({"usage":{"prompt_tokens":1,"completion_tokens":1}})"),
         std::string(R"({"choices":{"0":1}})")}) {
-    script({{"raw", {{"status", 200}, {"content_type", "application/json"}, {"body", body}}}});
+    scriptUpstream(
+        {{"raw", {{"status", 200}, {"content_type", "application/json"}, {"body", body}}}});
     expectError(post(chat().dump()), 503, "upstream_error");
   }
   EXPECT_EQ(httpRequest("GET", server_.url("/healthz")).status, 200);
